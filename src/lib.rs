@@ -1,0 +1,16 @@
+//! Poort: a federated identity broker for Belgian e-government.
+//!
+//! The folder tree is the architecture (docs/ARCHITECTURE.md): `domain` holds plain
+//! types and rules, `registry` the authentic sources, `authn` the login methods,
+//! `protocol` the OpenID Connect (and later SAML) providers, `store` all SQL and `web`
+//! the pages.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod registry;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,200 @@
+//! Builds the application from settings: storage, registry, keys, routers. Tests start it
+//! on port 0 with a fresh database; `poort serve` runs it until a shutdown signal.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use anyhow::Context as _;
+use hmac::{Hmac, Mac};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use sha2::Sha256;
+use tokio::net::TcpListener;
+
+use crate::config::{DEMO_SECRET_KEY, Settings};
+use crate::registry::{Registry, StoredRegistry};
+use crate::store::Store;
+use crate::web::csrf::CsrfKey;
+
+/// Shared state of every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    settings: Settings,
+    store: Store,
+    registry: Arc<dyn Registry>,
+    public_url: String,
+    csrf: CsrfKey,
+    secret: Vec<u8>,
+    metrics: PrometheusHandle,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("public_url", &self.inner.public_url).finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn registry(&self) -> &dyn Registry {
+        self.inner.registry.as_ref()
+    }
+
+    /// The public base URL (the OIDC issuer), without trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.inner.public_url
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.inner.public_url.starts_with("https://")
+    }
+
+    pub fn is_cookie_secure(&self) -> bool {
+        self.inner.settings.security.is_cookie_secure.unwrap_or_else(|| self.is_https())
+    }
+
+    pub fn csrf(&self) -> &CsrfKey {
+        &self.inner.csrf
+    }
+
+    pub fn metrics(&self) -> &PrometheusHandle {
+        &self.inner.metrics
+    }
+
+    /// A 32-byte key for one purpose, derived from the configured secret
+    /// (HMAC-SHA256 as a PRF, one label per purpose).
+    pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
+        derive_key(&self.inner.secret, purpose)
+    }
+}
+
+pub fn derive_key(secret: &[u8], purpose: &str) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("any key length works for HMAC");
+    mac.update(b"poort/key/v1:");
+    mac.update(purpose.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// The process-wide metrics recorder (installed once, shared by every app in a test run).
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (never in `poort serve`).
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// A built application, bound to its port and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads registry files, binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = Store::connect(&settings.database.url, settings.database.max_connections)
+            .await
+            .context("connecting to the database")?;
+        store.migrate().await.context("applying database migrations")?;
+        Self::build_with_store(settings, store).await
+    }
+
+    /// Like [`Application::build`] with an already connected and migrated store.
+    pub async fn build_with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
+        if settings.demo.is_enabled {
+            tracing::warn!(
+                "DEMO MODE: mock external services are on and demo secrets are in use. Never run this in production."
+            );
+        }
+        for dir in &settings.registry.load_dirs {
+            let summary = crate::registry::import::load_files_into(&store, dir)
+                .await
+                .with_context(|| format!("loading registry files from {}", dir.display()))?;
+            tracing::info!(registry.dir = %dir.display(), registry.persons = summary.persons, registry.enterprises = summary.enterprises, "registry files loaded");
+        }
+        let secret = match settings.secret_key_bytes()? {
+            Some(bytes) => bytes,
+            None => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.decode(DEMO_SECRET_KEY)?
+            }
+        };
+        let listener = TcpListener::bind(settings.server.listen)
+            .await
+            .with_context(|| format!("binding {}", settings.server.listen))?;
+        let address = listener.local_addr()?;
+        let public_url = settings.public_url(address);
+        let registry: Arc<dyn Registry> = Arc::new(StoredRegistry::new(store.clone()));
+        let state = AppState {
+            inner: Arc::new(Inner {
+                csrf: CsrfKey::new(derive_key(&secret, "csrf")),
+                settings,
+                store,
+                registry,
+                public_url,
+                secret,
+                metrics: metrics_handle(),
+            }),
+        };
+        Ok(Self { listener, address, state })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then drains in-flight requests.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let router = crate::web::router(self.state.clone());
+        tracing::info!(address = %self.address, public_url = self.state.public_url(), "poort is listening");
+        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.state.store().close().await;
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}

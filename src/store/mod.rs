@@ -1,0 +1,154 @@
+//! All SQL lives here, one module per aggregate.
+//!
+//! One `sqlx::AnyPool` serves SQLite (the embedded default) and PostgreSQL (many nodes).
+//! Queries are written once in portable SQL with `$1` placeholders, which both
+//! backends accept. Portable column types only: TEXT, BIGINT/INTEGER (timestamps are
+//! unix seconds, flags are 0/1), no BLOB and no BOOLEAN (the `Any` driver cannot
+//! decode SQLite booleans).
+
+pub mod registry;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A failure of the storage layer. The cause is logged once by the caller's error
+/// mapping; users see a generic message.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("cannot prepare the database location: {0}")]
+    Location(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The handle every store function takes.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl Store {
+    /// Connects to `url` (`sqlite:…` or `postgres://…`). SQLite files are created with
+    /// their directory; WAL, foreign keys and a busy timeout are switched on.
+    pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Applies every migration not yet applied. Safe to run on every start and from
+    /// several nodes: the migrator takes a lock.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// `SELECT 1`, for readiness checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// `sqlite://data/poort.db` → make sure `data/` exists and ask for create-if-missing.
+fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path == ":memory:" {
+        // Each connection of a pool gets its own memory database: for one-off commands only.
+        return Ok("sqlite::memory:".into());
+    }
+    let parent = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::Location(format!("{}: {e}", parent.display())))?;
+    }
+    let mut query = query.to_string();
+    if !query.contains("mode=") {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str("mode=rwc");
+    }
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// Seconds since the Unix epoch, the unit of every stored timestamp.
+pub fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Flags are stored as 0/1 integers (portable across both backends).
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sqlite_url_gets_create_mode_and_keeps_its_query() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("sub/poort.db");
+        let url = prepare_sqlite_url(&format!("sqlite://{}", path.display())).expect("url");
+        assert!(url.ends_with("?mode=rwc"), "{url}");
+        assert!(path.parent().expect("parent").is_dir());
+        assert_eq!(prepare_sqlite_url("sqlite::memory:").expect("url"), "sqlite::memory:");
+    }
+}

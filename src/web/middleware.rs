@@ -1,0 +1,206 @@
+//! Cross-cutting layers of the web shell: language, CSRF cookie, security headers,
+//! friendly error pages and request metrics.
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use http::header::{self, HeaderValue};
+use http::{Method, StatusCode};
+
+use crate::domain::Language;
+use crate::startup::AppState;
+use crate::web::error::{ErrorPage, render_error};
+use crate::web::i18n::negotiate;
+
+/// Name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "poort_lang";
+/// Name of the CSRF cookie (double submit, the form carries an HMAC of it).
+pub const CSRF_COOKIE: &str = "poort_csrf";
+
+/// The language of this request: cookie, else `Accept-Language`, else Dutch.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLang(pub Language);
+
+/// The CSRF token to put in this request's forms.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// The raw CSRF cookie value of this request (to verify a submitted token).
+#[derive(Debug, Clone)]
+pub struct CsrfCookie(pub String);
+
+/// The request id given by the request-id layer, for error pages and logs.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+fn cookie_value(req: &Request, name: &str) -> Option<String> {
+    req.headers().get_all(header::COOKIE).iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        Cookie::split_parse(v).flatten().find(|c| c.name() == name).map(|c| c.value().to_string())
+    })
+}
+
+/// Works out the language and, for pages, makes sure a CSRF cookie exists.
+pub async fn page_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let from_cookie = cookie_value(&req, LANG_COOKIE).and_then(|v| Language::parse(&v).ok());
+    let lang = from_cookie
+        .or_else(|| {
+            req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(negotiate)
+        })
+        .unwrap_or(Language::Nl);
+    req.extensions_mut().insert(RequestLang(lang));
+    if let Some(id) = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()) {
+        let id = RequestId(id.to_string());
+        req.extensions_mut().insert(id);
+    }
+
+    let existing = cookie_value(&req, CSRF_COOKIE).filter(|v| v.len() >= 32 && v.len() <= 64);
+    let (cookie, is_new) = match existing {
+        Some(v) => (v, false),
+        None => (crate::web::csrf::new_cookie_value(), true),
+    };
+    let token = state.csrf().token_for(&cookie);
+    req.extensions_mut().insert(CsrfToken(token));
+    req.extensions_mut().insert(CsrfCookie(cookie.clone()));
+
+    let mut response = next.run(req).await;
+    if is_new {
+        let c = Cookie::build((CSRF_COOKIE, cookie))
+            .path("/")
+            .http_only(true)
+            .secure(state.is_cookie_secure())
+            .same_site(SameSite::Lax)
+            .build();
+        if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+/// Security headers on every response (OWASP ASVS V14.4).
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if state.is_https() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    if !is_static && !h.contains_key(header::CACHE_CONTROL) {
+        // Pages may carry personal data and CSRF tokens: never cache them.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    }
+    response
+}
+
+/// Turns error responses into friendly pages (HTML) or JSON errors (`/api/`), so that
+/// framework rejections (bad query, body too large, wrong method) never leak internals.
+pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let page = crate::web::page::PageCtx::from_parts(
+        &request_parts_snapshot(&req),
+        state.settings().demo.is_enabled,
+    );
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    let response = next.run(req).await;
+    let status = response.status();
+    if let Some(error) = response.extensions().get::<ErrorPage>().cloned() {
+        return render_error(&page, &error, request_id, is_api);
+    }
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !is_plain {
+        return response;
+    }
+    let mut error = ErrorPage::for_status(status);
+    // Keep headers such as `Allow` (405) and `WWW-Authenticate`.
+    let kept: Vec<_> = [header::ALLOW, header::WWW_AUTHENTICATE, header::RETRY_AFTER]
+        .into_iter()
+        .filter_map(|name| response.headers().get(&name).map(|v| (name, v.clone())))
+        .collect();
+    error.status = status;
+    let mut rendered = render_error(&page, &error, request_id, is_api);
+    for (name, value) in kept {
+        rendered.headers_mut().insert(name, value);
+    }
+    rendered
+}
+
+fn request_parts_snapshot(req: &Request) -> http::request::Parts {
+    let mut builder = Request::builder().method(req.method().clone()).uri(req.uri().clone());
+    if let Some(ext) = req.extensions().get::<RequestLang>() {
+        builder = builder.extension(*ext);
+    }
+    if let Some(ext) = req.extensions().get::<CsrfToken>() {
+        builder = builder.extension(ext.clone());
+    }
+    let (parts, _) = builder.body(Body::empty()).unwrap_or_default().into_parts();
+    parts
+}
+
+/// Counts requests and their latency per route and status (Prometheus).
+pub async fn track_metrics(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    let labels = [
+        ("method", method_label(&method)),
+        ("route", route),
+        ("status", response.status().as_u16().to_string()),
+    ];
+    metrics::counter!("poort_http_requests_total", &labels).increment(1);
+    metrics::histogram!("poort_http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    response
+}
+
+fn method_label(m: &Method) -> String {
+    match *m {
+        Method::GET
+        | Method::POST
+        | Method::PUT
+        | Method::DELETE
+        | Method::HEAD
+        | Method::OPTIONS
+        | Method::PATCH => m.as_str().to_string(),
+        _ => "other".into(),
+    }
+}
+
+/// The router's fallback: a friendly 404.
+pub async fn not_found() -> impl IntoResponse {
+    ErrorPage::for_status(StatusCode::NOT_FOUND)
+}

@@ -1,0 +1,58 @@
+//! Pages and forms: each area owns its router; they are merged here with the
+//! cross-cutting layers (request id, tracing, metrics, security headers, language,
+//! CSRF, friendly errors, body limit, timeout).
+
+pub mod csrf;
+pub mod error;
+pub mod i18n;
+pub mod middleware;
+pub mod page;
+pub mod pages;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use http::{Request, StatusCode};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::startup::AppState;
+
+/// The whole HTTP application of the main listener.
+pub fn router(state: AppState) -> Router {
+    let settings = state.settings().clone();
+    Router::new()
+        .merge(pages::home::router())
+        .merge(pages::health::router())
+        .merge(pages::enterprise::router())
+        .merge(pages::assets::router())
+        .route_layer(from_fn(middleware::track_metrics))
+        .fallback(middleware::not_found)
+        .layer(from_fn_with_state(state.clone(), middleware::error_pages))
+        .layer(from_fn_with_state(state.clone(), middleware::page_context))
+        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(DefaultBodyLimit::max(settings.server.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(settings.server.request_timeout_secs),
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                // The path only: query strings can carry codes and tokens.
+                let request_id =
+                    req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("http", http.method = %req.method(), http.path = req.uri().path(), request.id = request_id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a handler panicked");
+            error::ErrorPage::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response_plain()
+        }))
+        .with_state(state)
+}

@@ -1,0 +1,24 @@
+//! The home page: the three services and the enterprise look-up.
+
+use askama::Template;
+use axum::Router;
+use axum::response::Response;
+use axum::routing::get;
+
+use crate::startup::AppState;
+use crate::web::error::{WebError, render};
+use crate::web::page::PageCtx;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: PageCtx,
+}
+
+async fn home(page: PageCtx) -> Result<Response, WebError> {
+    render(&HomePage { page })
+}

@@ -1,0 +1,167 @@
+//! Test harness: starts the real application on port 0 with a fresh database and drives
+//! it over HTTP with a cookie jar and redirects off.
+//!
+//! `TEST_DATABASE=postgres` runs against PostgreSQL at `TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432`): each test makes its own database and drops
+//! it afterwards. If PostgreSQL is unreachable the test fails loudly — never skipped.
+
+use std::path::PathBuf;
+
+use poort::config::Settings;
+use poort::startup::{AppState, Application};
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    _db: TestDb,
+    _shutdown: oneshot::Sender<()>,
+}
+
+pub fn repo_path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Settings for a test: demo mode (demo secrets), demo registry, port 0.
+pub fn test_settings(database_url: &str) -> Settings {
+    let mut settings = Settings::default();
+    settings.demo.is_enabled = true;
+    settings.server.listen = "127.0.0.1:0".parse().expect("addr");
+    settings.database.url = database_url.to_string();
+    settings.database.max_connections = 5;
+    settings.registry.load_dirs = vec![repo_path("config/demo/registry")];
+    settings
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let db = TestDb::create().await;
+        let mut settings = test_settings(&db.url);
+        adjust(&mut settings);
+        let app = Application::build(settings).await.expect("the application builds");
+        let address = format!("http://{}", app.address());
+        let state = app.state().clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            app.run_until(async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        TestApp { address, client: client(), state, _db: db, _shutdown: tx }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_lang(&self, path: &str, accept_language: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).header("accept-language", accept_language).send().await.expect("GET")
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(self.url(path)).form(form).send().await.expect("POST")
+    }
+
+    /// Fetches `page` and returns the CSRF token of its first form.
+    pub async fn csrf_token(&self, page: &str) -> String {
+        let body = self.get(page).await.text().await.expect("body");
+        extract_hidden(&body, "csrf").expect("the page has a csrf field")
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
+/// The value of `<input type="hidden" name="NAME" value="…">` in a page.
+pub fn extract_hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+/// A database of its own for one test.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn create() -> TestDb {
+        match std::env::var("TEST_DATABASE").as_deref() {
+            Ok("postgres") => Self::postgres().await,
+            Ok("sqlite") | Err(_) => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("poort.db").display());
+                TestDb { url, _dir: Some(dir), postgres: None }
+            }
+            Ok(other) => panic!("TEST_DATABASE must be sqlite or postgres, not {other:?}"),
+        }
+    }
+
+    async fn postgres() -> TestDb {
+        use sqlx::Connection as _;
+        let base = std::env::var("TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let name = format!("poort_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres")).await.unwrap_or_else(|e| {
+            panic!("TEST_DATABASE=postgres but PostgreSQL at {base} is unreachable: {e}")
+        });
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        TestDb { url: format!("{base}/{name}"), _dir: None, postgres: Some((base, name)) }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((base, name)) = self.postgres.take() {
+            // Drop from a thread of its own: we may be inside a runtime that is shutting down.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async move {
+                    use sqlx::Connection as _;
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&format!("{base}/postgres")).await {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&mut admin)
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The visible text of a page: HTML entities decoded, so catalogue strings with
+/// apostrophes or ampersands can be compared.
+pub fn text_of(html: &str) -> String {
+    html.replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real application over real HTTP, on SQLite (default) and on
+//! PostgreSQL (`TEST_DATABASE=postgres`). One test binary, one link.
+
+mod helpers;
+
+mod cli;
+mod registry;
+mod web_shell;
