@@ -6,6 +6,10 @@
 //! unix seconds, flags are 0/1), no BLOB and no BOOLEAN (the `Any` driver cannot
 //! decode SQLite booleans).
 
+pub mod oidc_clients;
+pub mod oidc_consent;
+pub mod oidc_grants;
+pub mod oidc_keys;
 pub mod registry;
 
 use std::str::FromStr;
