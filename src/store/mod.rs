@@ -6,11 +6,13 @@
 //! unix seconds, flags are 0/1), no BLOB and no BOOLEAN (the `Any` driver cannot
 //! decode SQLite booleans).
 
+pub mod identities;
 pub mod oidc_clients;
 pub mod oidc_consent;
 pub mod oidc_grants;
 pub mod oidc_keys;
 pub mod registry;
+pub mod sessions;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -344,34 +344,3 @@ impl Store {
         Ok(())
     }
 }
-
-impl Store {
-    /// The person behind a grant, as the token projection needs it (`identities`).
-    pub async fn find_oidc_subject(
-        &self,
-        identity_id: &str,
-    ) -> StoreResult<Option<crate::protocol::oidc::tokens::SubjectSource>> {
-        let row = sqlx::query(
-            "SELECT id, national_number, given_names, surname, birth_date, email, language FROM identities WHERE id = $1",
-        )
-        .bind(identity_id.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(r) = row else { return Ok(None) };
-        let number: Option<String> = r.try_get("national_number")?;
-        let national_number = number
-            .map(|n| crate::domain::NationalNumber::parse(&n))
-            .transpose()
-            .map_err(|e| StoreError::Corrupt(format!("identity national number: {e}")))?;
-        Ok(Some(crate::protocol::oidc::tokens::SubjectSource {
-            person_id: r.try_get("id")?,
-            national_number,
-            given_names: r.try_get("given_names")?,
-            surname: r.try_get("surname")?,
-            language: r.try_get("language")?,
-            email: r.try_get("email")?,
-            birthdate: r.try_get("birth_date")?,
-            certificate: None,
-        }))
-    }
-}

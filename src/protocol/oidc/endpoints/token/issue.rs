@@ -96,12 +96,22 @@ pub struct GrantSubject {
 /// Reads the grant's request and authentication and the person's identity.
 pub async fn grant_subject(state: &AppState, grant: &GrantRow) -> Result<GrantSubject, OAuthError> {
     let request: AuthorizationRequest = serde_json::from_value(grant.request.clone()).map_err(server_error)?;
-    let subject = state
+    let identity = state
         .store()
-        .find_oidc_subject(&grant.identity_id)
+        .find_identity(&grant.identity_id)
         .await
         .map_err(server_error)?
         .ok_or_else(|| OAuthError::invalid_grant("the person of this grant is no longer known"))?;
+    let subject = SubjectSource {
+        person_id: identity.id,
+        national_number: identity.national_number,
+        given_names: identity.given_names,
+        surname: identity.surname,
+        language: identity.language.map(|l| l.code().to_string()),
+        email: identity.email,
+        birthdate: identity.birth_date.map(crate::store::registry::date_to_text),
+        certificate: None,
+    };
     let auth = &grant.auth;
     let session = Session {
         sid: grant.sid.clone(),
