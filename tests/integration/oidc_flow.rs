@@ -266,7 +266,7 @@ async fn a_third_party_client_asks_consent_once_and_the_answer_is_remembered() {
     let to = login_for_code(&app, "rp-third", RP_REDIRECT, &[]).await;
     assert!(query_param(&to, "code").is_some(), "no consent page the second time");
     let resp =
-        app.get(&authorize_url("rp-third", RP_REDIRECT, &[("prompt", "none"), ("scope", "openid")])).await;
+        app.get(&authorize_url("rp-third", RP_REDIRECT, &[("prompt", "none")])).await;
     assert!(location(&resp).starts_with("/authorize/resume"));
 }
 
