@@ -6,6 +6,7 @@ mod oidc_support;
 
 mod authn_spine;
 mod cli;
+mod oidc_cli;
 mod oidc_endpoints;
 mod oidc_flow;
 mod registry;

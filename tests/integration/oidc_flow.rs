@@ -265,8 +265,7 @@ async fn a_third_party_client_asks_consent_once_and_the_answer_is_remembered() {
     assert!(query_param(&location(&resp), "code").is_some());
     let to = login_for_code(&app, "rp-third", RP_REDIRECT, &[]).await;
     assert!(query_param(&to, "code").is_some(), "no consent page the second time");
-    let resp =
-        app.get(&authorize_url("rp-third", RP_REDIRECT, &[("prompt", "none")])).await;
+    let resp = app.get(&authorize_url("rp-third", RP_REDIRECT, &[("prompt", "none")])).await;
     assert!(location(&resp).starts_with("/authorize/resume"));
 }
 

@@ -94,3 +94,44 @@ impl OidcSettings {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_client(text: &str) -> OidcSettings {
+        OidcSettings { clients: vec![toml::from_str(text).expect("client")], ..Default::default() }
+    }
+
+    #[test]
+    fn the_defaults_are_valid() {
+        assert_eq!(OidcSettings::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_secret_client_without_a_secret_is_refused_naming_the_key() {
+        let s = with_client(
+            "id='a'\nname='A'\nkind='confidential'\nauth_method='client_secret_basic'\nredirect_uris=['https://a/cb']\nscopes=[]",
+        );
+        let (key, problem) = s.validate().expect_err("refused");
+        assert_eq!(key, "oidc.clients");
+        assert!(problem.contains("secret"), "{problem}");
+    }
+
+    #[test]
+    fn a_configured_secret_is_never_printed_or_serialised() {
+        let s = with_client(
+            "id='a'\nname='A'\nkind='confidential'\nsecret='s3cret-value'\nauth_method='client_secret_basic'\nredirect_uris=['https://a/cb']\nscopes=[]",
+        );
+        assert!(!format!("{s:?}").contains("s3cret-value"));
+        assert!(!serde_json::to_string(&s).expect("json").contains("s3cret-value"));
+    }
+
+    #[test]
+    fn without_es256_or_with_a_short_overlap_the_settings_are_refused() {
+        let s = OidcSettings { signing_algs: vec![Alg::RS256], ..Default::default() };
+        assert_eq!(s.validate().expect_err("refused").0, "oidc.signing_algs");
+        let s = OidcSettings { key_overlap_secs: 10, ..Default::default() };
+        assert_eq!(s.validate().expect_err("refused").0, "oidc.key_overlap_secs");
+    }
+}

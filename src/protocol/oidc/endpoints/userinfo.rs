@@ -66,7 +66,10 @@ pub async fn userinfo(State(state): State<AppState>, method: Method, headers: He
             match dpop_proof::check(&state, &headers, method.as_str(), &htu, Some(token), Some(jkt)).await {
                 Ok(Some(_)) => {}
                 Ok(None) => {
-                    return challenge("DPoP", Some((ErrorCode::InvalidDpopProof, "a DPoP proof is required")));
+                    return challenge(
+                        "DPoP",
+                        Some((ErrorCode::InvalidDpopProof, "a DPoP proof is required")),
+                    );
                 }
                 Err(_) => {
                     return challenge(
