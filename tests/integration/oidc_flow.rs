@@ -388,3 +388,25 @@ async fn the_demo_relying_party_logs_in_through_the_normal_flow() {
     assert!(page.contains("IATREION"), "the roles and enterprise are shown");
     let _ = json!({});
 }
+
+#[tokio::test]
+async fn form_post_answers_with_a_page_the_person_submits_and_refresh_tokens_can_be_introspected() {
+    let app = app_with(vec![]).await;
+    let resp = app.get(&authorize_url("rp-1", RP_REDIRECT, &[("response_mode", "form_post")])).await;
+    let tx = location(&resp).trim_start_matches("/login?tx=").to_string();
+    let done = app.test_login(&tx, JAN, 500).await;
+    let page = app.get(&location(&done)).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("body");
+    assert!(html.contains(&format!("action=\"{RP_REDIRECT}\"")), "{html}");
+    assert!(!html.contains("<script"), "no script: the CSP forbids it");
+    let code = extract_hidden(&html, "code").expect("code field");
+    assert_eq!(extract_hidden(&html, "state").as_deref(), Some("st-1"));
+    assert!(extract_hidden(&html, "iss").is_some());
+    let tokens = json(exchange(&app, &code, VERIFIER).await).await;
+    let rt = tokens["refresh_token"].as_str().expect("rt");
+    let i =
+        json(post(&app, "/introspect", Some(&basic("rp-1", RP_SECRET)), None, &[("token", rt)]).await).await;
+    assert_eq!(i["active"], true);
+    assert_eq!(i["token_type"], "refresh_token");
+}

@@ -27,6 +27,8 @@ pub struct Provider {
     pairwise_pepper: [u8; 32],
     demo_rp_secret: Option<String>,
     http: reqwest::Client,
+    /// When the key set was last reloaded because a token named an unknown `kid`.
+    last_kid_reload: std::sync::Mutex<i64>,
 }
 
 impl std::fmt::Debug for Provider {
@@ -83,6 +85,7 @@ impl Provider {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .context("building the back-channel HTTP client")?,
+            last_kid_reload: std::sync::Mutex::new(0),
         };
         provider.sync_configured_clients(store, public_url).await?;
         Ok(provider)
@@ -130,6 +133,32 @@ impl Provider {
             *guard = Arc::new(set);
         }
         Ok(())
+    }
+
+    /// The key set, reloaded first when `token` names a key this node does not know yet
+    /// (another node or `poort keys rotate` may have just rotated). At most one such
+    /// reload every 10 seconds, so forged `kid`s cannot hammer the database.
+    pub async fn keys_for(&self, store: &Store, token: &str) -> Arc<KeySet> {
+        let keys = self.keys();
+        let kid = crate::protocol::oidc::jwt::peek_header(token).ok().and_then(|h| h.kid);
+        let Some(kid) = kid else { return keys };
+        let is_known =
+            keys.active.iter().any(|k| k.kid == kid) || keys.retired.iter().any(|r| r.key.kid == kid);
+        if is_known {
+            return keys;
+        }
+        let now = unix_now();
+        let is_due = match self.last_kid_reload.lock() {
+            Ok(mut last) if now - *last >= 10 => {
+                *last = now;
+                true
+            }
+            _ => false,
+        };
+        if is_due && let Err(e) = self.reload_keys(store).await {
+            tracing::warn!(error = %e, "reloading signing keys for an unknown kid failed");
+        }
+        self.keys()
     }
 
     /// Rotates every configured algorithm now (`poort keys rotate`) and reloads.

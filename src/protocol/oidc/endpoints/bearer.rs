@@ -19,7 +19,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<AccessFacts
     let store = state.store();
     let provider = state.oidc();
     let facts = if access_token::is_jwt(token) {
-        let Some(facts) = access_token::verify_jwt(&provider.keys(), provider.issuer(), token, now) else {
+        let keys = provider.keys_for(store, token).await;
+        let Some(facts) = access_token::verify_jwt(&keys, provider.issuer(), token, now) else {
             return Ok(None);
         };
         if let Some(jti) = &facts.jti

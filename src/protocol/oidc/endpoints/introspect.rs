@@ -6,11 +6,15 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
 
+use crate::protocol::oidc::code::storage_key;
 use crate::protocol::oidc::endpoints::client_auth::authenticate_client;
+use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::endpoints::{bearer, json_no_store, parse_form};
 use crate::protocol::oidc::error::OAuthError;
 use crate::protocol::oidc::introspection;
 use crate::startup::AppState;
+use crate::store::oidc_grants::TokenKind;
+use crate::store::unix_now;
 
 pub async fn introspect(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     match handle(&state, &headers, &body).await {
@@ -23,13 +27,41 @@ async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Re
     let form = parse_form(headers, body)?;
     let client = authenticate_client(state, headers, &form, "introspect").await?;
     let token = form.get("token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
-    // Refresh tokens are not introspectable here: only the client holds them, and it
-    // knows what it holds. They answer inactive like any unknown token.
     let body = match bearer::resolve(state, token).await? {
         Some(facts) if introspection::may_introspect(client.id(), &facts) => {
             introspection::active(&facts, state.oidc().issuer())
         }
-        _ => introspection::inactive(),
+        Some(_) => introspection::inactive(),
+        None => refresh_token(state, client.id(), token).await?,
     };
     Ok(json_no_store(StatusCode::OK, body))
+}
+
+/// A live refresh token of the calling client (RFC 7662 §2.1 covers refresh tokens too).
+async fn refresh_token(state: &AppState, caller: &str, token: &str) -> Result<serde_json::Value, OAuthError> {
+    let store = state.store();
+    let now = unix_now();
+    let row = store.find_oidc_token(&storage_key(token)).await.map_err(server_error)?;
+    let Some(row) = row.filter(|r| {
+        r.kind == TokenKind::Refresh
+            && r.client_id == caller
+            && r.revoked_at.is_none()
+            && r.rotated_at.is_none()
+            && r.expires_at > now
+    }) else {
+        return Ok(introspection::inactive());
+    };
+    let grant = store.find_oidc_grant(&row.grant_id).await.map_err(server_error)?;
+    if grant.is_none_or(|g| g.revoked_at.is_some()) {
+        return Ok(introspection::inactive());
+    }
+    Ok(serde_json::json!({
+        "active": true,
+        "token_type": "refresh_token",
+        "client_id": row.client_id,
+        "scope": row.scope,
+        "exp": row.expires_at,
+        "iat": row.issued_at,
+        "iss": state.oidc().issuer(),
+    }))
 }

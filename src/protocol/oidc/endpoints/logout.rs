@@ -74,11 +74,14 @@ async fn respond(
         None => None,
     };
     let find = |id: &str| client.clone().filter(|c| c.id == id);
-    let outcome: EndSession =
-        match end_session(&params, &provider.keys(), provider.issuer(), &find, unix_now()) {
-            Ok(o) => o,
-            Err(e) => return Ok(untrusted_page(&e).into_response()),
-        };
+    let keys = match params.get("id_token_hint") {
+        Some(hint) => provider.keys_for(state.store(), hint).await,
+        None => provider.keys(),
+    };
+    let outcome: EndSession = match end_session(&params, &keys, provider.issuer(), &find, unix_now()) {
+        Ok(o) => o,
+        Err(e) => return Ok(untrusted_page(&e).into_response()),
+    };
     if outcome.must_confirm && !is_confirmed {
         let mut fields: Vec<(String, String)> =
             params.into_iter().filter(|(k, _)| k != "id_token_hint").collect();
@@ -89,6 +92,15 @@ async fn respond(
         Some(s) => {
             session::end(state, &s.sid).await?;
             backchannel::session_ended(state, &s.sid, &s.identity_id).await?;
+            state
+                .store()
+                .create_audit_event(
+                    "logout",
+                    Some(&s.identity_id),
+                    outcome.client_id.as_deref(),
+                    &serde_json::json!({ "initiated_by": "relying_party" }),
+                )
+                .await?;
             tracing::info!(client.id = outcome.client_id.as_deref().unwrap_or("-"), "RP-initiated logout");
             session::clear_cookie(jar)
         }

@@ -163,6 +163,11 @@ async fn continue_tx(
         created_at: now,
     };
     state.store().create_oidc_grant(&grant, &storage_key(&code)).await?;
+    let detail = json!({ "scope": request.scopes.join(" "), "acr": auth.level.fas_urn() });
+    state
+        .store()
+        .create_audit_event("oidc.code_issued", Some(&auth.identity_id), Some(&client.id), &detail)
+        .await?;
     tracing::info!(client.id = %client.id, "authorization code issued");
     let mut params = vec![("code".to_string(), code)];
     if let Some(s) = &request.state {
@@ -208,6 +213,9 @@ pub async fn consent(
         Err(page) => return Ok(page),
     };
     let Some(auth) = tx.authentication.as_ref() else { return Ok(broken_request_page()) };
+    let kind = if form.decision == "allow" { "oidc.consent_given" } else { "oidc.consent_refused" };
+    let detail = json!({ "scope": request.scopes.join(" ") });
+    state.store().create_audit_event(kind, Some(&auth.identity_id), Some(&client.id), &detail).await?;
     if form.decision != "allow" {
         transaction::finish(&state, &tx.id).await?;
         return Ok(to_client_error(

@@ -132,6 +132,14 @@ pub async fn revoke_client(
         }
     }
     store.delete_oidc_consent(&current.identity_id, &form.client_id).await?;
+    store
+        .create_audit_event(
+            "oidc.access_withdrawn",
+            Some(&current.identity_id),
+            Some(&form.client_id),
+            &serde_json::json!({}),
+        )
+        .await?;
     tracing::info!(client.id = %form.client_id, "a person withdrew a client's access");
     Ok(Redirect::to("/my/sessions").into_response())
 }
