@@ -410,3 +410,114 @@ async fn form_post_answers_with_a_page_the_person_submits_and_refresh_tokens_can
     assert_eq!(i["active"], true);
     assert_eq!(i["token_type"], "refresh_token");
 }
+
+#[tokio::test]
+async fn a_dpop_bound_access_token_works_at_userinfo_only_with_a_proof_of_its_key() {
+    let app = app_with(vec![]).await;
+    let key = crate::oidc_support::ClientKey::new();
+    let to = login_for_code(&app, "rp-1", RP_REDIRECT, &[]).await;
+    let proof = key.dpop("POST", &format!("{}/token", app.address), None);
+    let resp = post(
+        &app,
+        "/token",
+        Some(&basic("rp-1", RP_SECRET)),
+        Some(&proof),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &query_param(&to, "code").expect("code")),
+            ("redirect_uri", RP_REDIRECT),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    let tokens = json(resp).await;
+    assert_eq!(tokens["token_type"], "DPoP");
+    let at = tokens["access_token"].as_str().expect("at");
+    let userinfo = format!("{}/userinfo", app.address);
+    let ok = app
+        .client
+        .get(&userinfo)
+        .header("authorization", format!("DPoP {at}"))
+        .header("dpop", key.dpop("GET", &userinfo, Some(at)))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(ok.status(), 200);
+    let as_bearer = app.client.get(&userinfo).bearer_auth(at).send().await.expect("GET");
+    assert_eq!(as_bearer.status(), 401, "a bound token is not a bearer token");
+    let other = crate::oidc_support::ClientKey::new();
+    let stolen = app
+        .client
+        .get(&userinfo)
+        .header("authorization", format!("DPoP {at}"))
+        .header("dpop", other.dpop("GET", &userinfo, Some(at)))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(stolen.status(), 401, "a proof by another key is refused");
+    assert!(stolen.headers()["www-authenticate"].to_str().expect("ascii").starts_with("DPoP"));
+    let rt = tokens["refresh_token"].as_str().expect("rt");
+    let without_proof = post(
+        &app,
+        "/token",
+        Some(&basic("rp-1", RP_SECRET)),
+        None,
+        &[("grant_type", "refresh_token"), ("refresh_token", rt)],
+    )
+    .await;
+    assert_eq!(json(without_proof).await["error"], "invalid_grant", "a bound refresh token needs its key");
+}
+
+#[tokio::test]
+async fn a_signed_request_object_is_accepted_and_a_forged_one_refused() {
+    let key = crate::oidc_support::ClientKey::new();
+    let mut jar_client = crate::oidc_support::rp1();
+    jar_client.id = "rp-jar".into();
+    jar_client.jwks = Some(serde_json::from_value(json!({ "keys": [key.jwk] })).expect("jwks"));
+    let app = app_with(vec![jar_client]).await;
+    let claims = |aud: &str| {
+        json!({"iss": "rp-jar", "aud": aud, "client_id": "rp-jar", "response_type": "code",
+            "redirect_uri": RP_REDIRECT, "scope": "openid", "state": "jar-state",
+            "code_challenge": CHALLENGE, "code_challenge_method": "S256", "exp": crate::oidc_support::now() + 60})
+    };
+    let request = key.sign_jwt(&claims(&app.address));
+    let q = form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", "rp-jar")
+        .append_pair("request", &request)
+        .finish();
+    let resp = app.get(&format!("/authorize?{q}")).await;
+    assert!(location(&resp).starts_with("/login?tx="), "{}", location(&resp));
+    let forged = crate::oidc_support::ClientKey::new().sign_jwt(&claims(&app.address));
+    let q = form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", "rp-jar")
+        .append_pair("redirect_uri", RP_REDIRECT)
+        .append_pair("request", &forged)
+        .finish();
+    let resp = app.get(&format!("/authorize?{q}")).await;
+    assert_eq!(query_param(&location(&resp), "error").as_deref(), Some("invalid_request_object"));
+}
+
+#[tokio::test]
+async fn acr_values_above_the_session_level_send_the_person_to_log_in_again() {
+    let app = app_with(vec![]).await;
+    let resp = app.get(&authorize_url("rp-1", RP_REDIRECT, &[])).await;
+    let tx = location(&resp).trim_start_matches("/login?tx=").to_string();
+    let done = app.test_login(&tx, JAN, 400).await;
+    let to = location(&follow(&app, app.get(&location(&done)).await).await);
+    let tokens = json(exchange(&app, &query_param(&to, "code").expect("code"), VERIFIER).await).await;
+    assert_eq!(claims_of(tokens["id_token"].as_str().expect("id"))["acr"], "urn:be:fedict:iam:fas:Level400");
+    let eidas_high = authorize_url("rp-1", RP_REDIRECT, &[("acr_values", "http://eidas.europa.eu/LoA/high")]);
+    assert!(location(&app.get(&eidas_high).await).starts_with("/login?tx="), "Level400 is not eIDAS high");
+    let substantial =
+        authorize_url("rp-1", RP_REDIRECT, &[("acr_values", "http://eidas.europa.eu/LoA/substantial")]);
+    assert!(location(&app.get(&substantial).await).starts_with("/authorize/resume"), "but it is substantial");
+    let none_high = authorize_url(
+        "rp-1",
+        RP_REDIRECT,
+        &[("acr_values", "urn:be:fedict:iam:fas:Level500"), ("prompt", "none")],
+    );
+    assert_eq!(
+        query_param(&location(&app.get(&none_high).await), "error").as_deref(),
+        Some("login_required")
+    );
+}

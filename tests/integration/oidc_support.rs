@@ -116,6 +116,11 @@ impl ClientKey {
         self.key.sign(&claims, "JWT").expect("assertion")
     }
 
+    /// A JWT signed with this key (`typ: JWT`), e.g. a request object.
+    pub fn sign_jwt(&self, claims: &Value) -> String {
+        self.key.sign(claims, "JWT").expect("jwt")
+    }
+
     /// RFC 7638 thumbprint.
     pub fn jkt(&self) -> String {
         let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(self.jwk.clone()).expect("jwk");

@@ -16,6 +16,13 @@ use crate::store::unix_now;
 fn challenge(scheme: &str, error: Option<(ErrorCode, &str)>) -> Response {
     let (status, value) = match error {
         None => (StatusCode::UNAUTHORIZED, format!("{scheme} realm=\"poort\"")),
+        // RFC 9449 §7.1: a bad proof at a resource is 401, like a bad token.
+        Some((ErrorCode::InvalidDpopProof, description)) => (
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "{scheme} realm=\"poort\", error=\"invalid_dpop_proof\", error_description=\"{description}\""
+            ),
+        ),
         Some((code, description)) => (
             StatusCode::from_u16(code.default_status()).unwrap_or(StatusCode::UNAUTHORIZED),
             format!(
