@@ -376,3 +376,36 @@ async fn registration_needs_the_initial_access_token_and_returns_a_working_secre
     assert_eq!(json(bad).await["error"], "invalid_redirect_uri");
     let _ = now();
 }
+
+#[tokio::test]
+async fn a_public_client_can_neither_introspect_nor_use_client_credentials() {
+    let public = client(
+        r#"
+        id = "spa"
+        name = "Single-page app"
+        kind = "public"
+        auth_method = "none"
+        redirect_uris = ["http://127.0.0.1:9/cb"]
+        grant_types = ["authorization_code", "client_credentials"]
+        scopes = ["openid"]
+        "#,
+    );
+    let app = app_with(vec![public]).await;
+    let resp =
+        post(&app, "/token", None, None, &[("grant_type", "client_credentials"), ("client_id", "spa")]).await;
+    assert_eq!(json(resp).await["error"], "unauthorized_client");
+    let resp = post(&app, "/introspect", None, None, &[("token", "x"), ("client_id", "spa")]).await;
+    assert_eq!(resp.status(), 401);
+}
+
+#[tokio::test]
+async fn the_demo_relying_party_exists_only_in_demo_mode() {
+    let app = crate::helpers::TestApp::spawn_with(|s| {
+        s.demo.is_enabled = false;
+        s.demo.is_test_login_enabled = false;
+        s.security.secret_key = "bm90LWEtZGVtby1rZXktYnV0LWxvbmctZW5vdWdoLWZvci10ZXN0cw==".into();
+    })
+    .await;
+    assert_eq!(app.get("/demo-rp").await.status(), 404);
+    assert!(app.state.store().find_oidc_client("poort-demo-rp").await.expect("query").is_none());
+}

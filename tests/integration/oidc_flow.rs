@@ -521,3 +521,34 @@ async fn acr_values_above_the_session_level_send_the_person_to_log_in_again() {
         Some("login_required")
     );
 }
+
+#[tokio::test]
+async fn a_failed_back_channel_delivery_is_recorded_for_a_retry() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let rp_address = listener.local_addr().expect("addr");
+    let rp = axum::Router::new()
+        .route("/backchannel", axum::routing::post(|| async { http::StatusCode::INTERNAL_SERVER_ERROR }));
+    tokio::spawn(async move { axum::serve(listener, rp).await.expect("rp serves") });
+    let mut with_bc = crate::oidc_support::rp1();
+    with_bc.backchannel_logout_uri = Some(format!("http://{rp_address}/backchannel"));
+    let app = TestApp::spawn_with(move |s| s.oidc.clients = vec![with_bc]).await;
+    let to = login_for_code(&app, "rp-1", RP_REDIRECT, &[]).await;
+    let tokens = json(exchange(&app, &query_param(&to, "code").expect("code"), VERIFIER).await).await;
+    let sid = claims_of(tokens["id_token"].as_str().expect("id"))["sid"].as_str().expect("sid").to_string();
+    let csrf =
+        crate::helpers::extract_hidden(&app.get("/my/sessions").await.text().await.expect("body"), "csrf")
+            .expect("csrf");
+    let resp = app.post_form("/my/sessions/end", &[("csrf", &csrf), ("sid", &sid)]).await;
+    assert_eq!(resp.status(), 303);
+    assert!(app.me().await.is_none());
+    let mut rows = Vec::new();
+    for _ in 0..50 {
+        rows = app.state.store().find_oidc_logout_deliveries_of_session(&sid).await.expect("rows");
+        if rows.first().is_some_and(|r| r.2 > 0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].1.as_str(), rows[0].2), ("pending", 1), "one failed attempt, another one to come");
+}

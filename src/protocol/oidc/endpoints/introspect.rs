@@ -26,6 +26,10 @@ pub async fn introspect(State(state): State<AppState>, headers: HeaderMap, body:
 async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
     let form = parse_form(headers, body)?;
     let client = authenticate_client(state, headers, &form, "introspect").await?;
+    // RFC 7662 §2.1: the caller must really authenticate; a bare client_id is not enough.
+    if client.client().auth_method == crate::protocol::oidc::client::AuthMethod::None {
+        return Err(OAuthError::invalid_client("introspection needs client authentication"));
+    }
     let token = form.get("token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
     let body = match bearer::resolve(state, token).await? {
         Some(facts) if introspection::may_introspect(client.id(), &facts) => {

@@ -23,6 +23,10 @@ pub async fn issue(
     jkt: Option<String>,
 ) -> Result<Value, OAuthError> {
     let c = client.client();
+    // RFC 6749 §4.4: only confidential clients.
+    if c.kind != crate::protocol::oidc::client::ClientKind::Confidential {
+        return Err(OAuthError::unauthorized_client("client_credentials needs a confidential client"));
+    }
     let scopes: Vec<String> = match form.get("scope") {
         None => Vec::new(),
         Some(s) => s.split(' ').filter(|x| !x.is_empty()).map(str::to_string).collect(),
