@@ -57,6 +57,15 @@ pub async fn deliver_due(state: &AppState) {
         }
     };
     for delivery in due {
+        // Several nodes (and the immediate attempt after a logout) may see the same row.
+        match store.update_oidc_logout_delivery_claimed(&delivery.id, now, now + 30).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming a back-channel logout delivery failed");
+                continue;
+            }
+        }
         let outcome = deliver_one(state, &delivery).await;
         let attempts = delivery.attempts + 1;
         let max = i64::from(state.oidc().settings().backchannel_max_attempts);
