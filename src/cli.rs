@@ -128,11 +128,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::CheckConfig => {
             println_out(&format!(
-                "configuration is valid\n  listen: {}\n  public url: {}\n  database: {}\n  demo mode: {}",
+                "configuration is valid\n  listen: {}\n  public url: {}\n  database: {}\n  demo mode: {}\n  oidc clients in the file: {}",
                 settings.server.listen,
                 settings.public_url(settings.server.listen),
                 redact_url(&settings.database.url),
-                settings.demo.is_enabled
+                settings.demo.is_enabled,
+                settings.oidc.clients.len()
             ));
             Ok(())
         }

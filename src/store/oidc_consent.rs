@@ -120,7 +120,12 @@ impl Store {
 
     /// Claims a due delivery for one attempt (pushes its next attempt to `lease_until`), so
     /// that of several nodes only one sends it. `false`: another node has it.
-    pub async fn update_oidc_logout_delivery_claimed(&self, id: &str, now: i64, lease_until: i64) -> StoreResult<bool> {
+    pub async fn update_oidc_logout_delivery_claimed(
+        &self,
+        id: &str,
+        now: i64,
+        lease_until: i64,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE oidc_logout_deliveries SET next_attempt_at = $1 \
              WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3",
