@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::oidc_support::{ClientKey, RP_REDIRECT, RP_SECRET, app_with, basic, client, json, now, post};
+use crate::oidc_support::{ClientKey, RP_REDIRECT, RP_SECRET, app_with, basic, client, json, post};
 
 #[tokio::test]
 async fn discovery_is_truthful_about_the_issuer_and_the_endpoints() {
@@ -374,7 +374,6 @@ async fn registration_needs_the_initial_access_token_and_returns_a_working_secre
         .await
         .expect("POST");
     assert_eq!(json(bad).await["error"], "invalid_redirect_uri");
-    let _ = now();
 }
 
 #[tokio::test]
