@@ -22,6 +22,9 @@ pub struct Settings {
     pub security: SecuritySettings,
     pub registry: RegistrySettings,
     pub demo: DemoSettings,
+    /// eID card login over its own TLS listener (off unless configured).
+    #[serde(default)]
+    pub eid: crate::authn::eid::EidSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -200,6 +203,7 @@ impl Settings {
                 problem: "required outside demo mode (base64 of at least 32 random bytes, e.g. `openssl rand -base64 32`)".into(),
             });
         }
+        self.eid.validate(self.demo.is_enabled)?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

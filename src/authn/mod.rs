@@ -1,0 +1,3 @@
+//! Authentication: one folder per login method.
+
+pub mod eid;
