@@ -166,7 +166,8 @@ fn run_eid(settings: &Settings, command: EidCommand) -> anyhow::Result<()> {
     match command {
         EidCommand::InitCa { dir } => {
             let dir = dir.unwrap_or_else(default_dir);
-            let pki = cards::init_ca(&dir).with_context(|| format!("creating the demo PKI in {}", dir.display()))?;
+            let pki = cards::init_ca(&dir)
+                .with_context(|| format!("creating the demo PKI in {}", dir.display()))?;
             println_out(&format!(
                 "DEMO eID PKI ready in {}\n  trust anchor: {}\n  citizen CA:   {}\n  CRL:          {}\n  TLS server:   {} (clients trust {})",
                 pki.dir.display(),
@@ -182,7 +183,8 @@ fn run_eid(settings: &Settings, command: EidCommand) -> anyhow::Result<()> {
             let number = crate::domain::NationalNumber::parse(&nrn)
                 .map_err(|e| anyhow::anyhow!("--nrn: not a valid national number ({})", e.code()))?;
             let dir = dir.unwrap_or_else(default_dir);
-            let pki = cards::init_ca(&dir).with_context(|| format!("opening the demo PKI in {}", dir.display()))?;
+            let pki =
+                cards::init_ca(&dir).with_context(|| format!("opening the demo PKI in {}", dir.display()))?;
             let request = cards::CardRequest {
                 national_number: number.as_str().to_string(),
                 given_names: given,

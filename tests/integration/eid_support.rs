@@ -107,7 +107,8 @@ pub fn location(response: &reqwest::Response) -> String {
 /// The eID entry of a login page (`/login?tx=…` on the main listener): its absolute link.
 pub async fn eid_start_url(app: &TestApp, tx_login_url: &str) -> String {
     let html = app.get(tx_login_url).await.text().await.expect("login page");
-    let start = html.find("/eid/login?tx=").unwrap_or_else(|| panic!("no eID entry on the login page: {html}"));
+    let start =
+        html.find("/eid/login?tx=").unwrap_or_else(|| panic!("no eID entry on the login page: {html}"));
     let begin = html[..start].rfind('"').expect("href start") + 1;
     let end = start + html[start..].find('"').expect("href end");
     html[begin..end].replace("&amp;", "&")
@@ -128,6 +129,11 @@ pub async fn eid_login(app: &TestApp, kit: &EidKit, tx_login_url: &str, card: &C
     let ticket_url = location(&tls);
     assert!(ticket_url.starts_with(&app.url("/login/eid/complete?ticket=")), "{ticket_url}");
     let done = app.client.get(&ticket_url).send().await.expect("ticket redeemed");
-    assert!(done.status().is_redirection(), "login completes: {} {}", done.status(), done.text().await.unwrap_or_default());
+    assert!(
+        done.status().is_redirection(),
+        "login completes: {} {}",
+        done.status(),
+        done.text().await.unwrap_or_default()
+    );
     location(&done)
 }

@@ -3,6 +3,11 @@
 
 mod helpers;
 
+mod authn_spine;
 mod cli;
+mod eid_cli;
+mod eid_login;
+mod eid_refusals;
+mod eid_support;
 mod registry;
 mod web_shell;

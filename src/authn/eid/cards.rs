@@ -27,9 +27,8 @@ use openssl::stack::Stack;
 use openssl::x509::X509;
 use rcgen::string::PrintableString;
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, RsaKeySize, SanType,
-    SerialNumber,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, RsaKeySize, SanType, SerialNumber,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -52,10 +51,7 @@ const SERVER: &str = "demo-eid-server";
 #[derive(Debug, thiserror::Error)]
 pub enum CardError {
     #[error("file {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("certificate generation: {0}")]
     Rcgen(#[from] rcgen::Error),
     #[error("PKCS#12 / key conversion: {0}")]
@@ -129,24 +125,16 @@ pub struct DemoPki {
 
 impl std::fmt::Debug for DemoPki {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DemoPki")
-            .field("dir", &self.dir)
-            .finish_non_exhaustive()
+        f.debug_struct("DemoPki").field("dir", &self.dir).finish_non_exhaustive()
     }
 }
 
 pub(super) fn read(path: &Path) -> Result<String, CardError> {
-    fs::read_to_string(path).map_err(|source| CardError::Io {
-        path: path.into(),
-        source,
-    })
+    fs::read_to_string(path).map_err(|source| CardError::Io { path: path.into(), source })
 }
 
 pub(super) fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), CardError> {
-    fs::write(path, contents).map_err(|source| CardError::Io {
-        path: path.into(),
-        source,
-    })
+    fs::write(path, contents).map_err(|source| CardError::Io { path: path.into(), source })
 }
 
 fn ca_params(common_name: &str, path_len: u8) -> CertificateParams {
@@ -171,10 +159,7 @@ fn load_or_create(
     name: &str,
     make: impl FnOnce(&KeyPair) -> Result<(CertificateParams, String), CardError>,
 ) -> Result<Issuer<'static, KeyPair>, CardError> {
-    let (cert_path, key_path) = (
-        dir.join(format!("{name}.pem")),
-        dir.join(format!("{name}.key")),
-    );
+    let (cert_path, key_path) = (dir.join(format!("{name}.pem")), dir.join(format!("{name}.key")));
     if cert_path.exists() && key_path.exists() {
         let key = KeyPair::from_pem(&read(&key_path)?)?;
         return Ok(Issuer::from_ca_cert_pem(&read(&cert_path)?, key)?);
@@ -190,10 +175,7 @@ fn load_or_create(
 /// Citizen CA with an (initially empty) CRL, demo TLS CA and the eID listener's server
 /// certificate for `localhost` / `127.0.0.1`.
 pub fn init_ca(dir: &Path) -> Result<DemoPki, CardError> {
-    fs::create_dir_all(dir).map_err(|source| CardError::Io {
-        path: dir.into(),
-        source,
-    })?;
+    fs::create_dir_all(dir).map_err(|source| CardError::Io { path: dir.into(), source })?;
     let root = load_or_create(dir, ROOT, |key| {
         let params = ca_params("Belgium Root CA (DEMO)", 1);
         let pem = params.self_signed(key)?.pem();
@@ -209,19 +191,13 @@ pub fn init_ca(dir: &Path) -> Result<DemoPki, CardError> {
         let pem = params.self_signed(key)?.pem();
         Ok((params, pem))
     })?;
-    let (server_cert_pem, server_key_pem) = (
-        dir.join(format!("{SERVER}.pem")),
-        dir.join(format!("{SERVER}.key")),
-    );
+    let (server_cert_pem, server_key_pem) =
+        (dir.join(format!("{SERVER}.pem")), dir.join(format!("{SERVER}.key")));
     if !server_cert_pem.exists() || !server_key_pem.exists() {
         let mut params = CertificateParams::new(vec!["localhost".to_owned()])?;
-        params
-            .subject_alt_names
-            .push(SanType::IpAddress([127, 0, 0, 1].into()));
+        params.subject_alt_names.push(SanType::IpAddress([127, 0, 0, 1].into()));
         params.distinguished_name = DistinguishedName::new();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "localhost (DEMO eID listener)");
+        params.distinguished_name.push(DnType::CommonName, "localhost (DEMO eID listener)");
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         let now = OffsetDateTime::now_utc();
@@ -251,21 +227,13 @@ pub fn init_ca(dir: &Path) -> Result<DemoPki, CardError> {
 fn card_params(req: &CardRequest) -> Result<CertificateParams, CardError> {
     let nn = &req.national_number;
     if nn.len() != 11 || !nn.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(CardError::Request(
-            "national_number must be 11 digits".into(),
-        ));
+        return Err(CardError::Request("national_number must be 11 digits".into()));
     }
     if req.given_names.trim().is_empty() || req.surname.trim().is_empty() {
-        return Err(CardError::Request(
-            "given_names and surname are required".into(),
-        ));
+        return Err(CardError::Request("given_names and surname are required".into()));
     }
     // The real CN uses the first given name only.
-    let first_given = req
-        .given_names
-        .split_whitespace()
-        .next()
-        .unwrap_or_default();
+    let first_given = req.given_names.split_whitespace().next().unwrap_or_default();
     let role = match req.profile {
         CardProfile::Signature => "Signature",
         _ => "Authentication",
@@ -273,25 +241,13 @@ fn card_params(req: &CardRequest) -> Result<CertificateParams, CardError> {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CountryName, "BE");
-    dn.push(
-        DnType::CommonName,
-        format!("{first_given} {} ({role})", req.surname),
-    );
-    dn.push(
-        DnType::CustomDnType(OID_SURNAME.to_vec()),
-        req.surname.as_str(),
-    );
-    dn.push(
-        DnType::CustomDnType(OID_GIVEN_NAME.to_vec()),
-        req.given_names.as_str(),
-    );
+    dn.push(DnType::CommonName, format!("{first_given} {} ({role})", req.surname));
+    dn.push(DnType::CustomDnType(OID_SURNAME.to_vec()), req.surname.as_str());
+    dn.push(DnType::CustomDnType(OID_GIVEN_NAME.to_vec()), req.given_names.as_str());
     if req.profile != CardProfile::AuthenticationWithoutSerialNumber {
         // X.520 serialNumber is a PrintableString.
         let value = PrintableString::try_from(nn.as_str())?;
-        dn.push(
-            DnType::CustomDnType(OID_SERIAL_NUMBER.to_vec()),
-            DnValue::PrintableString(value),
-        );
+        dn.push(DnType::CustomDnType(OID_SERIAL_NUMBER.to_vec()), DnValue::PrintableString(value));
     }
     params.distinguished_name = dn;
     if req.profile == CardProfile::Signature {
@@ -324,25 +280,14 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Issues a demo card into `out_dir` (created if needed).
-pub fn issue_card(
-    pki: &DemoPki,
-    req: &CardRequest,
-    out_dir: &Path,
-) -> Result<CardFiles, CardError> {
-    fs::create_dir_all(out_dir).map_err(|source| CardError::Io {
-        path: out_dir.into(),
-        source,
-    })?;
+pub fn issue_card(pki: &DemoPki, req: &CardRequest, out_dir: &Path) -> Result<CardFiles, CardError> {
+    fs::create_dir_all(out_dir).map_err(|source| CardError::Io { path: out_dir.into(), source })?;
     let key = match req.key {
         KeyType::Rsa2048 => KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, RsaKeySize::_2048)?,
         KeyType::EcP384 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384)?,
     };
     let params = card_params(req)?;
-    let serial_hex = hex(&params
-        .serial_number
-        .as_ref()
-        .map(|s| s.to_bytes())
-        .unwrap_or_default());
+    let serial_hex = hex(&params.serial_number.as_ref().map(|s| s.to_bytes()).unwrap_or_default());
     let cert = params.signed_by(&key, &pki.citizen)?;
     let files = CardFiles {
         dir: out_dir.into(),

@@ -140,21 +140,13 @@ pub struct EidStream {
 }
 
 impl AsyncRead for EidStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for EidStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
     }
 
@@ -184,44 +176,25 @@ impl EidListener {
         let verifier = TrustSource::load(cfg)?;
         let certs = certs_from_pem(&cfg.server_cert_pem)?;
         let key = PrivateKeyDer::from_pem_file(&cfg.server_key_pem).map_err(|e| {
-            EidListenerError::ServerKey {
-                path: cfg.server_key_pem.clone(),
-                reason: e.to_string(),
-            }
+            EidListenerError::ServerKey { path: cfg.server_key_pem.clone(), reason: e.to_string() }
         })?;
-        let mut tls =
-            rustls::ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
-                .with_safe_default_protocol_versions()?
-                .with_client_cert_verifier(verifier.handshake_verifier())
-                .with_single_cert(certs, key)?;
+        let mut tls = rustls::ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
+            .with_safe_default_protocol_versions()?
+            .with_client_cert_verifier(verifier.handshake_verifier())
+            .with_single_cert(certs, key)?;
         tls.alpn_protocols = vec![b"http/1.1".to_vec()];
 
         let tcp = TcpListener::bind(cfg.listen)
             .await
-            .map_err(|source| EidListenerError::Bind {
-                addr: cfg.listen,
-                source,
-            })?;
-        let local = tcp.local_addr().map_err(|source| EidListenerError::Bind {
-            addr: cfg.listen,
-            source,
-        })?;
+            .map_err(|source| EidListenerError::Bind { addr: cfg.listen, source })?;
+        let local = tcp.local_addr().map_err(|source| EidListenerError::Bind { addr: cfg.listen, source })?;
         let trust = Arc::new(TrustSource {
             cfg: cfg.clone(),
             cached: Mutex::new((TrustSource::crl_mtimes(cfg), Arc::new(verifier))),
         });
         let (tx, rx) = mpsc::channel(64);
-        let limits = (
-            Arc::new(Semaphore::new(cfg.max_connections)),
-            cfg.handshake_timeout_secs,
-        );
-        tokio::spawn(accept_loop(
-            tcp,
-            TlsAcceptor::from(Arc::new(tls)),
-            trust,
-            tx,
-            limits,
-        ));
+        let limits = (Arc::new(Semaphore::new(cfg.max_connections)), cfg.handshake_timeout_secs);
+        tokio::spawn(accept_loop(tcp, TlsAcceptor::from(Arc::new(tls)), trust, tx, limits));
         tracing::info!(eid.listen = %local, "eID TLS listener bound");
         Ok(Self { rx, local })
     }
@@ -265,9 +238,7 @@ async fn accept_loop(
                 Err(_) => return tracing::debug!(net.peer = %remote, "eID TLS handshake timed out"),
             };
             let outcome = match tls.get_ref().1.peer_certificates() {
-                Some(chain) => trust
-                    .current()
-                    .verify_card(chain, time::OffsetDateTime::now_utc()),
+                Some(chain) => trust.current().verify_card(chain, time::OffsetDateTime::now_utc()),
                 None => Err(EidRefusal::NoCertificate),
             };
             match &outcome {
@@ -278,20 +249,9 @@ async fn accept_loop(
                     tracing::info!(net.peer = %remote, eid.refusal = r.code(), "eID card refused")
                 }
             }
-            let peer = EidPeer {
-                remote,
-                outcome: Arc::new(outcome),
-            };
+            let peer = EidPeer { remote, outcome: Arc::new(outcome) };
             // A closed channel means the server is shutting down: drop the connection.
-            let _ = tx
-                .send((
-                    EidStream {
-                        inner: tls,
-                        _permit: permit,
-                    },
-                    peer,
-                ))
-                .await;
+            let _ = tx.send((EidStream { inner: tls, _permit: permit }, peer)).await;
         });
     }
 }
@@ -310,20 +270,12 @@ impl Listener for EidListener {
 
     /// The local address; its `outcome` is meaningless (`NoCertificate`).
     fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(EidPeer {
-            remote: self.local,
-            outcome: Arc::new(Err(EidRefusal::NoCertificate)),
-        })
+        Ok(EidPeer { remote: self.local, outcome: Arc::new(Err(EidRefusal::NoCertificate)) })
     }
 }
 
-async fn insert_outcome(
-    ConnectInfo(peer): ConnectInfo<EidPeer>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    req.extensions_mut()
-        .insert::<EidOutcome>((*peer.outcome).clone());
+async fn insert_outcome(ConnectInfo(peer): ConnectInfo<EidPeer>, mut req: Request, next: Next) -> Response {
+    req.extensions_mut().insert::<EidOutcome>((*peer.outcome).clone());
     next.run(req).await
 }
 
@@ -334,12 +286,9 @@ pub async fn serve_on(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let app = router.layer(middleware::from_fn(insert_outcome));
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<EidPeer>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, app.into_make_service_with_connect_info::<EidPeer>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Binds per `cfg` and serves `router` until `shutdown` resolves.
@@ -349,7 +298,5 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), EidListenerError> {
     let listener = EidListener::bind(cfg).await?;
-    serve_on(listener, router, shutdown)
-        .await
-        .map_err(EidListenerError::Serve)
+    serve_on(listener, router, shutdown).await.map_err(EidListenerError::Serve)
 }

@@ -14,53 +14,31 @@ pub const REVOKED_FILE: &str = "revoked-serials.txt";
 /// Adds `serial_hex` to the revoked list and regenerates + re-signs `crl.pem`.
 pub fn revoke_card(pki: &DemoPki, serial_hex: &str) -> Result<(), CardError> {
     let serial = serial_hex.trim().to_ascii_lowercase();
-    if serial.is_empty()
-        || !serial.len().is_multiple_of(2)
-        || !serial.bytes().all(|b| b.is_ascii_hexdigit())
+    if serial.is_empty() || !serial.len().is_multiple_of(2) || !serial.bytes().all(|b| b.is_ascii_hexdigit())
     {
         return Err(CardError::Request("serial must be hex".into()));
     }
     let list_path = pki.dir.join(REVOKED_FILE);
-    let mut list = if list_path.exists() {
-        read(&list_path)?
-    } else {
-        String::new()
-    };
-    if !list
-        .lines()
-        .any(|l| l.split_whitespace().next() == Some(serial.as_str()))
-    {
-        list.push_str(&format!(
-            "{serial} {}\n",
-            OffsetDateTime::now_utc().unix_timestamp()
-        ));
+    let mut list = if list_path.exists() { read(&list_path)? } else { String::new() };
+    if !list.lines().any(|l| l.split_whitespace().next() == Some(serial.as_str())) {
+        list.push_str(&format!("{serial} {}\n", OffsetDateTime::now_utc().unix_timestamp()));
         write(&list_path, list)?;
     }
     write_crl(pki)
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
-        .collect()
+    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect()
 }
 
 /// RFC 5280 §5: CRL of the citizen CA; crlNumber = issue time in milliseconds (monotonic).
 pub(super) fn write_crl(pki: &DemoPki) -> Result<(), CardError> {
     let list_path = pki.dir.join(REVOKED_FILE);
-    let list = if list_path.exists() {
-        read(&list_path)?
-    } else {
-        String::new()
-    };
+    let list = if list_path.exists() { read(&list_path)? } else { String::new() };
     let mut revoked_certs = Vec::new();
     for line in list.lines().filter(|l| !l.trim().is_empty()) {
         let mut parts = line.split_whitespace();
-        let serial = parts
-            .next()
-            .and_then(unhex)
-            .ok_or(CardError::Corrupt(list_path.clone()))?;
+        let serial = parts.next().and_then(unhex).ok_or(CardError::Corrupt(list_path.clone()))?;
         let when = parts
             .next()
             .and_then(|t| t.parse::<i64>().ok())

@@ -55,13 +55,9 @@ async fn complete(
     let redeemed = match ticket::redeem(state.store(), &query.ticket, unix_now()).await {
         Ok(r) => r,
         Err(TicketError::Store(e)) => return WebError::from(e).into_response(),
-        Err(e) => {
-            tracing::warn!(eid.refusal = "eid.ticket_invalid", reason = %e, "eID ticket refused");
-            let retry = match &e {
-                TicketError::Used { tx_id } | TicketError::Expired { tx_id } => login_url(tx_id),
-                _ => "/".to_string(),
-            };
-            return RefusedPage::respond(page, StatusCode::BAD_REQUEST, "eid.ticket_invalid", retry);
+        Err(TicketError::Invalid) => {
+            tracing::warn!(eid.refusal = "eid.ticket_invalid", "eID ticket unknown, used or expired");
+            return RefusedPage::respond(page, StatusCode::BAD_REQUEST, "eid.ticket_invalid", "/".into());
         }
     };
     let masked = redeemed.national_number.masked();

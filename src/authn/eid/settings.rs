@@ -80,13 +80,19 @@ impl EidSettings {
             return Ok(());
         }
         if self.is_ocsp_enabled {
-            return Err(invalid(eid_key!(is_ocsp_enabled), "OCSP checking is not implemented; use CRLs (`eid.crls`)"));
+            return Err(invalid(
+                eid_key!(is_ocsp_enabled),
+                "OCSP checking is not implemented; use CRLs (`eid.crls`)",
+            ));
         }
         if !self.public_url.is_empty() {
             let url = url::Url::parse(&self.public_url)
                 .map_err(|e| invalid(eid_key!(public_url), format!("not a URL: {e}")))?;
             if url.scheme() != "https" || url.path() != "/" || url.query().is_some() {
-                return Err(invalid(eid_key!(public_url), "must be https://host[:port] without path or query"));
+                return Err(invalid(
+                    eid_key!(public_url),
+                    "must be https://host[:port] without path or query",
+                ));
             }
         }
         if self.handshake_timeout_secs == 0 {
@@ -96,7 +102,8 @@ impl EidSettings {
             return Err(invalid(eid_key!(max_connections), "must be at least 1"));
         }
         if self.demo_pki_dir.is_none() {
-            let files = [(eid_key!(server_cert), &self.server_cert), (eid_key!(server_key), &self.server_key)];
+            let files =
+                [(eid_key!(server_cert), &self.server_cert), (eid_key!(server_key), &self.server_key)];
             for (key, path) in files {
                 if path.as_os_str().is_empty() {
                     return Err(invalid(key, "required when eid.is_enabled"));
@@ -177,7 +184,10 @@ mod tests {
     fn a_public_url_must_be_https_without_a_path() {
         for bad in ["http://eid.example", "https://eid.example/eid", "nonsense"] {
             let settings = EidSettings { public_url: bad.into(), ..enabled() };
-            assert!(settings.validate(false).unwrap_err().to_string().contains(eid_key!(public_url)), "{bad}");
+            assert!(
+                settings.validate(false).unwrap_err().to_string().contains(eid_key!(public_url)),
+                "{bad}"
+            );
         }
         let good = EidSettings { public_url: "https://127.0.0.1:8443".into(), ..enabled() };
         assert!(good.validate(false).is_ok());

@@ -17,6 +17,8 @@ use tower_http::timeout::TimeoutLayer;
 use super::listener::EidOutcome;
 use super::ticket;
 use super::verify::EidRefusal;
+use crate::authn::AuthnError;
+use crate::authn::transaction::{self, TxStatus};
 use crate::startup::AppState;
 use crate::store::unix_now;
 use crate::web::error::{WebError, render};
@@ -65,8 +67,8 @@ impl RefusedPage {
 }
 
 /// Login transaction ids are random URL-safe handles.
-pub(super) fn is_tx_id_shaped(tx: &str) -> bool {
-    (1..=128).contains(&tx.len()) && tx.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+fn is_tx_id_shaped(tx: &str) -> bool {
+    (1..=64).contains(&tx.len()) && tx.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 async fn login(
@@ -80,14 +82,19 @@ async fn login(
         return Err(WebError::bad_request("eid.transaction_unknown"));
     }
     let tx_id = query.tx;
-    let retry_url = format!("{main}/login?tx={tx_id}");
+    let retry_url = format!("{main}{}", transaction::login_url(&tx_id));
     let now = unix_now();
-    let is_pending = match state.store().find_login_transaction_status_for_eid(&tx_id).await? {
-        Some((status, expires_at)) => status == "pending" && expires_at > now,
-        None => false,
+    // No browser binding here (another origin): it is checked when the ticket is redeemed.
+    let is_open = match transaction::load_unbound(&state, &tx_id).await {
+        Ok(tx) => matches!(tx.status, TxStatus::Pending | TxStatus::Authenticated),
+        Err(AuthnError::TransactionNotFound | AuthnError::TransactionExpired) => false,
+        Err(e) => return Err(e.into()),
     };
-    if !is_pending {
-        tracing::info!(eid.refusal = "eid.transaction_unknown", "eID login for an unknown or finished transaction");
+    if !is_open {
+        tracing::info!(
+            eid.refusal = "eid.transaction_unknown",
+            "eID login for an unknown or finished transaction"
+        );
         let home = format!("{main}/");
         return Ok(RefusedPage::respond(page, StatusCode::BAD_REQUEST, "eid.transaction_unknown", home));
     }

@@ -114,9 +114,7 @@ impl EidRefusal {
                 // The TLS handshake signature (card key possession) is checked separately.
                 C::UnknownIssuer | C::BadSignature => Self::UnknownIssuer,
                 C::BadEncoding => Self::MalformedCertificate,
-                C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
-                    Self::NotAnAuthenticationCertificate
-                }
+                C::InvalidPurpose | C::InvalidPurposeContext { .. } => Self::NotAnAuthenticationCertificate,
                 C::UnknownRevocationStatus
                 | C::ExpiredRevocationList
                 | C::ExpiredRevocationListContext { .. } => Self::RevocationStatusUnknown,
@@ -142,10 +140,7 @@ pub enum EidTrustError {
 
 /// Reads every certificate in a PEM file.
 pub fn certs_from_pem(path: &Path) -> Result<Vec<CertificateDer<'static>>, EidTrustError> {
-    let fail = |reason: String| EidTrustError::File {
-        path: path.into(),
-        reason,
-    };
+    let fail = |reason: String| EidTrustError::File { path: path.into(), reason };
     CertificateDer::pem_file_iter(path)
         .map_err(|e| fail(e.to_string()))?
         .collect::<Result<Vec<_>, _>>()
@@ -153,10 +148,7 @@ pub fn certs_from_pem(path: &Path) -> Result<Vec<CertificateDer<'static>>, EidTr
 }
 
 fn crls_from_pem(path: &Path) -> Result<Vec<CertificateRevocationListDer<'static>>, EidTrustError> {
-    let fail = |reason: String| EidTrustError::File {
-        path: path.into(),
-        reason,
-    };
+    let fail = |reason: String| EidTrustError::File { path: path.into(), reason };
     CertificateRevocationListDer::pem_file_iter(path)
         .map_err(|e| fail(e.to_string()))?
         .collect::<Result<Vec<_>, _>>()
@@ -193,10 +185,7 @@ impl EidVerifier {
             .only_check_end_entity_revocation()
             .allow_unauthenticated()
             .build()?;
-        Ok(Self {
-            webpki,
-            intermediates,
-        })
+        Ok(Self { webpki, intermediates })
     }
 
     /// Loads PEM files: trust anchors (roots), intermediate CAs and CRLs.
@@ -227,24 +216,19 @@ impl EidVerifier {
         now: OffsetDateTime,
     ) -> Result<EidCertificate, EidRefusal> {
         let (card, sent) = chain.split_first().ok_or(EidRefusal::NoCertificate)?;
-        let (_, x509) =
-            X509Certificate::from_der(card).map_err(|_| EidRefusal::MalformedCertificate)?;
+        let (_, x509) = X509Certificate::from_der(card).map_err(|_| EidRefusal::MalformedCertificate)?;
         let mut intermediates: Vec<CertificateDer<'_>> = sent.to_vec();
         intermediates.extend(self.intermediates.iter().cloned());
         let secs = u64::try_from(now.unix_timestamp()).unwrap_or(0);
         let at = UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs));
-        self.webpki
-            .verify_client_cert(card, &intermediates, at)
-            .map_err(|e| {
-                tracing::debug!(error = %e, "eID chain rejected by webpki");
-                EidRefusal::from_webpki(&e)
-            })?;
+        self.webpki.verify_client_cert(card, &intermediates, at).map_err(|e| {
+            tracing::debug!(error = %e, "eID chain rejected by webpki");
+            EidRefusal::from_webpki(&e)
+        })?;
 
         // Authentication certificate: keyUsage digitalSignature (the signature certificate
         // has nonRepudiation only). EKU, when present, was checked for clientAuth above.
-        let ku = x509
-            .key_usage()
-            .map_err(|_| EidRefusal::MalformedCertificate)?;
+        let ku = x509.key_usage().map_err(|_| EidRefusal::MalformedCertificate)?;
         if !ku.is_some_and(|ku| ku.value.digital_signature()) {
             return Err(EidRefusal::NotAnAuthenticationCertificate);
         }
@@ -253,9 +237,7 @@ impl EidVerifier {
         let national_number = NationalNumber::parse(&single(&OID_X509_SERIALNUMBER)?)
             .map_err(|_| EidRefusal::MalformedSubject)?;
         let key_type = match x509.public_key().parsed() {
-            Ok(PublicKey::RSA(rsa)) => CardKeyType::Rsa {
-                bits: rsa.key_size(),
-            },
+            Ok(PublicKey::RSA(rsa)) => CardKeyType::Rsa { bits: rsa.key_size() },
             Ok(PublicKey::EC(point)) if point.key_size() == 384 => CardKeyType::EcP384,
             Ok(PublicKey::EC(point)) if point.key_size() == 256 => CardKeyType::EcP256,
             _ => CardKeyType::Other,
@@ -265,18 +247,10 @@ impl EidVerifier {
             given_names: single(&OID_X509_GIVEN_NAME)?,
             surname: single(&OID_X509_SURNAME)?,
             key_type,
-            serial_hex: x509
-                .tbs_certificate
-                .raw_serial()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            serial_hex: x509.tbs_certificate.raw_serial().iter().map(|b| format!("{b:02x}")).collect(),
             fingerprint_sha256: {
                 use sha2::Digest;
-                sha2::Sha256::digest(card)
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect()
+                sha2::Sha256::digest(card).iter().map(|b| format!("{b:02x}")).collect()
             },
             not_after: x509.validity().not_after.to_datetime(),
         })
@@ -287,9 +261,7 @@ impl EidVerifier {
     /// the chain is judged after the handshake by [`EidVerifier::verify_card`]. The
     /// handshake signature (proof of possession of the card key) IS still verified.
     pub fn handshake_verifier(&self) -> Arc<dyn ClientCertVerifier> {
-        Arc::new(RequestClientCert {
-            inner: self.webpki.clone(),
-        })
+        Arc::new(RequestClientCert { inner: self.webpki.clone() })
     }
 }
 
@@ -297,10 +269,7 @@ impl EidVerifier {
 fn single_attribute(name: &X509Name<'_>, oid: &Oid<'_>) -> Result<String, EidRefusal> {
     let mut values = name.iter_by_oid(oid);
     let value = values.next().ok_or(EidRefusal::MalformedSubject)?;
-    let text = value
-        .as_str()
-        .map_err(|_| EidRefusal::MalformedSubject)?
-        .trim();
+    let text = value.as_str().map_err(|_| EidRefusal::MalformedSubject)?.trim();
     if values.next().is_some() || text.is_empty() {
         return Err(EidRefusal::MalformedSubject);
     }
