@@ -134,5 +134,14 @@ async fn the_eid_listener_stops_with_the_application() {
         .expect("stops in time")
         .expect("task")
         .expect("clean stop");
-    assert!(kit.browser(None).get(&url).send().await.is_err(), "nothing listens any more");
+    // The accept loop notices the stop right after the server returns.
+    let mut is_closed = false;
+    for _ in 0..50 {
+        if kit.browser(None).get(&url).send().await.is_err() {
+            is_closed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(is_closed, "nothing listens on the eID port any more");
 }

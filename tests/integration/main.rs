@@ -5,6 +5,7 @@ mod helpers;
 
 mod authn_spine;
 mod cli;
+mod eid_cards;
 mod eid_cli;
 mod eid_login;
 mod eid_refusals;
