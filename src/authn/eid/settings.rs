@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::listener::EidListenerConfig;
 use crate::config::ConfigError;
 
-/// A configuration key of `[eid]`, e.g. `eid_key!(crls)` is `"eid.crls"` (spelled so that
+/// A configuration key of `[eid]`: `eid_key!(crls)` is eid.crls (spelled like this so that
 /// the translation-key check does not take it for a catalogue key).
 macro_rules! eid_key {
     ($key:ident) => {
