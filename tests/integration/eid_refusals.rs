@@ -85,6 +85,9 @@ async fn a_refusal_page_speaks_the_visitors_language() {
     let html = text_of(&resp.text().await.expect("page"));
     assert!(html.contains("Er werd geen eID-kaart voorgelegd"), "{html}");
     assert!(html.contains("Terug naar de aanmeldpagina"), "{html}");
+    let eid = app.state.eid().expect("eID").public_url.clone();
+    let css = kit.browser(None).get(format!("{eid}/static/poort.css")).send().await.expect("css");
+    assert_eq!(css.status(), 200, "the refusal page is styled on the eID origin too");
 }
 
 #[tokio::test]

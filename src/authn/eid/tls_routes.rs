@@ -30,6 +30,8 @@ pub fn tls_router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.settings().server.request_timeout_secs);
     Router::new()
         .route("/eid/login", get(login))
+        // The pages here link the style sheet and the language switch on this origin.
+        .merge(crate::web::pages::assets::router())
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))
         .layer(from_fn_with_state(state.clone(), middleware::page_context))
