@@ -44,6 +44,9 @@ pub enum Command {
     /// OpenID Connect relying parties (clients) stored in the database.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// eID card login: the DEMO PKI and demo cards (demo mode only).
+    #[command(subcommand)]
+    Eid(EidCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +90,40 @@ pub enum ClientCommand {
     Remove { id: String },
 }
 
+/// The DEMO eID PKI: never used outside demo mode.
+#[derive(Debug, Subcommand)]
+pub enum EidCommand {
+    /// Create (or keep, if present) the DEMO Belgium Root CA, Citizen CA, CRL and the eID
+    /// listener's TLS server certificate in DIR.
+    InitCa {
+        /// Default: `eid.demo_pki_dir`, else data/eid-demo.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Issue a DEMO eID card: card.pem, card.key, chain.pem and card.p12 (password: the
+    /// demo PIN 1234) in OUT, usable by curl or a browser.
+    IssueCard {
+        /// National register number of the holder (any usual spelling).
+        #[arg(long, value_name = "N")]
+        nrn: String,
+        #[arg(long, value_name = "G")]
+        given: String,
+        #[arg(long, value_name = "S")]
+        surname: String,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// An ECDSA P-384 key (recent cards) instead of RSA-2048.
+        #[arg(long)]
+        ec: bool,
+        /// Revoke the card right away (listed in the citizen CA's CRL).
+        #[arg(long)]
+        revoked: bool,
+        /// The demo PKI directory (default: `eid.demo_pki_dir`, else data/eid-demo).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RegistryCommand {
     /// Import enterprises from the official KBO open-data CSV files
@@ -115,6 +152,7 @@ impl Cli {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings()?;
     crate::telemetry::init(&settings.log);
+    crate::startup::install_crypto_provider();
     match cli.command.unwrap_or(Command::Serve { listen: None }) {
         Command::Serve { .. } => {
             let app = Application::build(settings).await?;
@@ -137,6 +175,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             ));
             Ok(())
         }
+        Command::Eid(command) => run_eid(&settings, command),
         Command::Registry(RegistryCommand::ImportKbo { dir }) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
@@ -219,6 +258,61 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
     }
     store.close().await;
     Ok(())
+}
+
+/// The DEMO eID PKI commands; refused unless demo mode is on.
+fn run_eid(settings: &Settings, command: EidCommand) -> anyhow::Result<()> {
+    use crate::authn::eid::cards;
+    anyhow::ensure!(
+        settings.demo.is_enabled,
+        "`poort eid` manages the DEMO eID PKI and is refused outside demo mode (demo.is_enabled = false)"
+    );
+    let default_dir = || settings.eid.demo_pki_dir.clone().unwrap_or_else(|| PathBuf::from("data/eid-demo"));
+    match command {
+        EidCommand::InitCa { dir } => {
+            let dir = dir.unwrap_or_else(default_dir);
+            let pki = cards::init_ca(&dir)
+                .with_context(|| format!("creating the demo PKI in {}", dir.display()))?;
+            println_out(&format!(
+                "DEMO eID PKI ready in {}\n  trust anchor: {}\n  citizen CA:   {}\n  CRL:          {}\n  TLS server:   {} (clients trust {})",
+                pki.dir.display(),
+                pki.root_cert_pem.display(),
+                pki.citizen_cert_pem.display(),
+                pki.crl_pem.display(),
+                pki.server_cert_pem.display(),
+                pki.tls_ca_cert_pem.display()
+            ));
+            Ok(())
+        }
+        EidCommand::IssueCard { nrn, given, surname, out, ec, revoked, dir } => {
+            let number = crate::domain::NationalNumber::parse(&nrn)
+                .map_err(|e| anyhow::anyhow!("--nrn: not a valid national number ({})", e.code()))?;
+            let dir = dir.unwrap_or_else(default_dir);
+            let pki =
+                cards::init_ca(&dir).with_context(|| format!("opening the demo PKI in {}", dir.display()))?;
+            let request = cards::CardRequest {
+                national_number: number.as_str().to_string(),
+                given_names: given,
+                surname,
+                key: if ec { cards::KeyType::EcP384 } else { cards::KeyType::Rsa2048 },
+                is_revoked: revoked,
+                not_after: None,
+                profile: cards::CardProfile::Authentication,
+            };
+            let files = cards::issue_card(&pki, &request, &out)?;
+            println_out(&format!(
+                "DEMO eID card for {} issued in {}{}\n  {} (PKCS#12, password = demo PIN {})\n  {} + {} (certificate and key, PEM)",
+                number.masked(),
+                files.dir.display(),
+                if revoked { " (revoked)" } else { "" },
+                files.p12.display(),
+                cards::DEMO_PIN,
+                files.cert_pem.display(),
+                files.key_pem.display()
+            ));
+            Ok(())
+        }
+    }
 }
 
 async fn connect(settings: &Settings) -> anyhow::Result<Store> {

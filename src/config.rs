@@ -26,6 +26,9 @@ pub struct Settings {
     /// The OpenID Provider (`[oidc]`, `[[oidc.clients]]`).
     #[serde(default)]
     pub oidc: crate::protocol::oidc::OidcSettings,
+    /// eID card login over its own TLS listener (off unless configured).
+    #[serde(default)]
+    pub eid: crate::authn::eid::EidSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -241,6 +244,7 @@ impl Settings {
             });
         }
         self.oidc.validate().map_err(|(key, problem)| ConfigError::Invalid { key, problem })?;
+        self.eid.validate(self.demo.is_enabled)?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

@@ -30,6 +30,7 @@ struct Inner {
     secret: Vec<u8>,
     metrics: PrometheusHandle,
     oidc: crate::protocol::oidc::Provider,
+    eid: Option<crate::authn::eid::EidEndpoint>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -77,6 +78,11 @@ impl AppState {
         &self.inner.oidc
     }
 
+    /// The eID TLS listener, when `[eid]` is enabled (its bound address and public URL).
+    pub fn eid(&self) -> Option<&crate::authn::eid::EidEndpoint> {
+        self.inner.eid.as_ref()
+    }
+
     /// A 32-byte key for one purpose, derived from the configured secret
     /// (HMAC-SHA256 as a PRF, one label per purpose).
     pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
@@ -105,10 +111,21 @@ fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
-/// A built application, bound to its port and ready to run.
+/// Installs the process-wide rustls crypto provider (aws-lc-rs) once. With both ring and
+/// aws-lc-rs in the dependency tree rustls cannot pick one and panics without this.
+pub fn install_crypto_provider() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        // Err means another provider is already installed: fine.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    });
+}
+
+/// A built application, bound to its ports and ready to run.
 pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
+    eid_listener: Option<crate::authn::eid::EidListener>,
     state: AppState,
 }
 
@@ -124,6 +141,7 @@ impl Application {
 
     /// Like [`Application::build`] with an already connected and migrated store.
     pub async fn build_with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
+        install_crypto_provider();
         if settings.demo.is_enabled {
             tracing::warn!(
                 "DEMO MODE: mock external services are on and demo secrets are in use. Never run this in production."
@@ -147,6 +165,7 @@ impl Application {
             .with_context(|| format!("binding {}", settings.server.listen))?;
         let address = listener.local_addr()?;
         let public_url = settings.public_url(address);
+        let (eid_listener, eid) = crate::authn::eid::bind(&settings).await?.unzip();
         let registry: Arc<dyn Registry> = Arc::new(StoredRegistry::new(store.clone()));
         let oidc = crate::protocol::oidc::Provider::start(
             &settings.oidc,
@@ -166,30 +185,54 @@ impl Application {
                 secret,
                 metrics: metrics_handle(),
                 oidc,
+                eid,
             }),
         };
-        Ok(Self { listener, address, state })
+        Ok(Self { listener, address, eid_listener, state })
     }
 
     pub fn address(&self) -> SocketAddr {
         self.address
     }
 
+    /// The bound address of the eID TLS listener, when enabled.
+    pub fn eid_address(&self) -> Option<SocketAddr> {
+        self.state.eid().map(|e| e.address)
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then drains in-flight requests.
+    /// Serves until `shutdown` completes, then drains in-flight requests. The eID TLS
+    /// listener (when enabled) runs next to the main listener and stops with it.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let router = crate::web::router(self.state.clone());
         tracing::info!(address = %self.address, public_url = self.state.public_url(), "poort is listening");
+        // Dropping (or firing) `stop` tells every secondary listener to shut down.
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        let eid_task = self.eid_listener.map(|listener| {
+            let mut stopped = stopped.clone();
+            let eid_router = crate::authn::eid::tls_router(self.state.clone());
+            tokio::spawn(crate::authn::eid::listener::serve_on(listener, eid_router, async move {
+                let _ = stopped.changed().await;
+            }))
+        });
         let background = tokio::spawn(crate::protocol::oidc::provider::background(self.state.clone()));
         let served = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
         background.abort();
-        served?;
+        drop(stop);
+        if let Some(task) = eid_task {
+            match task.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "the eID TLS listener failed"),
+                Err(e) => tracing::error!(error = %e, "the eID TLS listener task failed"),
+            }
+        }
         self.state.store().close().await;
+        served?;
         Ok(())
     }
 }

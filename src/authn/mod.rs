@@ -3,6 +3,7 @@
 //! [`complete`], which links the identity, opens or upgrades the session and records
 //! the result in the transaction.
 
+pub mod eid;
 pub mod identity;
 pub mod methods;
 pub mod routes;

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::assets::router())
         .merge(crate::authn::routes::router())
         .merge(crate::protocol::oidc::router())
+        .merge(crate::authn::eid::router())
         .route_layer(from_fn(middleware::track_metrics))
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))
