@@ -29,6 +29,7 @@ struct Inner {
     csrf: CsrfKey,
     secret: Vec<u8>,
     metrics: PrometheusHandle,
+    password: crate::authn::password::PasswordService,
 }
 
 impl std::fmt::Debug for AppState {
@@ -69,6 +70,11 @@ impl AppState {
 
     pub fn metrics(&self) -> &PrometheusHandle {
         &self.inner.metrics
+    }
+
+    /// The username/password method (hashing pool, mailer, codes).
+    pub fn password(&self) -> &crate::authn::password::PasswordService {
+        &self.inner.password
     }
 
     /// A 32-byte key for one purpose, derived from the configured secret
@@ -142,6 +148,19 @@ impl Application {
         let address = listener.local_addr()?;
         let public_url = settings.public_url(address);
         let registry: Arc<dyn Registry> = Arc::new(StoredRegistry::new(store.clone()));
+        let mailer = crate::mail::Mailer::new(&settings.mail, settings.demo.is_enabled, store.clone());
+        let password = crate::authn::password::PasswordService::new(
+            &settings.password,
+            mailer,
+            store.clone(),
+            derive_key(&secret, "password-codes"),
+        );
+        if settings.password.is_enabled {
+            password.hasher().warm_up().await.context("preparing password hashing")?;
+            if settings.demo.is_enabled {
+                password.seed_demo_accounts().await.context("seeding demo password accounts")?;
+            }
+        }
         let state = AppState {
             inner: Arc::new(Inner {
                 csrf: CsrfKey::new(derive_key(&secret, "csrf")),
@@ -151,6 +170,7 @@ impl Application {
                 public_url,
                 secret,
                 metrics: metrics_handle(),
+                password,
             }),
         };
         Ok(Self { listener, address, state })

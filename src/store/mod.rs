@@ -7,6 +7,7 @@
 //! decode SQLite booleans).
 
 pub mod identities;
+pub mod password;
 pub mod registry;
 pub mod sessions;
 

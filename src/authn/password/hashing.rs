@@ -8,6 +8,7 @@
 //! costs the same time as a wrong password (no user enumeration by timing).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use argon2::password_hash::phc::PasswordHash;
@@ -34,6 +35,7 @@ pub struct Hasher {
     queue_wait: Duration,
     params: Params,
     dummy: Arc<OnceCell<String>>,
+    verifications: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Hasher {
@@ -56,11 +58,24 @@ impl Hasher {
             queue_wait: Duration::from_millis(settings.hash_queue_wait_ms),
             params,
             dummy: Arc::new(OnceCell::new()),
+            verifications: Arc::new(AtomicU64::new(0)),
         }
     }
 
     fn argon2(params: &Params) -> Argon2<'static> {
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+    }
+
+    /// How many Argon2id verifications ran (real or dummy): tests use it to show that an
+    /// unknown username costs the same work as a wrong password.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
+    }
+
+    /// Takes a worker (waiting at most the queue wait). Hashing holds one while it runs;
+    /// tests hold one to saturate the pool.
+    pub async fn reserve(&self) -> Result<tokio::sync::OwnedSemaphorePermit, HashError> {
+        self.worker().await
     }
 
     async fn worker(&self) -> Result<tokio::sync::OwnedSemaphorePermit, HashError> {
@@ -98,6 +113,7 @@ impl Hasher {
             None => self.dummy_hash().await?,
         };
         let permit = self.worker().await?;
+        self.verifications.fetch_add(1, Ordering::Relaxed);
         let is_match = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let Ok(parsed) = PasswordHash::new(&phc) else {
