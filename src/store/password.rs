@@ -71,16 +71,27 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 impl Store {
-    pub async fn find_password_account_by_username(&self, username: &str) -> StoreResult<Option<PasswordAccount>> {
+    pub async fn find_password_account_by_username(
+        &self,
+        username: &str,
+    ) -> StoreResult<Option<PasswordAccount>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM password_accounts WHERE username = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username.to_string()).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(username.to_string())
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(account).transpose()
     }
 
-    pub async fn find_password_account_by_person(&self, national_number: &str) -> StoreResult<Option<PasswordAccount>> {
+    pub async fn find_password_account_by_person(
+        &self,
+        national_number: &str,
+    ) -> StoreResult<Option<PasswordAccount>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM password_accounts WHERE national_number = $1");
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(national_number.to_string()).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(national_number.to_string())
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(account).transpose()
     }
 
@@ -116,7 +127,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn update_password_email(&self, account_id: &str, email: Option<&str>, now: i64) -> StoreResult<()> {
+    pub async fn update_password_email(
+        &self,
+        account_id: &str,
+        email: Option<&str>,
+        now: i64,
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE password_accounts SET email = $2, updated_at = $3 WHERE id = $1")
             .bind(account_id.to_string())
             .bind(email.map(str::to_string))
@@ -146,7 +162,13 @@ impl Store {
     }
 
     /// Replaces any app of the account with a new one (unconfirmed unless `is_confirmed`).
-    pub async fn upsert_totp(&self, account_id: &str, secret: &str, is_confirmed: bool, now: i64) -> StoreResult<()> {
+    pub async fn upsert_totp(
+        &self,
+        account_id: &str,
+        secret: &str,
+        is_confirmed: bool,
+        now: i64,
+    ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO password_totp (account_id, secret_base32, is_confirmed, last_used_step, created_at) \
              VALUES ($1, $2, $3, 0, $4) ON CONFLICT (account_id) DO UPDATE SET \
@@ -165,7 +187,12 @@ impl Store {
     /// Records `step` as used if it is later than every step used before. Atomic, so a
     /// code replayed on another node at the same moment is refused too (RFC 6238 §5.2).
     /// `require_confirmed = false` is for the enrolment confirmation.
-    pub async fn use_totp_step(&self, account_id: &str, step: i64, require_confirmed: bool) -> StoreResult<bool> {
+    pub async fn use_totp_step(
+        &self,
+        account_id: &str,
+        step: i64,
+        require_confirmed: bool,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE password_totp SET last_used_step = $2, is_confirmed = 1 \
              WHERE account_id = $1 AND last_used_step < $2 AND is_confirmed >= $3",
@@ -213,16 +240,24 @@ impl Store {
 
     /// How many codes were sent for this transaction (a cap against mail bombing).
     pub async fn count_email_codes(&self, account_id: &str, tx_id: &str) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM password_email_codes WHERE account_id = $1 AND tx_id = $2")
-            .bind(account_id.to_string())
-            .bind(tx_id.to_string())
-            .fetch_one(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM password_email_codes WHERE account_id = $1 AND tx_id = $2",
+        )
+        .bind(account_id.to_string())
+        .bind(tx_id.to_string())
+        .fetch_one(self.pool())
+        .await?;
         Ok(row.try_get("n")?)
     }
 
     /// Marks a matching, unexpired, unused code as used. True if there was one.
-    pub async fn consume_email_code(&self, account_id: &str, tx_id: &str, code_hmac: &str, now: i64) -> StoreResult<bool> {
+    pub async fn consume_email_code(
+        &self,
+        account_id: &str,
+        tx_id: &str,
+        code_hmac: &str,
+        now: i64,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE password_email_codes SET used_at = $4 WHERE account_id = $1 AND tx_id = $2 \
              AND code_hmac = $3 AND used_at IS NULL AND expires_at > $4",
@@ -246,11 +281,13 @@ impl Store {
         code_hmacs: &[String],
     ) -> StoreResult<()> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE password_token_cards SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL")
-            .bind(account_id.to_string())
-            .bind(card.created_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE password_token_cards SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(account_id.to_string())
+        .bind(card.created_at)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO password_token_cards (id, account_id, serial, created_at, revoked_at) \
              VALUES ($1, $2, $3, $4, NULL)",
@@ -281,8 +318,14 @@ impl Store {
         .bind(account_id.to_string())
         .fetch_optional(self.pool())
         .await?;
-        row.map(|r| Ok(TokenCard { id: r.try_get("id")?, serial: r.try_get("serial")?, created_at: r.try_get("created_at")? }))
-            .transpose()
+        row.map(|r| {
+            Ok(TokenCard {
+                id: r.try_get("id")?,
+                serial: r.try_get("serial")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .transpose()
     }
 
     pub async fn find_unused_token_positions(&self, card_id: &str) -> StoreResult<Vec<i64>> {
@@ -296,7 +339,13 @@ impl Store {
     }
 
     /// Marks code `position` used if it matches and was not used. True if it did.
-    pub async fn consume_token_code(&self, card_id: &str, position: i64, code_hmac: &str, now: i64) -> StoreResult<bool> {
+    pub async fn consume_token_code(
+        &self,
+        card_id: &str,
+        position: i64,
+        code_hmac: &str,
+        now: i64,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE password_token_codes SET used_at = $4 WHERE card_id = $1 AND position = $2 \
              AND code_hmac = $3 AND used_at IS NULL",
@@ -313,10 +362,12 @@ impl Store {
     // ---- brute-force counters ------------------------------------------------------------
 
     pub async fn find_throttle(&self, key: &str) -> StoreResult<Option<ThrottleRecord>> {
-        let row = sqlx::query("SELECT failures, last_failure_at, blocked_until FROM password_throttle WHERE key = $1")
-            .bind(key.to_string())
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT failures, last_failure_at, blocked_until FROM password_throttle WHERE key = $1",
+        )
+        .bind(key.to_string())
+        .fetch_optional(self.pool())
+        .await?;
         row.map(|r| {
             Ok(ThrottleRecord {
                 failures: r.try_get("failures")?,
@@ -356,22 +407,33 @@ impl Store {
 
     /// Marks the lockout notice of the current series as sent; true only the first time.
     pub async fn mark_throttle_notified(&self, key: &str, now: i64) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE password_throttle SET notified_at = $2 WHERE key = $1 AND notified_at IS NULL")
-            .bind(key.to_string())
-            .bind(now)
-            .execute(self.pool())
-            .await?;
+        let done = sqlx::query(
+            "UPDATE password_throttle SET notified_at = $2 WHERE key = $1 AND notified_at IS NULL",
+        )
+        .bind(key.to_string())
+        .bind(now)
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
     pub async fn delete_throttle(&self, key: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM password_throttle WHERE key = $1").bind(key.to_string()).execute(self.pool()).await?;
+        sqlx::query("DELETE FROM password_throttle WHERE key = $1")
+            .bind(key.to_string())
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
     // ---- demo outbox -------------------------------------------------------------------
 
-    pub async fn create_outbox_mail(&self, recipient: &str, subject: &str, body: &str, now: i64) -> StoreResult<()> {
+    pub async fn create_outbox_mail(
+        &self,
+        recipient: &str,
+        subject: &str,
+        body: &str,
+        now: i64,
+    ) -> StoreResult<()> {
         sqlx::query("INSERT INTO dev_outbox (id, at, recipient, subject, body) VALUES ($1, $2, $3, $4, $5)")
             .bind(uuid::Uuid::new_v4().simple().to_string())
             .bind(now)
@@ -385,10 +447,12 @@ impl Store {
 
     /// The latest mails first.
     pub async fn find_outbox_mails(&self, limit: i64) -> StoreResult<Vec<OutboxMail>> {
-        let rows = sqlx::query("SELECT id, at, recipient, subject, body FROM dev_outbox ORDER BY at DESC, id LIMIT $1")
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, at, recipient, subject, body FROM dev_outbox ORDER BY at DESC, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(OutboxMail {

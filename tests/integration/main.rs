@@ -4,10 +4,10 @@
 mod helpers;
 
 mod authn_spine;
+mod cli;
 mod password_helpers;
 mod password_keys;
 mod password_login;
 mod password_refusals;
-mod cli;
 mod registry;
 mod web_shell;

@@ -53,8 +53,11 @@ pub fn location(resp: &reqwest::Response) -> String {
 /// Step 1: posts username and password on the form of transaction `tx`.
 pub async fn post_password(app: &TestApp, tx: &str, username: &str, password: &str) -> reqwest::Response {
     let token = app.csrf_token(&format!("/login/password?tx={tx}")).await;
-    app.post_form("/login/password", &[("csrf", &token), ("tx", tx), ("username", username), ("password", password)])
-        .await
+    app.post_form(
+        "/login/password",
+        &[("csrf", &token), ("tx", tx), ("username", username), ("password", password)],
+    )
+    .await
 }
 
 /// Opens a portal login and passes step 1 as Jan.
@@ -77,7 +80,8 @@ pub async fn factor_page(app: &TestApp, tx: &str, factor: &str) -> String {
 pub async fn post_code(app: &TestApp, tx: &str, factor: &str, otp: &str) -> reqwest::Response {
     let page = factor_page(app, tx, factor).await;
     let token = extract_hidden(&page, "csrf").expect("csrf");
-    app.post_form("/login/password/otp", &[("csrf", &token), ("tx", tx), ("factor", factor), ("otp", otp)]).await
+    app.post_form("/login/password/otp", &[("csrf", &token), ("tx", tx), ("factor", factor), ("otp", otp)])
+        .await
 }
 
 /// Sends an e-mail code and reads it back from the demo outbox page.

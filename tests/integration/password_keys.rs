@@ -18,7 +18,12 @@ async fn create(app: &TestApp, username: &str, password: &str, confirm: &str) ->
     post_keys(
         app,
         "/my/keys/account",
-        &[("username", username), ("password", password), ("password_confirm", confirm), ("email", "sofie@example.org")],
+        &[
+            ("username", username),
+            ("password", password),
+            ("password_confirm", confirm),
+            ("email", "sofie@example.org"),
+        ],
     )
     .await
 }
@@ -40,14 +45,29 @@ async fn each_password_rule_is_named_when_creating_an_account() {
     let tr = Tr::new(Language::Nl);
     let long = format!("{}1-", "a".repeat(127));
     let cases: Vec<(&str, &str, &str, String)> = vec![
-        ("sofie", "Sofie-pass-01", "Sofie-pass-01", tr.fmt("password.rule.username_length", &[("min", "8"), ("max", "30")])),
+        (
+            "sofie",
+            "Sofie-pass-01",
+            "Sofie-pass-01",
+            tr.fmt("password.rule.username_length", &[("min", "8"), ("max", "30")]),
+        ),
         ("Sofie.Claes", "Sofie-pass-01", "Sofie-pass-01", tr.t("password.rule.username_characters").into()),
         ("janpeeters", "Sofie-pass-01", "Sofie-pass-01", tr.t("password.rule.username_taken").into()),
         ("sofieclaes", "Sho-1", "Sho-1", tr.fmt("password.rule.too_short", &[("min", "10")])),
         ("sofieclaes", &long, &long, tr.fmt("password.rule.too_long", &[("max", "128")])),
         ("sofieclaes", "Sofie pass 01", "Sofie pass 01", tr.t("password.rule.space").into()),
-        ("sofieclaes", "Sofie~pass~01", "Sofie~pass~01", tr.fmt("password.rule.character", &[("chars", ";,:=?./*$%><&@#'(!{})_-")])),
-        ("sofieclaes", "Sofiepassword1", "Sofiepassword1", tr.fmt("password.rule.non_letters", &[("min", "2")])),
+        (
+            "sofieclaes",
+            "Sofie~pass~01",
+            "Sofie~pass~01",
+            tr.fmt("password.rule.character", &[("chars", ";,:=?./*$%><&@#'(!{})_-")]),
+        ),
+        (
+            "sofieclaes",
+            "Sofiepassword1",
+            "Sofiepassword1",
+            tr.fmt("password.rule.non_letters", &[("min", "2")]),
+        ),
         ("sofieclaes", "sofieclaes-01", "sofieclaes-01", tr.t("password.rule.contains_username").into()),
         ("sofieclaes", "Sofie-pass-01", "Sofie-pass-02", tr.t("password.rule.mismatch").into()),
     ];
@@ -76,8 +96,12 @@ async fn changing_keys_needs_eid_or_itsme() {
     let tx = app.start_portal_login_forced().await;
     assert_eq!(post_password(&app, &tx, "janpeeters", JAN_PASSWORD).await.status(), 303);
     assert_eq!(post_code(&app, &tx, "app", &totp_now(JAN_SECRET)).await.status(), 303);
-    let resp = post_keys(&app, "/my/keys/password", &[("password", "Nieuw-pass-01"), ("password_confirm", "Nieuw-pass-01")])
-        .await;
+    let resp = post_keys(
+        &app,
+        "/my/keys/password",
+        &[("password", "Nieuw-pass-01"), ("password_confirm", "Nieuw-pass-01")],
+    )
+    .await;
     assert_eq!(resp.status(), 403);
 }
 

@@ -180,8 +180,9 @@ async fn a_saturated_hashing_pool_answers_503_with_retry_after() {
 async fn the_login_form_without_a_csrf_token_is_refused() {
     let app = spawn().await;
     let tx = app.start_portal_login("/my/session").await;
-    let resp =
-        app.post_form("/login/password", &[("tx", &tx), ("username", "janpeeters"), ("password", JAN_PASSWORD)]).await;
+    let resp = app
+        .post_form("/login/password", &[("tx", &tx), ("username", "janpeeters"), ("password", JAN_PASSWORD)])
+        .await;
     assert_eq!(resp.status(), 403);
     let resp = app
         .post_form("/login/password/otp", &[("tx", &tx), ("factor", "app"), ("otp", &totp_now(JAN_SECRET))])

@@ -28,7 +28,12 @@ pub(super) struct AccountForm {
 }
 
 /// The page again, naming the broken rule.
-async fn refused(state: &AppState, page: PageCtx, owner: &Owner, refusal: &KeyRefusal) -> Result<Response, WebError> {
+async fn refused(
+    state: &AppState,
+    page: PageCtx,
+    owner: &Owner,
+    refusal: &KeyRefusal,
+) -> Result<Response, WebError> {
     let policy = state.password().policy();
     let args = match refusal {
         KeyRefusal::Policy(v) => v.args(policy),
@@ -41,7 +46,9 @@ async fn refused(state: &AppState, page: PageCtx, owner: &Owner, refusal: &KeyRe
 
 fn hash_error(e: PasswordError) -> WebError {
     match e {
-        PasswordError::Overloaded => WebError::Page(crate::web::error::ErrorPage::for_status(StatusCode::SERVICE_UNAVAILABLE)),
+        PasswordError::Overloaded => {
+            WebError::Page(crate::web::error::ErrorPage::for_status(StatusCode::SERVICE_UNAVAILABLE))
+        }
         e => WebError::internal(e),
     }
 }
@@ -94,7 +101,12 @@ pub(super) async fn change_password(
     let Some(account) = owner.account.clone() else {
         return Err(WebError::bad_request("password.keys.no_account"));
     };
-    match state.password().change_password(&account, &form.password, &form.password_confirm).await.map_err(hash_error)? {
+    match state
+        .password()
+        .change_password(&account, &form.password, &form.password_confirm)
+        .await
+        .map_err(hash_error)?
+    {
         Ok(()) => {
             audit(&state, &owner, "keys.password_changed").await;
             Ok(Redirect::to("/my/keys?done=password").into_response())

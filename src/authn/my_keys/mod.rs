@@ -72,7 +72,11 @@ async fn owner(state: &AppState, jar: &CookieJar) -> Result<Result<Owner, Respon
 }
 
 /// Changes need Level450+: otherwise the page with a notice, 403.
-async fn changer(state: &AppState, jar: &CookieJar, page: PageCtx) -> Result<Result<Owner, Response>, WebError> {
+async fn changer(
+    state: &AppState,
+    jar: &CookieJar,
+    page: PageCtx,
+) -> Result<Result<Owner, Response>, WebError> {
     match owner(state, jar).await? {
         Ok(owner) if owner.may_change() => Ok(Ok(owner)),
         Ok(owner) => {
@@ -110,7 +114,10 @@ struct KeysPage {
 
 fn format_time(at: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(at).ok().and_then(|t| t.format(&format).ok()).unwrap_or_default()
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
 }
 
 /// Renders the page with an optional notice (ok) or error, at `status`.
@@ -140,7 +147,11 @@ async fn render_keys(
         .take(10)
         .map(|(at, kind, detail)| LoginView {
             at: format_time(at),
-            outcome_key: if kind == "login.success" { "password.keys.login_success" } else { "password.keys.login_refused" },
+            outcome_key: if kind == "login.success" {
+                "password.keys.login_success"
+            } else {
+                "password.keys.login_refused"
+            },
             method: detail.get("method").and_then(|m| m.as_str()).unwrap_or("-").to_string(),
             level: detail.get("level").map(|l| l.to_string()).unwrap_or_else(|| "-".into()),
         })

@@ -74,12 +74,17 @@ async fn enrolment_page(
     let Some(enrolment) = state.password().app_enrolment(&account).await.map_err(WebError::internal)? else {
         return Ok(Redirect::to("/my/keys").into_response());
     };
-    let mut response = render(&AppPage { page, secret: enrolment.secret_base32, qr: enrolment.qr_data_uri, error })?;
+    let mut response =
+        render(&AppPage { page, secret: enrolment.secret_base32, qr: enrolment.qr_data_uri, error })?;
     *response.status_mut() = status;
     Ok(response)
 }
 
-pub(super) async fn show_enrolment(page: PageCtx, State(state): State<AppState>, jar: CookieJar) -> Result<Response, WebError> {
+pub(super) async fn show_enrolment(
+    page: PageCtx,
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
     enrolment_page(&state, page, &jar, StatusCode::OK, None).await
 }
 
@@ -99,7 +104,10 @@ pub(super) async fn confirm_app(
     match state.password().confirm_app(&account, &form.otp).await.map_err(WebError::internal)? {
         Ok(()) => {
             let detail = serde_json::json!({ "method": owner.session.method });
-            state.store().create_audit_event("keys.app_enrolled", Some(&owner.identity.id), None, &detail).await?;
+            state
+                .store()
+                .create_audit_event("keys.app_enrolled", Some(&owner.identity.id), None, &detail)
+                .await?;
             Ok(Redirect::to("/my/keys?done=app").into_response())
         }
         Err(refusal) => {

@@ -47,10 +47,7 @@ fn check_email(email: &str) -> Result<Option<String>, KeyRefusal> {
     if email.is_empty() {
         return Ok(None);
     }
-    email
-        .parse::<lettre::Address>()
-        .map(|_| Some(email.to_string()))
-        .map_err(|_| KeyRefusal::BadEmail)
+    email.parse::<lettre::Address>().map(|_| Some(email.to_string())).map_err(|_| KeyRefusal::BadEmail)
 }
 
 impl PasswordService {
@@ -112,7 +109,11 @@ impl PasswordService {
         Ok(Ok(()))
     }
 
-    pub async fn set_email(&self, account: &PasswordAccount, email: &str) -> Result<Result<(), KeyRefusal>, PasswordError> {
+    pub async fn set_email(
+        &self,
+        account: &PasswordAccount,
+        email: &str,
+    ) -> Result<Result<(), KeyRefusal>, PasswordError> {
         match check_email(email) {
             Ok(email) => {
                 self.store.update_password_email(&account.id, email.as_deref(), unix_now()).await?;
@@ -139,7 +140,11 @@ impl PasswordService {
     }
 
     /// Confirms the pending app with its first code (which is then used up).
-    pub async fn confirm_app(&self, account: &PasswordAccount, code: &str) -> Result<Result<(), KeyRefusal>, PasswordError> {
+    pub async fn confirm_app(
+        &self,
+        account: &PasswordAccount,
+        code: &str,
+    ) -> Result<Result<(), KeyRefusal>, PasswordError> {
         let Some(app) = self.store.find_totp(&account.id).await?.filter(|a| !a.is_confirmed) else {
             return Ok(Err(KeyRefusal::WrongCode));
         };
@@ -162,15 +167,27 @@ impl PasswordService {
         self.store_card(account, codes::new_token_card()).await
     }
 
-    pub(crate) async fn store_card(&self, account: &PasswordAccount, card_codes: Vec<String>) -> Result<NewCard, PasswordError> {
-        let card = TokenCard { id: uuid::Uuid::new_v4().simple().to_string(), serial: codes::new_serial(), created_at: unix_now() };
-        let hmacs: Vec<String> = card_codes.iter().map(|c| codes::code_hmac(&self.code_key, &card.id, c)).collect();
+    pub(crate) async fn store_card(
+        &self,
+        account: &PasswordAccount,
+        card_codes: Vec<String>,
+    ) -> Result<NewCard, PasswordError> {
+        let card = TokenCard {
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            serial: codes::new_serial(),
+            created_at: unix_now(),
+        };
+        let hmacs: Vec<String> =
+            card_codes.iter().map(|c| codes::code_hmac(&self.code_key, &card.id, c)).collect();
         self.store.create_token_card(&account.id, &card, &hmacs).await?;
         Ok(NewCard { serial: card.serial, codes: card_codes })
     }
 
     /// The serial and number of unused codes of the active card.
-    pub async fn token_card_status(&self, account: &PasswordAccount) -> Result<Option<(String, usize)>, PasswordError> {
+    pub async fn token_card_status(
+        &self,
+        account: &PasswordAccount,
+    ) -> Result<Option<(String, usize)>, PasswordError> {
         let Some(card) = self.store.find_active_token_card(&account.id).await? else {
             return Ok(None);
         };

@@ -15,7 +15,9 @@ pub enum Check<T> {
     /// Wrong password, unknown username or wrong code: one answer for all.
     Refused,
     /// Too many failures: try again after this many seconds (nothing was checked).
-    Throttled { retry_after: i64 },
+    Throttled {
+        retry_after: i64,
+    },
 }
 
 /// The challenge of a token-card login: which card, which code number.
@@ -38,7 +40,12 @@ impl PasswordService {
 
     /// Counts a failure on the account and the address; notifies the owner once per
     /// series when the account passes `notify_after_failures`.
-    async fn fail(&self, keys: &[String; 2], account: Option<&PasswordAccount>, now: i64) -> Result<(), PasswordError> {
+    async fn fail(
+        &self,
+        keys: &[String; 2],
+        account: Option<&PasswordAccount>,
+        now: i64,
+    ) -> Result<(), PasswordError> {
         let t = &self.settings.throttle;
         let failures = throttle::record_failure(&self.store, t, &keys[0], t.free_failures, now).await?;
         throttle::record_failure(&self.store, t, &keys[1], t.address_free_failures, now).await?;
@@ -57,7 +64,9 @@ impl PasswordService {
                      Poort: {failures_text} mislukte aanmeldpogingen op uw account. Als u dit niet was, \
                      wijzig uw wachtwoord in Mijn digitale sleutels."
                 );
-                if let Err(e) = mailer.send(&email, "Poort: failed login attempts / mislukte aanmeldingen", &body).await {
+                if let Err(e) =
+                    mailer.send(&email, "Poort: failed login attempts / mislukte aanmeldingen", &body).await
+                {
                     tracing::warn!(error = %e, "lockout notice not sent");
                 }
             });
@@ -79,8 +88,10 @@ impl PasswordService {
             return Ok(Check::Throttled { retry_after });
         }
         let account = self.store.find_password_account_by_username(&normalize_username(username)).await?;
-        let is_match =
-            self.hasher.verify(password.to_string(), account.as_ref().map(|a| a.password_hash.clone())).await?;
+        let is_match = self
+            .hasher
+            .verify(password.to_string(), account.as_ref().map(|a| a.password_hash.clone()))
+            .await?;
         match account {
             Some(account) if is_match => {
                 self.store.delete_throttle(&keys[0]).await?;
@@ -112,7 +123,11 @@ impl PasswordService {
 
     /// Sends a fresh code for this transaction. `false` when the cap of 5 codes per
     /// transaction is reached (no mail bombing).
-    pub async fn send_email_code(&self, account: &PasswordAccount, tx_id: &str) -> Result<bool, PasswordError> {
+    pub async fn send_email_code(
+        &self,
+        account: &PasswordAccount,
+        tx_id: &str,
+    ) -> Result<bool, PasswordError> {
         let Some(email) = account.email.as_deref() else {
             return Ok(false);
         };
@@ -122,7 +137,9 @@ impl PasswordService {
         let now = unix_now();
         let code = codes::new_code();
         let hmac = codes::code_hmac(&self.code_key, &account.id, &code);
-        self.store.create_email_code(&account.id, tx_id, &hmac, now, now + self.settings.email_code_ttl_secs).await?;
+        self.store
+            .create_email_code(&account.id, tx_id, &hmac, now, now + self.settings.email_code_ttl_secs)
+            .await?;
         let minutes = self.settings.email_code_ttl_secs / 60;
         let body = format!(
             "Your Poort security code / Uw Poort-beveiligingscode: {code}\n\n\
@@ -134,12 +151,19 @@ impl PasswordService {
     }
 
     /// Picks the token-card code to ask for.
-    pub async fn card_challenge(&self, account: &PasswordAccount) -> Result<Option<CardChallenge>, PasswordError> {
+    pub async fn card_challenge(
+        &self,
+        account: &PasswordAccount,
+    ) -> Result<Option<CardChallenge>, PasswordError> {
         let Some(card) = self.store.find_active_token_card(&account.id).await? else {
             return Ok(None);
         };
         let unused = self.store.find_unused_token_positions(&card.id).await?;
-        Ok(codes::pick_position(&unused).map(|position| CardChallenge { card_id: card.id, serial: card.serial, position }))
+        Ok(codes::pick_position(&unused).map(|position| CardChallenge {
+            card_id: card.id,
+            serial: card.serial,
+            position,
+        }))
     }
 
     /// Step 2: the code of one factor. A refusal counts as a failure on the account.

@@ -52,7 +52,9 @@ impl PolicyViolation {
     pub fn args(&self, policy: &Policy) -> Vec<(&'static str, String)> {
         match self {
             Self::UsernameLength { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
-            Self::PasswordTooShort { min } | Self::PasswordNonLetters { min } => vec![("min", min.to_string())],
+            Self::PasswordTooShort { min } | Self::PasswordNonLetters { min } => {
+                vec![("min", min.to_string())]
+            }
             Self::PasswordTooLong { max } => vec![("max", max.to_string())],
             Self::PasswordCharacter => vec![("chars", policy.special_chars.clone())],
             _ => Vec::new(),
@@ -96,7 +98,12 @@ impl Policy {
     }
 
     /// Checks a new password, in the order a person fixes them.
-    pub fn check_password(&self, password: &str, confirmation: &str, username: &str) -> Result<(), PolicyViolation> {
+    pub fn check_password(
+        &self,
+        password: &str,
+        confirmation: &str,
+        username: &str,
+    ) -> Result<(), PolicyViolation> {
         let length = password.chars().count();
         if length < self.password_min {
             return Err(PolicyViolation::PasswordTooShort { min: self.password_min });
@@ -147,7 +154,10 @@ mod tests {
     fn each_username_rule_is_named() {
         let p = policy();
         assert_eq!(p.check_username("jan"), Err(PolicyViolation::UsernameLength { min: 8, max: 30 }));
-        assert_eq!(p.check_username(&"a".repeat(31)), Err(PolicyViolation::UsernameLength { min: 8, max: 30 }));
+        assert_eq!(
+            p.check_username(&"a".repeat(31)),
+            Err(PolicyViolation::UsernameLength { min: 8, max: 30 })
+        );
         assert_eq!(p.check_username("Janpeeters"), Err(PolicyViolation::UsernameCharacters));
         assert_eq!(p.check_username("jan peeters"), Err(PolicyViolation::UsernameCharacters));
         assert_eq!(p.check_username("jan.peeters"), Err(PolicyViolation::UsernameCharacters));
@@ -159,12 +169,18 @@ mod tests {
         let check = |pw: &str| p.check_password(pw, pw, "janpeeters");
         assert_eq!(check("Poort-demo-2026"), Ok(()));
         assert_eq!(check("Ab1-"), Err(PolicyViolation::PasswordTooShort { min: 10 }));
-        assert_eq!(check(&format!("{}1-", "a".repeat(127))), Err(PolicyViolation::PasswordTooLong { max: 128 }));
+        assert_eq!(
+            check(&format!("{}1-", "a".repeat(127))),
+            Err(PolicyViolation::PasswordTooLong { max: 128 })
+        );
         assert_eq!(check("Poort demo 2026"), Err(PolicyViolation::PasswordSpace));
         assert_eq!(check("Poort~demo~2026"), Err(PolicyViolation::PasswordCharacter));
         assert_eq!(check("Poortdemoxx1"), Err(PolicyViolation::PasswordNonLetters { min: 2 }));
         assert_eq!(check("janpeeters-12"), Err(PolicyViolation::PasswordContainsUsername));
-        assert_eq!(p.check_password("Poort-demo-2026", "Poort-demo-2027", ""), Err(PolicyViolation::PasswordMismatch));
+        assert_eq!(
+            p.check_password("Poort-demo-2026", "Poort-demo-2027", ""),
+            Err(PolicyViolation::PasswordMismatch)
+        );
     }
 
     #[test]

@@ -57,11 +57,8 @@ pub fn otpauth_url(secret_base32: &str, username: &str, issuer: &str) -> Result<
 /// The URL as a QR code, an SVG in a `data:` URI (the CSP allows `img-src data:`).
 pub fn qr_svg_data_uri(url: &str) -> Result<String, TotpSetupError> {
     let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| TotpSetupError::Qr(e.to_string()))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(220, 220)
-        .quiet_zone(true)
-        .build();
+    let svg =
+        code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(220, 220).quiet_zone(true).build();
     Ok(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)))
 }
 

@@ -63,7 +63,11 @@ async fn pending(
     }
 }
 
-async fn views(service: &PasswordService, account: &PasswordAccount, tx: &LoginTransaction) -> Result<Vec<FactorView>, WebError> {
+async fn views(
+    service: &PasswordService,
+    account: &PasswordAccount,
+    tx: &LoginTransaction,
+) -> Result<Vec<FactorView>, WebError> {
     Ok(service
         .factors(account)
         .await
@@ -109,12 +113,13 @@ async fn render_factor(
     let factors = views(state.password(), account, tx).await?;
     let usable: Vec<&FactorView> = factors.iter().filter(|f| f.is_sufficient).collect();
     // One usable factor: no need to choose.
-    let factor = factor.filter(|f| factors.iter().any(|v| v.code == f.code() && v.is_sufficient)).or_else(|| {
-        match usable.as_slice() {
-            [only] => Factor::parse(only.code),
-            _ => None,
-        }
-    });
+    let factor =
+        factor.filter(|f| factors.iter().any(|v| v.code == f.code() && v.is_sufficient)).or_else(|| {
+            match usable.as_slice() {
+                [only] => Factor::parse(only.code),
+                _ => None,
+            }
+        });
     if factor == Some(Factor::Card) && pending.card.is_none() {
         pending.card = state.password().card_challenge(account).await.map_err(WebError::internal)?;
         transaction::save_method_state(state, &tx.id, &pending.to_value()).await?;
@@ -179,8 +184,11 @@ pub(super) async fn send_email(
     };
     let is_sent = state.password().send_email_code(&account, &tx.id).await.map_err(WebError::internal)?;
     if !is_sent {
-        let answer =
-            Answer::error(StatusCode::TOO_MANY_REQUESTS, page.t("password.login.too_many_codes").to_string(), None);
+        let answer = Answer::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            page.t("password.login.too_many_codes").to_string(),
+            None,
+        );
         return render_factor(&state, page, (&tx, pending, &account), Some(Factor::Email), answer).await;
     }
     pending.is_email_sent = true;
@@ -216,12 +224,17 @@ pub(super) async fn submit(
         return Err(WebError::bad_request("error.bad_form"));
     };
     let otp: String = form.otp.chars().take(16).collect();
-    let check = service.check_factor(&account, factor, &tx.id, pending.card.as_ref(), &otp, client_ip(addr)).await;
+    let check =
+        service.check_factor(&account, factor, &tx.id, pending.card.as_ref(), &otp, client_ip(addr)).await;
     match check {
         Ok(Check::Accepted(factor)) => {
             let number = NationalNumber::parse(&account.national_number).map_err(WebError::internal)?;
             let auth = Authenticated {
-                identity: IdentityClaim::National { number, given_names: String::new(), surname: String::new() },
+                identity: IdentityClaim::National {
+                    number,
+                    given_names: String::new(),
+                    surname: String::new(),
+                },
                 level: factor.level(),
                 amr: factor.amr(),
                 method: Method::Password,
@@ -238,8 +251,11 @@ pub(super) async fn submit(
                 pending.card = None;
                 transaction::save_method_state(&state, &tx.id, &pending.to_value()).await?;
             }
-            let answer =
-                Answer::error(StatusCode::UNAUTHORIZED, page.t("password.login.wrong_code").to_string(), None);
+            let answer = Answer::error(
+                StatusCode::UNAUTHORIZED,
+                page.t("password.login.wrong_code").to_string(),
+                None,
+            );
             render_factor(&state, page, (&tx, pending, &account), Some(factor), answer).await
         }
         Ok(Check::Throttled { retry_after }) => {

@@ -102,13 +102,22 @@ fn not_enabled() -> WebError {
     WebError::not_found("error.not_found")
 }
 
-async fn audit_refusal(state: &AppState, account: Option<&crate::store::password::PasswordAccount>, reason: &str) {
-    let identity_id = match account.and_then(|a| crate::domain::NationalNumber::parse(&a.national_number).ok()) {
-        Some(number) => state.store().find_identity_by_national_number(&number).await.ok().flatten().map(|i| i.id),
-        None => None,
-    };
+async fn audit_refusal(
+    state: &AppState,
+    account: Option<&crate::store::password::PasswordAccount>,
+    reason: &str,
+) {
+    let identity_id =
+        match account.and_then(|a| crate::domain::NationalNumber::parse(&a.national_number).ok()) {
+            Some(number) => {
+                state.store().find_identity_by_national_number(&number).await.ok().flatten().map(|i| i.id)
+            }
+            None => None,
+        };
     let detail = serde_json::json!({ "method": "password", "reason": reason });
-    if let Err(e) = state.store().create_audit_event("login.refused", identity_id.as_deref(), None, &detail).await {
+    if let Err(e) =
+        state.store().create_audit_event("login.refused", identity_id.as_deref(), None, &detail).await
+    {
         tracing::warn!(error = %e, "audit event not written");
     }
 }

@@ -70,7 +70,12 @@ pub(super) async fn submit(
     let tx = transaction::load(&state, &jar, &form.tx).await?;
     let refuse = |page: PageCtx, status: StatusCode, key: &str, args: &[(&str, &str)], retry: Option<i64>| {
         let error = Some(page.tr.fmt(key, args));
-        let html = render_to_string(&LoginForm { page, tx_id: tx.id.clone(), username: form.username.clone(), error })?;
+        let html = render_to_string(&LoginForm {
+            page,
+            tx_id: tx.id.clone(),
+            username: form.username.clone(),
+            error,
+        })?;
         Ok::<_, WebError>(page_response(status, html, retry))
     };
     let username: String = form.username.chars().take(64).collect();
@@ -84,7 +89,13 @@ pub(super) async fn submit(
         }
         Ok(Check::Throttled { retry_after }) => {
             let secs = retry_after.to_string();
-            return refuse(page, StatusCode::TOO_MANY_REQUESTS, "password.login.throttled", &[("secs", &secs)], Some(retry_after));
+            return refuse(
+                page,
+                StatusCode::TOO_MANY_REQUESTS,
+                "password.login.throttled",
+                &[("secs", &secs)],
+                Some(retry_after),
+            );
         }
         Err(PasswordError::Overloaded) => {
             tracing::warn!("password login refused: hashing pool saturated");
