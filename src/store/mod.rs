@@ -7,7 +7,9 @@
 //! decode SQLite booleans).
 
 pub mod identities;
+pub mod outbox;
 pub mod password;
+pub mod password_throttle;
 pub mod registry;
 pub mod sessions;
 
