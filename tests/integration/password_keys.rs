@@ -158,3 +158,52 @@ async fn an_ordered_token_card_is_shown_once_and_logs_in() {
     assert_eq!(resp.status(), 303);
     assert_eq!(app.me().await.expect("logged in")["level"], 300);
 }
+
+#[tokio::test]
+async fn without_a_second_factor_the_password_alone_counts_only_where_configured() {
+    // Not configured: the code page says how to get a second factor; no session.
+    let app = spawn().await;
+    test_login_at(&app, SOFIE_NRN, 500).await;
+    let resp = post_keys(
+        &app,
+        "/my/keys/account",
+        &[("username", "sofieclaes"), ("password", "Sofie-pass-01"), ("password_confirm", "Sofie-pass-01")],
+    )
+    .await;
+    assert_eq!(resp.status(), 303);
+    let tx = app.start_portal_login_forced().await;
+    let resp = post_password(&app, &tx, "sofieclaes", "Sofie-pass-01").await;
+    assert_eq!(resp.status(), 303);
+    let page = visible(&app.get(&location(&resp)).await.text().await.expect("body"));
+    assert!(page.contains(Tr::new(Language::Nl).t("password.factor.none")), "{page}");
+    assert!(app.me().await.is_none());
+
+    // Configured: the password alone gives Level200 with amr ["pwd"].
+    let app = spawn_with(|s| s.password.is_password_alone_allowed = true).await;
+    test_login_at(&app, SOFIE_NRN, 500).await;
+    let resp = post_keys(
+        &app,
+        "/my/keys/account",
+        &[("username", "sofieclaes"), ("password", "Sofie-pass-01"), ("password_confirm", "Sofie-pass-01")],
+    )
+    .await;
+    assert_eq!(resp.status(), 303);
+    let tx = app.start_portal_login_forced().await;
+    assert_eq!(post_password(&app, &tx, "sofieclaes", "Sofie-pass-01").await.status(), 303);
+    let me = app.me().await.expect("logged in");
+    assert_eq!(me["level"], 200);
+    assert_eq!(me["amr"], serde_json::json!(["pwd"]));
+}
+
+#[tokio::test]
+async fn a_login_that_requires_level_400_offers_only_the_app() {
+    let app = spawn().await;
+    let resp = app.get("/login?next=/my/session&level=400").await;
+    let tx = location(&resp).split("tx=").nth(1).expect("tx").to_string();
+    assert_eq!(post_password(&app, &tx, "janpeeters", JAN_PASSWORD).await.status(), 303);
+    // The app is the only sufficient factor, so it is asked straight away.
+    let page = app.get(&format!("/login/password/otp?tx={tx}")).await.text().await.expect("body");
+    assert!(page.contains("name=\"factor\" value=\"app\""), "{page}");
+    let resp = post_code(&app, &tx, "card", "010101").await;
+    assert_eq!(resp.status(), 401, "a card code does not reach Level400");
+}

@@ -85,6 +85,7 @@ impl PasswordService {
         let now = unix_now();
         let keys = Self::keys(username, addr);
         if let Some(retry_after) = self.throttled(&keys, now).await? {
+            tracing::warn!(password.retry_after = retry_after, "password login throttled");
             return Ok(Check::Throttled { retry_after });
         }
         let account = self.store.find_password_account_by_username(&normalize_username(username)).await?;
@@ -179,6 +180,7 @@ impl PasswordService {
         let now = unix_now();
         let keys = Self::keys(&account.username, addr);
         if let Some(retry_after) = self.throttled(&keys, now).await? {
+            tracing::warn!(password.retry_after = retry_after, "password login throttled");
             return Ok(Check::Throttled { retry_after });
         }
         let code = code.trim();
