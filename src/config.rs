@@ -224,7 +224,7 @@ impl Settings {
                 problem: "only allowed in demo mode".into(),
             });
         }
-        self.password.validate()?;
+        self.password.validate(self.demo.is_enabled)?;
         self.mail.validate()?;
         let key = self.secret_key_bytes()?;
         if !self.demo.is_enabled && self.security.secret_key == DEMO_SECRET_KEY {

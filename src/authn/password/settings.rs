@@ -130,7 +130,7 @@ impl PasswordSettings {
     }
 
     /// Checks beyond types; each error names the key.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(&self, is_demo: bool) -> Result<(), ConfigError> {
         let invalid =
             |key: &'static str, problem: &str| ConfigError::Invalid { key, problem: problem.into() };
         if self.username_min_length < 1 || self.username_min_length > self.username_max_length {
@@ -187,6 +187,9 @@ impl PasswordSettings {
                 "window_secs must be at least 60 and address_free_failures at least free_failures",
             ));
         }
+        if !is_demo && !self.demo_accounts.is_empty() {
+            return Err(invalid(key!("demo_accounts"), "only allowed in demo mode"));
+        }
         for account in &self.demo_accounts {
             if crate::domain::NationalNumber::parse(&account.national_number).is_err() {
                 return Err(invalid(key!("demo_accounts"), "a national_number is not valid"));
@@ -198,5 +201,43 @@ impl PasswordSettings {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_valid_and_follow_the_seed_except_the_maximum() {
+        let s = PasswordSettings::default();
+        assert!(s.validate(false).is_ok());
+        assert_eq!((s.username_min_length, s.username_max_length), (8, 30));
+        assert_eq!((s.password_min_length, s.password_max_length), (10, 128));
+        assert_eq!(s.password_special_chars, SEED_SPECIAL_CHARS);
+        assert!(!s.is_enabled && !s.is_password_alone_allowed);
+    }
+
+    #[test]
+    fn a_maximum_below_64_is_refused_naming_the_key() {
+        let s = PasswordSettings { password_max_length: 15, ..PasswordSettings::default() };
+        assert!(s.validate(true).unwrap_err().to_string().contains("password_max_length"));
+    }
+
+    #[test]
+    fn demo_accounts_are_refused_outside_demo_mode() {
+        let s = PasswordSettings {
+            demo_accounts: vec![DemoAccount {
+                national_number: "78.03.14-123.49".into(),
+                username: "janpeeters".into(),
+                password: "Poort-demo-2026".into(),
+                email: None,
+                totp_secret: Some("JBSWY3DPEHPK3PXP".into()),
+                has_demo_token_card: false,
+            }],
+            ..PasswordSettings::default()
+        };
+        assert!(s.validate(true).is_ok());
+        assert!(s.validate(false).unwrap_err().to_string().contains("demo_accounts"));
     }
 }

@@ -79,7 +79,8 @@ pub(super) async fn submit(
         Ok::<_, WebError>(page_response(status, html, retry))
     };
     let username: String = form.username.chars().take(64).collect();
-    let password: String = form.password.chars().take(1024).collect();
+    // Not truncated (a prefix must never match); the body limit bounds its size.
+    let password = form.password.clone();
     let account = match service.check_password(&username, &password, client_ip(addr)).await {
         Ok(Check::Accepted(account)) => account,
         Ok(Check::Refused) => {
