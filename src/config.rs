@@ -22,6 +22,8 @@ pub struct Settings {
     pub security: SecuritySettings,
     pub registry: RegistrySettings,
     pub session: SessionSettings,
+    pub password: crate::authn::password::PasswordSettings,
+    pub mail: crate::mail::MailSettings,
     pub demo: DemoSettings,
     /// The OpenID Provider (`[oidc]`, `[[oidc.clients]]`).
     #[serde(default)]
@@ -228,6 +230,8 @@ impl Settings {
                 problem: "only allowed in demo mode".into(),
             });
         }
+        self.password.validate(self.demo.is_enabled)?;
+        self.mail.validate()?;
         let key = self.secret_key_bytes()?;
         if !self.demo.is_enabled && self.security.secret_key == DEMO_SECRET_KEY {
             return Err(ConfigError::Invalid {

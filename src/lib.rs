@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod protocol;
+pub mod mail;
 pub mod registry;
 pub mod startup;
 pub mod store;

@@ -31,6 +31,7 @@ struct Inner {
     metrics: PrometheusHandle,
     oidc: crate::protocol::oidc::Provider,
     eid: Option<crate::authn::eid::EidEndpoint>,
+    password: crate::authn::password::PasswordService,
 }
 
 impl std::fmt::Debug for AppState {
@@ -81,6 +82,11 @@ impl AppState {
     /// The eID TLS listener, when `[eid]` is enabled (its bound address and public URL).
     pub fn eid(&self) -> Option<&crate::authn::eid::EidEndpoint> {
         self.inner.eid.as_ref()
+    }
+
+    /// The username/password method (hashing pool, mailer, codes).
+    pub fn password(&self) -> &crate::authn::password::PasswordService {
+        &self.inner.password
     }
 
     /// A 32-byte key for one purpose, derived from the configured secret
@@ -175,6 +181,19 @@ impl Application {
             settings.demo.is_enabled,
         )
         .await?;
+        let mailer = crate::mail::Mailer::new(&settings.mail, settings.demo.is_enabled, store.clone());
+        let password = crate::authn::password::PasswordService::new(
+            &settings.password,
+            mailer,
+            store.clone(),
+            derive_key(&secret, "password-codes"),
+        );
+        if settings.password.is_enabled {
+            password.hasher().warm_up().await.context("preparing password hashing")?;
+            if settings.demo.is_enabled {
+                password.seed_demo_accounts().await.context("seeding demo password accounts")?;
+            }
+        }
         let state = AppState {
             inner: Arc::new(Inner {
                 csrf: CsrfKey::new(derive_key(&secret, "csrf")),
@@ -186,6 +205,7 @@ impl Application {
                 metrics: metrics_handle(),
                 oidc,
                 eid,
+                password,
             }),
         };
         Ok(Self { listener, address, eid_listener, state })

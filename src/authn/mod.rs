@@ -6,6 +6,8 @@
 pub mod eid;
 pub mod identity;
 pub mod methods;
+pub mod my_keys;
+pub mod password;
 pub mod routes;
 pub mod session;
 pub mod test_login;

@@ -11,6 +11,9 @@ pub mod oidc_clients;
 pub mod oidc_consent;
 pub mod oidc_grants;
 pub mod oidc_keys;
+pub mod outbox;
+pub mod password;
+pub mod password_throttle;
 pub mod registry;
 pub mod sessions;
 

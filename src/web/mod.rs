@@ -33,6 +33,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::authn::routes::router())
         .merge(crate::protocol::oidc::router())
         .merge(crate::authn::eid::router())
+        .merge(crate::authn::password::routes::router())
+        .merge(crate::authn::my_keys::router())
         .route_layer(from_fn(middleware::track_metrics))
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))

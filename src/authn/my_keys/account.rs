@@ -1,0 +1,135 @@
+//! `POST /my/keys/account|password|email`: the username and password, and the address
+//! codes are sent to. Rule violations re-render the page naming the rule (422).
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use http::StatusCode;
+use serde::Deserialize;
+
+use super::{Owner, changer, render_keys};
+use crate::authn::password::PasswordError;
+use crate::authn::password::keys::KeyRefusal;
+use crate::startup::AppState;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::WebError;
+use crate::web::page::PageCtx;
+
+#[derive(Deserialize)]
+pub(super) struct AccountForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// The page again, naming the broken rule.
+async fn refused(
+    state: &AppState,
+    page: PageCtx,
+    owner: &Owner,
+    refusal: &KeyRefusal,
+) -> Result<Response, WebError> {
+    let policy = state.password().policy();
+    let args = match refusal {
+        KeyRefusal::Policy(v) => v.args(policy),
+        _ => Vec::new(),
+    };
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let error = Some(page.tr.fmt(refusal.key(), &args));
+    render_keys(state, page, owner, StatusCode::UNPROCESSABLE_ENTITY, None, error).await
+}
+
+fn hash_error(e: PasswordError) -> WebError {
+    match e {
+        PasswordError::Overloaded => {
+            WebError::Page(crate::web::error::ErrorPage::for_status(StatusCode::SERVICE_UNAVAILABLE))
+        }
+        e => WebError::internal(e),
+    }
+}
+
+async fn audit(state: &AppState, owner: &Owner, kind: &str) {
+    let detail = serde_json::json!({ "method": owner.session.method, "level": owner.session.level.number() });
+    if let Err(e) = state.store().create_audit_event(kind, Some(&owner.identity.id), None, &detail).await {
+        tracing::warn!(error = %e, "audit event not written");
+    }
+}
+
+pub(super) async fn create(
+    page: PageCtx,
+    State(state): State<AppState>,
+    jar: CookieJar,
+    CsrfForm(form): CsrfForm<AccountForm>,
+) -> Result<Response, WebError> {
+    let owner = match changer(&state, &jar, page.clone()).await? {
+        Ok(owner) => owner,
+        Err(response) => return Ok(response),
+    };
+    if owner.account.is_some() {
+        return Err(WebError::bad_request("password.keys.already_has_account"));
+    }
+    let number = owner.national_number.clone().unwrap_or_default();
+    let result = state
+        .password()
+        .create_account(&number, &form.username, &form.password, &form.password_confirm, &form.email)
+        .await
+        .map_err(hash_error)?;
+    match result {
+        Ok(_) => {
+            audit(&state, &owner, "keys.password_created").await;
+            Ok(Redirect::to("/my/keys?done=account").into_response())
+        }
+        Err(refusal) => refused(&state, page, &owner, &refusal).await,
+    }
+}
+
+pub(super) async fn change_password(
+    page: PageCtx,
+    State(state): State<AppState>,
+    jar: CookieJar,
+    CsrfForm(form): CsrfForm<AccountForm>,
+) -> Result<Response, WebError> {
+    let owner = match changer(&state, &jar, page.clone()).await? {
+        Ok(owner) => owner,
+        Err(response) => return Ok(response),
+    };
+    let Some(account) = owner.account.clone() else {
+        return Err(WebError::bad_request("password.keys.no_account"));
+    };
+    match state
+        .password()
+        .change_password(&account, &form.password, &form.password_confirm)
+        .await
+        .map_err(hash_error)?
+    {
+        Ok(()) => {
+            audit(&state, &owner, "keys.password_changed").await;
+            Ok(Redirect::to("/my/keys?done=password").into_response())
+        }
+        Err(refusal) => refused(&state, page, &owner, &refusal).await,
+    }
+}
+
+pub(super) async fn set_email(
+    page: PageCtx,
+    State(state): State<AppState>,
+    jar: CookieJar,
+    CsrfForm(form): CsrfForm<AccountForm>,
+) -> Result<Response, WebError> {
+    let owner = match changer(&state, &jar, page.clone()).await? {
+        Ok(owner) => owner,
+        Err(response) => return Ok(response),
+    };
+    let Some(account) = owner.account.clone() else {
+        return Err(WebError::bad_request("password.keys.no_account"));
+    };
+    match state.password().set_email(&account, &form.email).await.map_err(WebError::internal)? {
+        Ok(()) => Ok(Redirect::to("/my/keys?done=email").into_response()),
+        Err(refusal) => refused(&state, page, &owner, &refusal).await,
+    }
+}

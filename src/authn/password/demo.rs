@@ -1,0 +1,44 @@
+//! Demo accounts (`[[password.demo_accounts]]`), created at start in demo mode only.
+//! Idempotent: an existing username is left alone, so restarts keep changes.
+
+use super::{PasswordError, PasswordService, codes};
+use crate::store::password::PasswordAccount;
+use crate::store::unix_now;
+
+impl PasswordService {
+    pub async fn seed_demo_accounts(&self) -> Result<usize, PasswordError> {
+        let mut created = 0;
+        for demo in &self.settings.demo_accounts {
+            if self.store.find_password_account_by_username(&demo.username).await?.is_some() {
+                continue;
+            }
+            let national_number = crate::domain::NationalNumber::parse(&demo.national_number)
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_else(|_| demo.national_number.clone());
+            let now = unix_now();
+            let account = PasswordAccount {
+                id: uuid::Uuid::new_v4().simple().to_string(),
+                national_number,
+                username: demo.username.clone(),
+                password_hash: self.hasher.hash(demo.password.clone()).await?,
+                email: demo.email.clone(),
+                created_at: now,
+                updated_at: now,
+            };
+            if !self.store.create_password_account(&account).await? {
+                continue; // another node seeded it at the same moment
+            }
+            if let Some(secret) = &demo.totp_secret {
+                self.store.upsert_totp(&account.id, secret, true, now).await?;
+            }
+            if demo.has_demo_token_card {
+                self.store_card(&account, codes::demo_token_card()).await?;
+            }
+            created += 1;
+        }
+        if created > 0 {
+            tracing::warn!(password.demo_accounts = created, "DEMO MODE: demo password accounts created");
+        }
+        Ok(created)
+    }
+}

@@ -1,0 +1,99 @@
+//! Authenticator apps: TOTP (RFC 6238) with SHA-1, 6 digits, 30-second steps and one step
+//! of clock skew either way. `check` returns the matched time step; the caller stores it
+//! and refuses a step not later than the last one used (RFC 6238 §5.2: a code is
+//! accepted only once).
+
+use base64::Engine as _;
+use totp_rs::{Builder, Secret, Totp};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TotpSetupError {
+    #[error("the stored TOTP secret is not base32")]
+    Secret,
+    #[error("cannot build the enrolment URL: {0}")]
+    Url(String),
+    #[error("cannot draw the QR code: {0}")]
+    Qr(String),
+}
+
+/// A fresh 160-bit secret (the RFC's recommended length), base32.
+pub fn new_secret() -> String {
+    Secret::generate().to_base32()
+}
+
+fn totp(secret_base32: &str, account_name: &str, issuer: &str) -> Result<Totp, TotpSetupError> {
+    let secret = Secret::try_from_base32(secret_base32).map_err(|_| TotpSetupError::Secret)?;
+    // `build_noncompliant`: the demo secret (JBSWY3DPEHPK3PXP) has 80 bits, below the
+    // 128 bits `build` insists on. New secrets always have 160 bits.
+    Ok(Builder::new()
+        .with_secret(secret)
+        .with_skew(1)
+        .with_step_duration(30)
+        .with_digits(6)
+        .with_account_name(account_name.replace(':', ""))
+        .with_issuer(Some(issuer.replace(':', "")))
+        .build_noncompliant())
+}
+
+/// The time step (unix time / 30) a code matches, within ±1 step of `now`.
+pub fn check(secret_base32: &str, code: &str, now: i64) -> Option<i64> {
+    let totp = totp(secret_base32, "", "Poort").ok()?;
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let now = u64::try_from(now).ok()?;
+    totp.check(&code, now).and_then(|step| i64::try_from(step).ok())
+}
+
+/// The code an app shows at `now` (used by tests and the demo).
+pub fn code_at(secret_base32: &str, now: i64) -> Option<String> {
+    let totp = totp(secret_base32, "", "Poort").ok()?;
+    Some(totp.generate(u64::try_from(now).ok()?).to_string())
+}
+
+/// The `otpauth://totp/…` URL an app scans.
+pub fn otpauth_url(secret_base32: &str, username: &str, issuer: &str) -> Result<String, TotpSetupError> {
+    totp(secret_base32, username, issuer)?.to_url().map_err(|e| TotpSetupError::Url(e.to_string()))
+}
+
+/// The URL as a QR code, an SVG in a `data:` URI (the CSP allows `img-src data:`).
+pub fn qr_svg_data_uri(url: &str) -> Result<String, TotpSetupError> {
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| TotpSetupError::Qr(e.to_string()))?;
+    let svg =
+        code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(220, 220).quiet_zone(true).build();
+    Ok(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO: &str = "JBSWY3DPEHPK3PXP";
+
+    #[test]
+    fn a_code_matches_its_own_step_and_one_step_either_side() {
+        let now = 1_800_000_000;
+        let code = code_at(DEMO, now).expect("code");
+        assert_eq!(check(DEMO, &code, now), Some(now / 30));
+        assert_eq!(check(DEMO, &code, now + 30), Some(now / 30));
+        assert_eq!(check(DEMO, &code, now - 30), Some(now / 30));
+        assert_eq!(check(DEMO, &code, now + 90), None);
+    }
+
+    #[test]
+    fn a_wrong_or_malformed_code_does_not_match() {
+        let now = 1_800_000_000;
+        let code = code_at(DEMO, now).expect("code");
+        let wrong = format!("{:06}", (code.parse::<u32>().expect("digits") + 1) % 1_000_000);
+        assert_eq!(check(DEMO, &wrong, now), None);
+        assert_eq!(check(DEMO, "12a456", now), None);
+        assert_eq!(check(DEMO, "", now), None);
+    }
+
+    #[test]
+    fn the_enrolment_url_and_qr_code_carry_the_secret() {
+        let secret = new_secret();
+        let url = otpauth_url(&secret, "janpeeters", "Poort").expect("url");
+        assert!(url.starts_with("otpauth://totp/Poort:janpeeters?"), "{url}");
+        assert!(url.contains(&format!("secret={secret}")), "{url}");
+        assert!(qr_svg_data_uri(&url).expect("qr").starts_with("data:image/svg+xml;base64,"));
+    }
+}
