@@ -6,6 +6,7 @@
 //! the pages.
 #![forbid(unsafe_code)]
 
+pub mod authn;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -29,6 +29,7 @@ struct Inner {
     csrf: CsrfKey,
     secret: Vec<u8>,
     metrics: PrometheusHandle,
+    itsme: Option<Arc<crate::authn::itsme::ItsmeService>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -71,6 +72,11 @@ impl AppState {
         &self.inner.metrics
     }
 
+    /// The itsme login method, when enabled.
+    pub fn itsme(&self) -> Option<&crate::authn::itsme::ItsmeService> {
+        self.inner.itsme.as_deref()
+    }
+
     /// A 32-byte key for one purpose, derived from the configured secret
     /// (HMAC-SHA256 as a PRF, one label per purpose).
     pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
@@ -104,6 +110,7 @@ pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
     state: AppState,
+    itsme_mock: Option<crate::authn::itsme::mock_server::MockServer>,
 }
 
 impl Application {
@@ -142,6 +149,9 @@ impl Application {
         let address = listener.local_addr()?;
         let public_url = settings.public_url(address);
         let registry: Arc<dyn Registry> = Arc::new(StoredRegistry::new(store.clone()));
+        let (itsme, itsme_mock) = crate::authn::itsme::service::prepare(&settings, &public_url)
+            .await
+            .context("setting up the itsme login")?;
         let state = AppState {
             inner: Arc::new(Inner {
                 csrf: CsrfKey::new(derive_key(&secret, "csrf")),
@@ -151,9 +161,10 @@ impl Application {
                 public_url,
                 secret,
                 metrics: metrics_handle(),
+                itsme,
             }),
         };
-        Ok(Self { listener, address, state })
+        Ok(Self { listener, address, state, itsme_mock })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -164,13 +175,31 @@ impl Application {
         &self.state
     }
 
+    /// The address of the mock itsme provider, when it is on (demo mode).
+    pub fn itsme_mock_address(&self) -> Option<SocketAddr> {
+        self.itsme_mock.as_ref().map(|m| m.address())
+    }
+
     /// Serves until `shutdown` completes, then drains in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let router = crate::web::router(self.state.clone());
         tracing::info!(address = %self.address, public_url = self.state.public_url(), "poort is listening");
+        // One shutdown signal for every listener this application serves.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let on_stop = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|is_stopped| *is_stopped).await;
+        };
+        let mock = self.itsme_mock.map(|mock| tokio::spawn(mock.run(on_stop(stopped.clone()))));
         axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(on_stop(stopped))
             .await?;
+        if let Some(mock) = mock {
+            mock.await??;
+        }
         self.state.store().close().await;
         Ok(())
     }

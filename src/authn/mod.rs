@@ -1,0 +1,2 @@
+//! Authentication: the login transaction, browser sessions and one folder per method.
+pub mod itsme;
