@@ -6,7 +6,9 @@
 //! unix seconds, flags are 0/1), no BLOB and no BOOLEAN (the `Any` driver cannot
 //! decode SQLite booleans).
 
+pub mod identities;
 pub mod registry;
+pub mod sessions;
 
 use std::str::FromStr;
 use std::time::Duration;
