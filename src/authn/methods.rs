@@ -21,6 +21,7 @@ pub struct MethodEntry {
 pub fn available(state: &AppState, tx: &LoginTransaction) -> Vec<MethodEntry> {
     let mut entries: Vec<MethodEntry> = Vec::new();
     entries.extend(super::test_login::method_entry(state, tx));
+    entries.extend(super::itsme::routes::method_entry(state, tx));
     entries.sort_by_key(|e| std::cmp::Reverse(e.level));
     entries
 }

@@ -5,5 +5,11 @@ mod helpers;
 
 mod authn_spine;
 mod cli;
+mod itsme_id_token;
+mod itsme_login;
+mod itsme_protocol_flow;
+mod itsme_protocol_support;
+mod itsme_support;
+mod itsme_third_party;
 mod registry;
 mod web_shell;

@@ -13,6 +13,8 @@ pub mod jose;
 pub mod keys;
 pub mod mock;
 pub mod mock_server;
+pub mod refusal;
+pub mod routes;
 pub mod service;
 pub mod settings;
 pub mod upstream;

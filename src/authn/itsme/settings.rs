@@ -103,7 +103,8 @@ impl ItsmeSettings {
         if up.client_auth == ClientAuth::ClientSecretBasic && up.client_secret.is_none() {
             return Err(invalid("itsme.upstream.client_secret", "required for client_secret_basic"));
         }
-        if let Some((acr, level)) = up.acr_map.iter().find(|(_, l)| crate::domain::AuthLevel::new(**l).is_err())
+        if let Some((acr, level)) =
+            up.acr_map.iter().find(|(_, l)| crate::domain::AuthLevel::new(**l).is_err())
         {
             return Err(invalid("itsme.upstream.acr_map", format!("{acr}: {level} is not a FAS level")));
         }

@@ -17,6 +17,9 @@ pub struct StartParams {
     pub login_hint: Option<String>,
     /// BCP 47 tag, e.g. `nl` (`ui_locales`, Core §3.1.2.1).
     pub ui_locale: Option<String>,
+    /// Put in front of the random `state` as `<prefix>.<random>`, so the callback finds its
+    /// login transaction (the random part still carries 256 bits and is compared whole).
+    pub state_prefix: Option<String>,
 }
 
 /// What must be kept (in the login transaction) until the callback.
@@ -57,7 +60,10 @@ pub fn start(
         return Err(UpstreamError::LevelUnreachable);
     }
     let pending = PendingLogin {
-        state: random_token(32),
+        state: match &params.state_prefix {
+            Some(prefix) => format!("{prefix}.{}", random_token(32)),
+            None => random_token(32),
+        },
         nonce: random_token(32),
         pkce_verifier: random_token(32),
         created_at: now_unix(),
