@@ -31,6 +31,8 @@ pub struct Settings {
     /// eID card login over its own TLS listener (off unless configured).
     #[serde(default)]
     pub eid: crate::authn::eid::EidSettings,
+    #[serde(default)]
+    pub itsme: crate::authn::itsme::ItsmeSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -249,6 +251,7 @@ impl Settings {
         }
         self.oidc.validate().map_err(|(key, problem)| ConfigError::Invalid { key, problem })?;
         self.eid.validate(self.demo.is_enabled)?;
+        self.itsme.validate(self.demo.is_enabled)?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

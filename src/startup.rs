@@ -32,6 +32,7 @@ struct Inner {
     oidc: crate::protocol::oidc::Provider,
     eid: Option<crate::authn::eid::EidEndpoint>,
     password: crate::authn::password::PasswordService,
+    itsme: Option<Arc<crate::authn::itsme::ItsmeService>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -89,6 +90,11 @@ impl AppState {
         &self.inner.password
     }
 
+    /// The itsme login method, when enabled.
+    pub fn itsme(&self) -> Option<&crate::authn::itsme::ItsmeService> {
+        self.inner.itsme.as_deref()
+    }
+
     /// A 32-byte key for one purpose, derived from the configured secret
     /// (HMAC-SHA256 as a PRF, one label per purpose).
     pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
@@ -133,6 +139,7 @@ pub struct Application {
     address: SocketAddr,
     eid_listener: Option<crate::authn::eid::EidListener>,
     state: AppState,
+    itsme_mock: Option<crate::authn::itsme::mock_server::MockServer>,
 }
 
 impl Application {
@@ -194,6 +201,9 @@ impl Application {
                 password.seed_demo_accounts().await.context("seeding demo password accounts")?;
             }
         }
+        let (itsme, itsme_mock) = crate::authn::itsme::service::prepare(&settings, &public_url)
+            .await
+            .context("setting up the itsme login")?;
         let state = AppState {
             inner: Arc::new(Inner {
                 csrf: CsrfKey::new(derive_key(&secret, "csrf")),
@@ -206,9 +216,10 @@ impl Application {
                 oidc,
                 eid,
                 password,
+                itsme,
             }),
         };
-        Ok(Self { listener, address, eid_listener, state })
+        Ok(Self { listener, address, eid_listener, state, itsme_mock })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -224,31 +235,60 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then drains in-flight requests. The eID TLS
-    /// listener (when enabled) runs next to the main listener and stops with it.
+    /// The address of the mock itsme provider, when it is on (demo mode).
+    pub fn itsme_mock_address(&self) -> Option<SocketAddr> {
+        self.itsme_mock.as_ref().map(|m| m.address())
+    }
+
+    /// Serves until `shutdown` completes, then drains in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let router = crate::web::router(self.state.clone());
         tracing::info!(address = %self.address, public_url = self.state.public_url(), "poort is listening");
-        // Dropping (or firing) `stop` tells every secondary listener to shut down.
-        let (stop, stopped) = tokio::sync::watch::channel(());
-        let eid_task = self.eid_listener.map(|listener| {
-            let mut stopped = stopped.clone();
-            let eid_router = crate::authn::eid::tls_router(self.state.clone());
-            tokio::spawn(crate::authn::eid::listener::serve_on(listener, eid_router, async move {
-                let _ = stopped.changed().await;
-            }))
+        // One shutdown signal for every listener this application serves.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let stop = Arc::new(stop);
+        let signal = stop.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = signal.send(true);
         });
+        let on_stop = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|is_stopped| *is_stopped).await;
+        };
+        // Secondary listeners: the eID TLS listener and, in demo mode, the mock services.
+        let mut side: Vec<(&'static str, tokio::task::JoinHandle<anyhow::Result<()>>)> = Vec::new();
+        if let Some(listener) = self.eid_listener {
+            let eid_router = crate::authn::eid::tls_router(self.state.clone());
+            let until = on_stop(stopped.clone());
+            side.push((
+                "eID TLS listener",
+                tokio::spawn(async move {
+                    crate::authn::eid::listener::serve_on(listener, eid_router, until).await?;
+                    Ok(())
+                }),
+            ));
+        }
+        if let Some(mock) = self.itsme_mock {
+            let until = on_stop(stopped.clone());
+            side.push((
+                "itsme mock",
+                tokio::spawn(async move {
+                    mock.run(until).await?;
+                    Ok(())
+                }),
+            ));
+        }
         let background = tokio::spawn(crate::protocol::oidc::provider::background(self.state.clone()));
         let served = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(on_stop(stopped))
             .await;
         background.abort();
-        drop(stop);
-        if let Some(task) = eid_task {
+        let _ = stop.send(true);
+        for (name, task) in side {
             match task.await {
                 Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::error!(error = %e, "the eID TLS listener failed"),
-                Err(e) => tracing::error!(error = %e, "the eID TLS listener task failed"),
+                Ok(Err(e)) => tracing::error!(error = %e, "the {name} failed"),
+                Err(e) => tracing::error!(error = %e, "the {name} task failed"),
             }
         }
         self.state.store().close().await;

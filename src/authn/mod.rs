@@ -5,6 +5,7 @@
 
 pub mod eid;
 pub mod identity;
+pub mod itsme;
 pub mod methods;
 pub mod my_keys;
 pub mod password;

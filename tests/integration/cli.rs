@@ -97,6 +97,7 @@ fn import_kbo_of_a_missing_directory_fails_clearly() {
 async fn serve_comes_up_with_demo_data_and_answers_its_probes() {
     let db = TestDb::create().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let keys = tempfile::tempdir().expect("temp dir");
     let mut child = poort()
         .args([
             "serve",
@@ -107,6 +108,9 @@ async fn serve_comes_up_with_demo_data_and_answers_its_probes() {
             "--database-url",
             &db.url,
         ])
+        // The demo's mock itsme on any free port, its demo keys outside the repository.
+        .env("POORT_ITSME__MOCK__LISTEN", "127.0.0.1:0")
+        .env("POORT_ITSME__DEMO_KEY_DIR", keys.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

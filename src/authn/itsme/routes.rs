@@ -1,0 +1,151 @@
+//! `GET /login/itsme/start?tx=ID` and `GET /login/itsme/callback`: the browser's round trip
+//! through itsme, between the login page and `authn::complete`.
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::cookie::CookieJar;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::refusal::{self, Refusal};
+use super::upstream::{CallbackParams, PendingLogin, StartParams, UpstreamError, finish, start};
+use crate::authn::methods::MethodEntry;
+use crate::authn::transaction::{self, LoginTransaction};
+use crate::authn::{Authenticated, AuthnError, IdentityClaim, Method, complete};
+use crate::domain::AuthLevel;
+use crate::startup::AppState;
+use crate::web::error::WebError;
+use crate::web::page::PageCtx;
+
+/// The level itsme reaches (both itsme acr values map to it by default).
+const ITSME_LEVEL: AuthLevel = AuthLevel::ITSME;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/login/itsme/start", get(start_login)).route("/login/itsme/callback", get(callback))
+}
+
+/// The login page entry, when itsme is enabled.
+pub fn method_entry(state: &AppState, tx: &LoginTransaction) -> Option<MethodEntry> {
+    let itsme = state.itsme()?;
+    let level =
+        itsme.config().acr_map.values().filter_map(|l| AuthLevel::new(*l).ok()).max().unwrap_or(ITSME_LEVEL);
+    Some(MethodEntry {
+        id: "itsme",
+        title_key: "itsme.title",
+        text_key: "itsme.text",
+        level,
+        start_url: format!("/login/itsme/start?tx={}", tx.id),
+    })
+}
+
+/// What the transaction keeps between the redirect to itsme and the callback.
+#[derive(Serialize, Deserialize)]
+struct MethodState {
+    method: String,
+    pending: PendingLogin,
+}
+
+#[derive(Deserialize)]
+struct StartQuery {
+    tx: String,
+}
+
+async fn start_login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    page: PageCtx,
+    Query(query): Query<StartQuery>,
+) -> Result<Response, WebError> {
+    let Some(itsme) = state.itsme() else {
+        return Err(WebError::not_found("error.not_found"));
+    };
+    let tx = transaction::load(&state, &jar, &query.tx).await?;
+    let provider = match itsme.provider().await {
+        Ok(provider) => provider,
+        Err(e) => return Ok(refuse(&page, &e, Some(&tx.id))),
+    };
+    let params = StartParams {
+        requested_level: tx.required_level.number(),
+        login_hint: tx.login_hint.clone(),
+        ui_locale: Some(tx.ui_locale.clone().unwrap_or_else(|| page.lang_code().to_owned())),
+        state_prefix: Some(tx.id.clone()),
+    };
+    let (url, pending) = match start(&provider, itsme.config(), &params) {
+        Ok(started) => started,
+        Err(e) => return Ok(refuse(&page, &e, Some(&tx.id))),
+    };
+    let saved = MethodState { method: Method::Itsme.code().into(), pending };
+    let value = serde_json::to_value(&saved).map_err(WebError::internal)?;
+    transaction::save_method_state(&state, &tx.id, &value).await?;
+    tracing::info!(login.method = "itsme", upstream.issuer = %provider.metadata.issuer, "redirecting to the upstream provider");
+    Ok(Redirect::to(url.as_str()).into_response())
+}
+
+async fn callback(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    page: PageCtx,
+    Query(params): Query<CallbackParams>,
+) -> Result<Response, WebError> {
+    let Some(itsme) = state.itsme() else {
+        return Err(WebError::not_found("error.not_found"));
+    };
+    // `state` is `<tx id>.<random>`; the whole value is compared in constant time in `finish`.
+    let Some((tx_id, _)) = params.state.as_deref().and_then(|s| s.split_once('.')) else {
+        return Ok(refuse(&page, &UpstreamError::StateMismatch, None));
+    };
+    let tx = transaction::load(&state, &jar, tx_id).await?;
+    let pending = tx
+        .method_state
+        .clone()
+        .and_then(|v| serde_json::from_value::<MethodState>(v).ok())
+        .filter(|s| s.method == Method::Itsme.code())
+        .map(|s| s.pending);
+    let Some(pending) = pending else {
+        return Ok(refuse(&page, &UpstreamError::StateMismatch, Some(&tx.id)));
+    };
+    // One callback per redirect: a replayed or concurrent callback finds nothing.
+    transaction::save_method_state(&state, &tx.id, &json!(null)).await?;
+    let provider = match itsme.provider().await {
+        Ok(provider) => provider,
+        Err(e) => return Ok(refuse(&page, &e, Some(&tx.id))),
+    };
+    let identity = match finish(itsme.http(), &provider, itsme.config(), &pending, &params).await {
+        Ok(identity) => identity,
+        Err(e) => return Ok(refuse(&page, &e, Some(&tx.id))),
+    };
+    let Some(number) = identity.national_number else {
+        return Ok(refuse(&page, &UpstreamError::MissingClaim("national_number"), Some(&tx.id)));
+    };
+    let Ok(level) = AuthLevel::new(identity.level) else {
+        return Ok(refuse(&page, &UpstreamError::UnknownAcr, Some(&tx.id)));
+    };
+    let auth = Authenticated {
+        identity: IdentityClaim::National {
+            number,
+            given_names: identity.given_names,
+            surname: identity.surname,
+        },
+        level,
+        // RFC 8176: multi-factor, confirmed in a mobile app.
+        amr: vec!["mfa".into(), "app".into()],
+        method: Method::Itsme,
+    };
+    match complete(&state, jar, &tx.id, auth).await {
+        Ok((jar, redirect)) => Ok((jar, redirect).into_response()),
+        Err(AuthnError::UnknownPerson) => Ok(refusal::render(&page, Refusal::UnknownPerson, Some(&tx.id))),
+        Err(e) => Ok(e.into_response()),
+    }
+}
+
+fn refuse(page: &PageCtx, e: &UpstreamError, tx_id: Option<&str>) -> Response {
+    let refusal = Refusal::from_upstream(e);
+    tracing::warn!(
+        login.method = "itsme",
+        upstream.error = e.code(),
+        refusal = refusal.code(),
+        "itsme login refused"
+    );
+    refusal::render(page, refusal, tx_id)
+}
