@@ -22,6 +22,8 @@ pub struct Settings {
     pub security: SecuritySettings,
     pub registry: RegistrySettings,
     pub demo: DemoSettings,
+    #[serde(default)]
+    pub eidas: crate::authn::eidas::EidasSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -200,6 +202,7 @@ impl Settings {
                 problem: "required outside demo mode (base64 of at least 32 random bytes, e.g. `openssl rand -base64 32`)".into(),
             });
         }
+        self.eidas.validate(self.demo.is_enabled)?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

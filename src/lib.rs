@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod authn;
 pub mod config;
 pub mod domain;
 pub mod registry;

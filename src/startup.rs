@@ -29,6 +29,7 @@ struct Inner {
     csrf: CsrfKey,
     secret: Vec<u8>,
     metrics: PrometheusHandle,
+    eidas: Option<Arc<crate::authn::eidas::EidasRuntime>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -71,6 +72,11 @@ impl AppState {
         &self.inner.metrics
     }
 
+    /// The eIDAS service provider, when the method is enabled.
+    pub fn eidas(&self) -> Option<&crate::authn::eidas::EidasRuntime> {
+        self.inner.eidas.as_deref()
+    }
+
     /// A 32-byte key for one purpose, derived from the configured secret
     /// (HMAC-SHA256 as a PRF, one label per purpose).
     pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
@@ -104,6 +110,7 @@ pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
     state: AppState,
+    eidas_mock: Option<crate::authn::eidas::MockNodeServer>,
 }
 
 impl Application {
@@ -142,6 +149,10 @@ impl Application {
         let address = listener.local_addr()?;
         let public_url = settings.public_url(address);
         let registry: Arc<dyn Registry> = Arc::new(StoredRegistry::new(store.clone()));
+        let (eidas, eidas_mock) = match crate::authn::eidas::runtime::build(&settings, &public_url).await? {
+            Some((runtime, mock)) => (Some(Arc::new(runtime)), mock),
+            None => (None, None),
+        };
         let state = AppState {
             inner: Arc::new(Inner {
                 csrf: CsrfKey::new(derive_key(&secret, "csrf")),
@@ -151,9 +162,10 @@ impl Application {
                 public_url,
                 secret,
                 metrics: metrics_handle(),
+                eidas,
             }),
         };
-        Ok(Self { listener, address, state })
+        Ok(Self { listener, address, state, eidas_mock })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -164,13 +176,38 @@ impl Application {
         &self.state
     }
 
+    /// The address of the DEMO mock eIDAS node, when it is on.
+    pub fn eidas_mock_address(&self) -> Option<SocketAddr> {
+        self.eidas_mock.as_ref().map(|m| m.address)
+    }
+
     /// Serves until `shutdown` completes, then drains in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let router = crate::web::router(self.state.clone());
         tracing::info!(address = %self.address, public_url = self.state.public_url(), "poort is listening");
+        // Side servers (mock services) stop when the main listener stops: they wait on
+        // this channel, whose sender is dropped when `run_until` returns.
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+        let mut side_servers = Vec::new();
+        if let Some(mock) = self.eidas_mock {
+            let mut stop = stop_rx.clone();
+            side_servers.push(tokio::spawn(async move {
+                axum::serve(mock.listener, mock.router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.changed().await;
+                    })
+                    .await
+            }));
+        }
         axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await?;
+        drop(stop_tx);
+        for server in side_servers {
+            if let Ok(Err(e)) = server.await {
+                tracing::warn!(error = %e, "a mock service stopped with an error");
+            }
+        }
         self.state.store().close().await;
         Ok(())
     }
