@@ -21,6 +21,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub security: SecuritySettings,
     pub registry: RegistrySettings,
+    pub session: SessionSettings,
     pub demo: DemoSettings,
     #[serde(default)]
     pub eidas: crate::authn::eidas::EidasSettings,
@@ -85,6 +86,26 @@ pub struct RegistrySettings {
 pub struct DemoSettings {
     /// Demo mode: mock external services and fixed demo secrets. Never in production.
     pub is_enabled: bool,
+    /// A login shortcut for automated tests (demo mode only; never in the shipped demo).
+    pub is_test_login_enabled: bool,
+}
+
+/// Browser sessions and login transactions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionSettings {
+    /// A session unused this long ends (seconds).
+    pub idle_timeout_secs: i64,
+    /// A session ends this long after it started, whatever happens (seconds).
+    pub max_lifetime_secs: i64,
+    /// A login must be finished within this time (seconds).
+    pub login_timeout_secs: i64,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self { idle_timeout_secs: 30 * 60, max_lifetime_secs: 8 * 3600, login_timeout_secs: 30 * 60 }
+    }
 }
 
 impl Default for ServerSettings {
@@ -185,6 +206,22 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 key: "server.max_body_bytes",
                 problem: "must be at least 1024".into(),
+            });
+        }
+        let s = &self.session;
+        for (key, value) in [
+            ("session.idle_timeout_secs", s.idle_timeout_secs),
+            ("session.max_lifetime_secs", s.max_lifetime_secs),
+            ("session.login_timeout_secs", s.login_timeout_secs),
+        ] {
+            if value < 60 {
+                return Err(ConfigError::Invalid { key, problem: "must be at least 60 seconds".into() });
+            }
+        }
+        if self.demo.is_test_login_enabled && !self.demo.is_enabled {
+            return Err(ConfigError::Invalid {
+                key: "demo.is_test_login_enabled",
+                problem: "only allowed in demo mode".into(),
             });
         }
         let key = self.secret_key_bytes()?;

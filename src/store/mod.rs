@@ -7,7 +7,9 @@
 //! decode SQLite booleans).
 
 pub mod eidas;
+pub mod identities;
 pub mod registry;
+pub mod sessions;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::health::router())
         .merge(pages::enterprise::router())
         .merge(pages::assets::router())
+        .merge(crate::authn::routes::router())
         .merge(crate::authn::eidas::router())
         .route_layer(from_fn(middleware::track_metrics))
         .fallback(middleware::not_found)

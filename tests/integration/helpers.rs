@@ -31,6 +31,7 @@ pub fn test_settings(database_url: &str) -> Settings {
     settings.database.url = database_url.to_string();
     settings.database.max_connections = 5;
     settings.registry.load_dirs = vec![repo_path("config/demo/registry")];
+    settings.demo.is_test_login_enabled = true;
     settings
 }
 
@@ -71,6 +72,48 @@ impl TestApp {
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client.post(self.url(path)).form(form).send().await.expect("POST")
+    }
+
+    /// Opens a portal login (`GET /login?next=…`) and returns the transaction id.
+    pub async fn start_portal_login(&self, next: &str) -> String {
+        let resp = self.get(&format!("/login?next={next}")).await;
+        assert_eq!(resp.status(), 303, "a portal login redirects to its login page");
+        let location = resp.headers()["location"].to_str().expect("ascii").to_string();
+        location.split("tx=").nth(1).expect("tx in location").split('&').next().expect("tx").to_string()
+    }
+
+    /// Opens a portal login even when a session exists (a higher level than any session).
+    pub async fn start_portal_login_forced(&self) -> String {
+        // Level 500 is the highest; end the current session first so a new login is needed.
+        let token = self.csrf_token("/").await;
+        let _ = self.post_form("/logout", &[("csrf", token.as_str())]).await;
+        self.start_portal_login("/my/session").await
+    }
+
+    /// Completes transaction `tx` with the demo-only test login as `national_number` at `level`.
+    pub async fn test_login(&self, tx: &str, national_number: &str, level: u16) -> reqwest::Response {
+        let token = self.csrf_token(&format!("/login?tx={tx}")).await;
+        let level = level.to_string();
+        self.post_form(
+            "/demo/test-login",
+            &[
+                ("csrf", token.as_str()),
+                ("tx", tx),
+                ("national_number", national_number),
+                ("level", level.as_str()),
+            ],
+        )
+        .await
+    }
+
+    /// `GET /api/v1/me` as JSON (None when not logged in).
+    pub async fn me(&self) -> Option<serde_json::Value> {
+        let resp = self.get("/api/v1/me").await;
+        if resp.status() == 401 {
+            return None;
+        }
+        assert_eq!(resp.status(), 200);
+        Some(resp.json().await.expect("json"))
     }
 
     /// Fetches `page` and returns the CSRF token of its first form.

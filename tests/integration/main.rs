@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod authn_spine;
 mod cli;
 mod registry;
 mod web_shell;

@@ -93,14 +93,12 @@ pub(crate) enum Lookup {
 /// Reads the pending request of a transaction without the browser binding (the ACS is a
 /// cross-site POST that carries no SameSite=Lax cookie).
 pub(crate) async fn find(state: &AppState, tx_id: &str) -> Result<Lookup, AuthnError> {
-    let found = state.store().find_eidas_method_state(tx_id).await.map_err(AuthnError::Store)?;
-    let Some((method_state, expires_at)) = found else {
-        return Ok(Lookup::Missing);
-    };
-    if expires_at < time::OffsetDateTime::now_utc().unix_timestamp() {
-        return Ok(Lookup::Expired);
+    match transaction::load_unbound(state, tx_id).await {
+        Ok(tx) => Ok(unwrap(tx.method_state.as_ref()).map_or(Lookup::Missing, Lookup::Found)),
+        Err(AuthnError::TransactionNotFound) => Ok(Lookup::Missing),
+        Err(AuthnError::TransactionExpired) => Ok(Lookup::Expired),
+        Err(e) => Err(e),
     }
-    Ok(unwrap(method_state.as_ref()).map_or(Lookup::Missing, Lookup::Found))
 }
 
 /// Stores the accepted identity behind a fresh one-time ticket.

@@ -12,6 +12,7 @@
 
 use askama::Template;
 use axum::Router;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,7 +21,7 @@ use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::pending::{self, Ticket};
+use super::pending::{self, Lookup, Ticket};
 use super::refusal::Refusal;
 use super::{AuthnParams, EidasError, EidasIdentity, Loa, StoreReplayGuard, build_authn_request};
 use crate::authn::methods::MethodEntry;
@@ -117,8 +118,12 @@ struct AcsForm {
 
 /// The assertion consumer service. Not a `CsrfForm`: the node posts it cross-site; the
 /// RelayState and the signed InResponseTo bind it to our own request instead.
-async fn acs(State(state): State<AppState>, page: PageCtx, form: Option<Form<AcsForm>>) -> Response {
-    let Some(Form(form)) = form else {
+async fn acs(
+    State(state): State<AppState>,
+    page: PageCtx,
+    form: Result<Form<AcsForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
         return Refusal::new(page, None, EidasError::Malformed("not a form")).into_response();
     };
     let Some(rt) = state.eidas() else {
@@ -129,8 +134,9 @@ async fn acs(State(state): State<AppState>, page: PageCtx, form: Option<Form<Acs
     };
     let refuse = |e| Refusal::new(page.clone(), Some(tx_id.to_string()), e).into_response();
     let stored = match pending::find(&state, tx_id).await {
-        Ok(Some(stored)) => stored,
-        Ok(None) => return refuse(EidasError::RelayStateMismatch),
+        Ok(Lookup::Found(stored)) => stored,
+        Ok(Lookup::Missing) => return refuse(EidasError::RelayStateMismatch),
+        Ok(Lookup::Expired) => return refuse(EidasError::Expired),
         Err(e) => return Refusal::authn(e).into_response(),
     };
     let guard = StoreReplayGuard(state.store().clone());
