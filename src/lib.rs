@@ -6,8 +6,8 @@
 //! the pages.
 #![forbid(unsafe_code)]
 
-pub mod cli;
 pub mod authn;
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod registry;

@@ -5,5 +5,7 @@ mod helpers;
 
 mod authn_spine;
 mod cli;
+mod eidas_login;
+mod eidas_refusals;
 mod registry;
 mod web_shell;

@@ -107,11 +107,7 @@ pub struct ServiceProvider {
 impl ServiceProvider {
     /// Loads a configuration whose node is given inline.
     pub fn new(cfg: &EidasSpConfig) -> Result<Self, EidasConfigError> {
-        match (
-            &cfg.node_entity_id,
-            &cfg.node_sso_url,
-            &cfg.node_certificate_pem,
-        ) {
+        match (&cfg.node_entity_id, &cfg.node_sso_url, &cfg.node_certificate_pem) {
             (Some(entity_id), Some(sso_url), Some(pem)) => {
                 let node = NodeTrust {
                     entity_id: entity_id.clone(),
@@ -128,16 +124,11 @@ impl ServiceProvider {
     pub fn with_node(cfg: &EidasSpConfig, node: NodeTrust) -> Result<Self, EidasConfigError> {
         for (what, value) in [("entity_id", &cfg.entity_id), ("acs_url", &cfg.acs_url)] {
             if value.trim().is_empty() {
-                return Err(EidasConfigError::Invalid {
-                    what,
-                    reason: "empty".into(),
-                });
+                return Err(EidasConfigError::Invalid { what, reason: "empty".into() });
             }
         }
-        url::Url::parse(&cfg.acs_url).map_err(|e| EidasConfigError::Invalid {
-            what: "acs_url",
-            reason: e.to_string(),
-        })?;
+        url::Url::parse(&cfg.acs_url)
+            .map_err(|e| EidasConfigError::Invalid { what: "acs_url", reason: e.to_string() })?;
         let key = SigningKey::from_pem(&cfg.signing_key_pem, &cfg.signing_certificate_pem)?;
         let skew = i64::try_from(cfg.clock_skew_secs.min(600)).unwrap_or(600);
         Ok(ServiceProvider {

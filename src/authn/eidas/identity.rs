@@ -10,12 +10,9 @@ use super::loa::Loa;
 
 pub(crate) const ATTR_PERSON_IDENTIFIER: &str =
     "http://eidas.europa.eu/attributes/naturalperson/PersonIdentifier";
-pub(crate) const ATTR_FAMILY_NAME: &str =
-    "http://eidas.europa.eu/attributes/naturalperson/CurrentFamilyName";
-pub(crate) const ATTR_GIVEN_NAME: &str =
-    "http://eidas.europa.eu/attributes/naturalperson/CurrentGivenName";
-pub(crate) const ATTR_DATE_OF_BIRTH: &str =
-    "http://eidas.europa.eu/attributes/naturalperson/DateOfBirth";
+pub(crate) const ATTR_FAMILY_NAME: &str = "http://eidas.europa.eu/attributes/naturalperson/CurrentFamilyName";
+pub(crate) const ATTR_GIVEN_NAME: &str = "http://eidas.europa.eu/attributes/naturalperson/CurrentGivenName";
+pub(crate) const ATTR_DATE_OF_BIRTH: &str = "http://eidas.europa.eu/attributes/naturalperson/DateOfBirth";
 
 /// (FriendlyName, Name) of the four mandatory attributes, in request order.
 pub(crate) const MINIMUM_DATA_SET: [(&str, &str); 4] = [
@@ -58,15 +55,11 @@ pub(crate) struct RawAttributes {
 
 impl EidasIdentity {
     pub(crate) fn from_attributes(raw: RawAttributes, loa: Loa) -> Result<Self, EidasError> {
-        let pid = raw
-            .person_identifier
-            .ok_or(EidasError::MissingAttribute("PersonIdentifier"))?;
+        let pid = raw.person_identifier.ok_or(EidasError::MissingAttribute("PersonIdentifier"))?;
         let (origin, id_part) = split_person_identifier(&pid)?;
         let family_name = non_empty(raw.family_name, "FamilyName")?;
         let given_name = non_empty(raw.given_name, "FirstName")?;
-        let dob = raw
-            .date_of_birth
-            .ok_or(EidasError::MissingAttribute("DateOfBirth"))?;
+        let dob = raw.date_of_birth.ok_or(EidasError::MissingAttribute("DateOfBirth"))?;
         // xsd:date, YYYY-MM-DD (Attribute Profile §2.2.4).
         let birth_date = Date::parse(dob.trim(), format_description!("[year]-[month]-[day]"))
             .map_err(|_| EidasError::InvalidAttribute("DateOfBirth"))?;
@@ -110,9 +103,8 @@ pub(crate) fn split_person_identifier(pid: &str) -> Result<(&str, &str), EidasEr
         return Err(bad);
     };
     let is_cc = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase());
-    let id_ok = !id.is_empty()
-        && id.len() <= 256
-        && id.chars().all(|c| !c.is_control() && !c.is_whitespace());
+    let id_ok =
+        !id.is_empty() && id.len() <= 256 && id.chars().all(|c| !c.is_control() && !c.is_whitespace());
     if !is_cc(xx) || yy != RECEIVING_COUNTRY || !id_ok {
         return Err(bad);
     }

@@ -25,9 +25,7 @@ impl Loa {
     /// Parses an `AuthnContextClassRef` URI; anything else (including the non-notified
     /// `http://eidas.europa.eu/NotNotified/LoA/*` URIs) is `None`.
     pub fn from_uri(uri: &str) -> Option<Loa> {
-        [Loa::Low, Loa::Substantial, Loa::High]
-            .into_iter()
-            .find(|l| l.uri() == uri.trim())
+        [Loa::Low, Loa::Substantial, Loa::High].into_iter().find(|l| l.uri() == uri.trim())
     }
 
     /// Short name, as in configuration and forms.
@@ -41,9 +39,7 @@ impl Loa {
 
     /// Parses the short name (`low`, `substantial`, `high`).
     pub fn from_name(name: &str) -> Option<Loa> {
-        [Loa::Low, Loa::Substantial, Loa::High]
-            .into_iter()
-            .find(|l| l.as_str() == name)
+        [Loa::Low, Loa::Substantial, Loa::High].into_iter().find(|l| l.as_str() == name)
     }
 
     /// The FAS level an eIDAS login at this LoA maps to.

@@ -8,8 +8,8 @@ use super::config::{EidasSpConfig, NodeTrust, ServiceProvider};
 use super::error::EidasConfigError;
 use super::signing::{cert_der_from_pem, verify_and_reduce};
 use super::xml::{
-    BINDING_POST, MAX_MESSAGE_BYTES, NS_DS, NS_EIDAS, NS_MD, children, descendants, escape, is,
-    new_id, only_child, parse_strict, text,
+    BINDING_POST, MAX_MESSAGE_BYTES, NS_DS, NS_EIDAS, NS_MD, children, descendants, escape, is, new_id,
+    only_child, parse_strict, text,
 };
 
 /// Our `EntityDescriptor`, signed with our key (falls back to unsigned if signing fails).
@@ -58,18 +58,15 @@ pub fn node_from_metadata_xml(
 ) -> Result<NodeTrust, EidasConfigError> {
     let bad = |r: &str| EidasConfigError::Metadata(r.to_string());
     parse_strict(xml).ok_or_else(|| bad("not well-formed XML"))?;
-    let signed = verify_and_reduce(xml, metadata_signing_cert_der)
-        .map_err(|()| bad("signature does not verify"))?;
+    let signed =
+        verify_and_reduce(xml, metadata_signing_cert_der).map_err(|()| bad("signature does not verify"))?;
     let doc = parse_strict(&signed).ok_or_else(|| bad("not well-formed XML"))?;
     let root = doc.get_root_element().ok_or_else(|| bad("empty"))?;
     if !is(&root, NS_MD, "EntityDescriptor") {
         return Err(bad("not a signed EntityDescriptor"));
     }
-    let entity_id = root
-        .get_attribute("entityID")
-        .ok_or_else(|| bad("no entityID"))?;
-    let idp =
-        only_child(&root, NS_MD, "IDPSSODescriptor").ok_or_else(|| bad("no IDPSSODescriptor"))?;
+    let entity_id = root.get_attribute("entityID").ok_or_else(|| bad("no entityID"))?;
+    let idp = only_child(&root, NS_MD, "IDPSSODescriptor").ok_or_else(|| bad("no IDPSSODescriptor"))?;
     let sso_url = children(&idp, NS_MD, "SingleSignOnService")
         .into_iter()
         .find(|s| s.get_attribute("Binding").as_deref() == Some(BINDING_POST))
@@ -82,14 +79,8 @@ pub fn node_from_metadata_xml(
         .map(|c| text(&c).split_whitespace().collect::<String>())
         .next()
         .ok_or_else(|| bad("no signing certificate"))?;
-    let certificate_der = STANDARD
-        .decode(cert_b64)
-        .map_err(|_| bad("certificate is not base64"))?;
-    Ok(NodeTrust {
-        entity_id,
-        sso_url,
-        certificate_der,
-    })
+    let certificate_der = STANDARD.decode(cert_b64).map_err(|_| bad("certificate is not base64"))?;
+    Ok(NodeTrust { entity_id, sso_url, certificate_der })
 }
 
 /// Fetches and verifies the node metadata named in the configuration.
@@ -97,10 +88,7 @@ pub async fn fetch_node_metadata(
     cfg: &EidasSpConfig,
     client: &reqwest::Client,
 ) -> Result<NodeTrust, EidasConfigError> {
-    let (Some(url), Some(pem)) = (
-        &cfg.node_metadata_url,
-        &cfg.node_metadata_signing_certificate_pem,
-    ) else {
+    let (Some(url), Some(pem)) = (&cfg.node_metadata_url, &cfg.node_metadata_signing_certificate_pem) else {
         return Err(EidasConfigError::NodeNotConfigured);
     };
     let trust = cert_der_from_pem(pem, "node metadata signing certificate")?;

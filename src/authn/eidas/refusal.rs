@@ -13,7 +13,11 @@ use crate::web::page::PageCtx;
 /// A refused eIDAS step, rendered as a page.
 #[derive(Debug)]
 pub(crate) enum Refusal {
-    Eidas { page: PageCtx, tx_id: Option<String>, error: EidasError },
+    Eidas {
+        page: PageCtx,
+        tx_id: Option<String>,
+        error: EidasError,
+    },
     /// The method is not configured here.
     Disabled(PageCtx),
     /// Refusals of the login spine (transaction, session) and the web layer render themselves.

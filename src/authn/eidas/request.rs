@@ -11,8 +11,8 @@ use super::error::EidasError;
 use super::identity::MINIMUM_DATA_SET;
 use super::loa::Loa;
 use super::xml::{
-    BINDING_POST, NAME_FORMAT_URI, NAMEID_ENTITY, NAMEID_PERSISTENT, NS_EIDAS, NS_SAML, NS_SAMLP,
-    escape, instant, new_id,
+    BINDING_POST, NAME_FORMAT_URI, NAMEID_ENTITY, NAMEID_PERSISTENT, NS_EIDAS, NS_SAML, NS_SAMLP, escape,
+    instant, new_id,
 };
 
 /// What the login page asks for.
@@ -69,13 +69,7 @@ pub fn build_authn_request(
             relay_state: relay_state.clone(),
             country: country.clone(),
         },
-        PendingRequest {
-            request_id: id,
-            issued_at: now,
-            loa,
-            relay_state,
-            requested_country: country,
-        },
+        PendingRequest { request_id: id, issued_at: now, loa, relay_state, requested_country: country },
     ))
 }
 

@@ -15,8 +15,8 @@ use super::request::PendingRequest;
 use super::response_checks::{check_assertion, read_attributes};
 use super::signing::verify_and_reduce;
 use super::xml::{
-    MAX_MESSAGE_BYTES, NS_DS, NS_SAML, NS_SAMLP, STATUS_PREFIX, children, descendants, is,
-    only_child, parse_strict,
+    MAX_MESSAGE_BYTES, NS_DS, NS_SAML, NS_SAMLP, STATUS_PREFIX, children, descendants, is, only_child,
+    parse_strict,
 };
 
 /// Validates the node's answer to `pending` and returns the authenticated person.
@@ -71,9 +71,7 @@ pub(crate) fn check_response(
     }
     let xml = decode(saml_response_b64)?;
     let doc = parse_strict(&xml).ok_or(EidasError::Malformed("not well-formed XML"))?;
-    let root = doc
-        .get_root_element()
-        .ok_or(EidasError::Malformed("empty document"))?;
+    let root = doc.get_root_element().ok_or(EidasError::Malformed("empty document"))?;
     if !is(&root, NS_SAMLP, "Response") || root.get_attribute("Version").as_deref() != Some("2.0") {
         return Err(EidasError::Malformed("not a SAML 2.0 Response"));
     }
@@ -89,9 +87,7 @@ pub(crate) fn check_response(
         return Err(EidasError::AssertionCount);
     }
     let assertion = only_child(&root, NS_SAML, "Assertion").ok_or(EidasError::AssertionCount)?;
-    let assertion_id = assertion
-        .get_attribute("ID")
-        .ok_or(EidasError::Malformed("assertion without ID"))?;
+    let assertion_id = assertion.get_attribute("ID").ok_or(EidasError::Malformed("assertion without ID"))?;
     signature_covers(&assertion, &assertion_id)?;
     if let Some(sig) = only_child(&root, NS_DS, "Signature") {
         let response_id = root.get_attribute("ID").unwrap_or_default();
@@ -101,12 +97,10 @@ pub(crate) fn check_response(
     }
 
     // Verify every signature with the node's certificate and keep only signed content.
-    let reduced_xml = verify_and_reduce(&xml, &sp.node.certificate_der)
-        .map_err(|()| EidasError::InvalidSignature)?;
+    let reduced_xml =
+        verify_and_reduce(&xml, &sp.node.certificate_der).map_err(|()| EidasError::InvalidSignature)?;
     let reduced = parse_strict(&reduced_xml).ok_or(EidasError::InvalidSignature)?;
-    let reduced_root = reduced
-        .get_root_element()
-        .ok_or(EidasError::InvalidSignature)?;
+    let reduced_root = reduced.get_root_element().ok_or(EidasError::InvalidSignature)?;
     let signed_assertion = if is(&reduced_root, NS_SAML, "Assertion") {
         reduced_root
     } else if is(&reduced_root, NS_SAMLP, "Response") {
@@ -119,13 +113,8 @@ pub(crate) fn check_response(
     }
 
     let checked = check_assertion(sp, pending, &signed_assertion, now)?;
-    let identity =
-        EidasIdentity::from_attributes(read_attributes(&signed_assertion)?, checked.loa)?;
-    if pending
-        .requested_country
-        .as_ref()
-        .is_some_and(|c| *c != identity.country_of_origin)
-    {
+    let identity = EidasIdentity::from_attributes(read_attributes(&signed_assertion)?, checked.loa)?;
+    if pending.requested_country.as_ref().is_some_and(|c| *c != identity.country_of_origin) {
         return Err(EidasError::CountryMismatch);
     }
     Ok(AcceptedResponse { identity, assertion_id, keep_until: checked.keep_until })
@@ -136,9 +125,7 @@ fn decode(b64: &str) -> Result<String, EidasError> {
         return Err(EidasError::Malformed("message too large"));
     }
     let compact: String = b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let bytes = STANDARD
-        .decode(compact)
-        .map_err(|_| EidasError::Malformed("not base64"))?;
+    let bytes = STANDARD.decode(compact).map_err(|_| EidasError::Malformed("not base64"))?;
     String::from_utf8(bytes).map_err(|_| EidasError::Malformed("not UTF-8"))
 }
 
@@ -155,11 +142,7 @@ fn check_response_envelope(
         return Err(EidasError::WrongDestination);
     }
     let issuers = children(root, NS_SAML, "Issuer");
-    if issuers.len() > 1
-        || issuers
-            .first()
-            .is_some_and(|i| super::xml::text(i) != sp.node.entity_id)
-    {
+    if issuers.len() > 1 || issuers.first().is_some_and(|i| super::xml::text(i) != sp.node.entity_id) {
         return Err(EidasError::WrongIssuer);
     }
     Ok(())
@@ -169,8 +152,7 @@ fn check_response_envelope(
 /// must still verify. `RequestDenied` is how nodes report a user who cancelled.
 fn check_status(sp: &ServiceProvider, xml: &str, root: &Node) -> Result<(), EidasError> {
     let status = only_child(root, NS_SAMLP, "Status").ok_or(EidasError::Malformed("no Status"))?;
-    let code = only_child(&status, NS_SAMLP, "StatusCode")
-        .ok_or(EidasError::Malformed("no StatusCode"))?;
+    let code = only_child(&status, NS_SAMLP, "StatusCode").ok_or(EidasError::Malformed("no StatusCode"))?;
     let top = code.get_attribute("Value").unwrap_or_default();
     if top == format!("{STATUS_PREFIX}Success") {
         return Ok(());
@@ -180,9 +162,8 @@ fn check_status(sp: &ServiceProvider, xml: &str, root: &Node) -> Result<(), Eida
     {
         return Err(EidasError::InvalidSignature);
     }
-    let second = only_child(&code, NS_SAMLP, "StatusCode")
-        .and_then(|c| c.get_attribute("Value"))
-        .unwrap_or_default();
+    let second =
+        only_child(&code, NS_SAMLP, "StatusCode").and_then(|c| c.get_attribute("Value")).unwrap_or_default();
     let short = |v: &str| v.strip_prefix(STATUS_PREFIX).unwrap_or(v).to_string();
     tracing::info!(saml.status = %short(&top), saml.substatus = %short(&second), "eIDAS node refused");
     Err(match short(&second).as_str() {

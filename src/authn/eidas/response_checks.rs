@@ -42,10 +42,7 @@ pub(crate) fn check_assertion(
     if loa < pending.loa {
         return Err(EidasError::InsufficientLoa);
     }
-    Ok(CheckedAssertion {
-        loa,
-        keep_until: confirmation_until.max(conditions_until) + skew,
-    })
+    Ok(CheckedAssertion { loa, keep_until: confirmation_until.max(conditions_until) + skew })
 }
 
 /// A bearer `SubjectConfirmation` whose data names our ACS, our request, and is still valid.
@@ -55,8 +52,7 @@ fn check_subject(
     assertion: &Node,
     now: OffsetDateTime,
 ) -> Result<OffsetDateTime, EidasError> {
-    let subject =
-        only_child(assertion, NS_SAML, "Subject").ok_or(EidasError::MissingConfirmation)?;
+    let subject = only_child(assertion, NS_SAML, "Subject").ok_or(EidasError::MissingConfirmation)?;
     let bearer: Vec<Node> = children(&subject, NS_SAML, "SubjectConfirmation")
         .into_iter()
         .filter(|c| c.get_attribute("Method").as_deref() == Some(CM_BEARER))
@@ -85,17 +81,12 @@ fn check_conditions(
     assertion: &Node,
     now: OffsetDateTime,
 ) -> Result<OffsetDateTime, EidasError> {
-    let conditions =
-        only_child(assertion, NS_SAML, "Conditions").ok_or(EidasError::MissingConfirmation)?;
+    let conditions = only_child(assertion, NS_SAML, "Conditions").ok_or(EidasError::MissingConfirmation)?;
     let (not_before, not_on_or_after) = window(&conditions)?;
     let not_on_or_after = not_on_or_after.ok_or(EidasError::MissingConfirmation)?;
     check_window(not_before, not_on_or_after, now, sp.clock_skew)?;
     let restrictions = children(&conditions, NS_SAML, "AudienceRestriction");
-    let names_us = |r: &Node| {
-        children(r, NS_SAML, "Audience")
-            .iter()
-            .any(|a| text(a) == sp.entity_id)
-    };
+    let names_us = |r: &Node| children(r, NS_SAML, "Audience").iter().any(|a| text(a) == sp.entity_id);
     if restrictions.is_empty() || !restrictions.iter().all(names_us) {
         return Err(EidasError::WrongAudience);
     }
@@ -105,9 +96,7 @@ fn check_conditions(
 fn window(node: &Node) -> Result<(Option<OffsetDateTime>, Option<OffsetDateTime>), EidasError> {
     let read = |name: &str| match node.get_attribute(name) {
         None => Ok(None),
-        Some(v) => parse_instant(&v)
-            .map(Some)
-            .ok_or(EidasError::Malformed("bad instant")),
+        Some(v) => parse_instant(&v).map(Some).ok_or(EidasError::Malformed("bad instant")),
     };
     Ok((read("NotBefore")?, read("NotOnOrAfter")?))
 }
@@ -144,10 +133,8 @@ pub(crate) fn read_attributes(assertion: &Node) -> Result<RawAttributes, EidasEr
         .flat_map(|s| children(s, NS_SAML, "Attribute"))
         .collect();
     let value = |name: &str, friendly: &'static str| -> Result<Option<String>, EidasError> {
-        let found: Vec<&Node> = attributes
-            .iter()
-            .filter(|a| a.get_attribute("Name").as_deref() == Some(name))
-            .collect();
+        let found: Vec<&Node> =
+            attributes.iter().filter(|a| a.get_attribute("Name").as_deref() == Some(name)).collect();
         match found.as_slice() {
             [] => Ok(None),
             [one] => Ok(children(one, NS_SAML, "AttributeValue").first().map(text)),

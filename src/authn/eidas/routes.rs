@@ -49,7 +49,10 @@ pub fn method_entry(state: &AppState, tx: &LoginTransaction) -> Option<MethodEnt
         title_key: "eidas.method_title",
         text_key: "eidas.method_text",
         level: AuthLevel::ITSME,
-        start_url: format!("/login/eidas/start?tx={}", form_urlencoded::byte_serialize(tx.id.as_bytes()).collect::<String>()),
+        start_url: format!(
+            "/login/eidas/start?tx={}",
+            form_urlencoded::byte_serialize(tx.id.as_bytes()).collect::<String>()
+        ),
     })
 }
 
@@ -194,8 +197,7 @@ async fn finish(
 /// What the login transaction receives: a Belgian PersonIdentifier is a national number;
 /// anyone else is a foreign identity (matched to the BIS register by `complete`).
 pub(crate) fn authenticated(who: EidasIdentity) -> Result<Authenticated, EidasError> {
-    let level =
-        AuthLevel::from_eidas_assertion(&who.loa).ok_or(EidasError::InsufficientLoa)?;
+    let level = AuthLevel::from_eidas_assertion(&who.loa).ok_or(EidasError::InsufficientLoa)?;
     let identity = match &who.national_number_if_belgian {
         Some(number) => IdentityClaim::National {
             number: NationalNumber::parse(number)

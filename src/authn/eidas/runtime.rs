@@ -114,7 +114,9 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// The real node: by signed metadata (fetched once at start) or inline settings.
 async fn node_trust(cfg: &EidasSettings) -> anyhow::Result<NodeTrust> {
-    if let (Some(url), Some(cert_path)) = (&cfg.node_metadata_url, &cfg.node_metadata_signing_certificate_path) {
+    if let (Some(url), Some(cert_path)) =
+        (&cfg.node_metadata_url, &cfg.node_metadata_signing_certificate_path)
+    {
         let sp_cfg = EidasSpConfig {
             entity_id: String::new(),
             acs_url: String::new(),

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::config::SpType;
 use super::loa::Loa;
 use super::mock::{DemoIdentity, default_identities};
-use super::config::SpType;
 use crate::config::ConfigError;
 
 /// `[eidas]`. Off unless configured; the demo configuration turns it on with its mock.
@@ -104,7 +104,10 @@ impl EidasSettings {
         }
         if self.mock.is_enabled {
             if !is_demo {
-                return Err(invalid("eidas.mock.is_enabled", "the mock eIDAS node is refused outside demo mode"));
+                return Err(invalid(
+                    "eidas.mock.is_enabled",
+                    "the mock eIDAS node is refused outside demo mode",
+                ));
             }
             if self.mock.identities.is_empty() {
                 return Err(invalid("eidas.mock.identities", "at least one demo identity"));

@@ -5,9 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use openssl::pkey::PKey;
 use openssl::x509::X509;
-use samael::crypto::{
-    AllowedSignatureAlgorithm, CertificateDer, Crypto, CryptoProvider, ReduceMode,
-};
+use samael::crypto::{AllowedSignatureAlgorithm, CertificateDer, Crypto, CryptoProvider, ReduceMode};
 
 use super::error::EidasConfigError;
 use super::xml::escape;
@@ -37,18 +35,11 @@ impl std::fmt::Debug for SigningKey {
 
 impl SigningKey {
     pub(crate) fn from_pem(key_pem: &str, cert_pem: &str) -> Result<Self, EidasConfigError> {
-        let key = PKey::private_key_from_pem(key_pem.as_bytes()).map_err(|e| {
-            EidasConfigError::Invalid {
-                what: "signing key",
-                reason: e.to_string(),
-            }
-        })?;
+        let key = PKey::private_key_from_pem(key_pem.as_bytes())
+            .map_err(|e| EidasConfigError::Invalid { what: "signing key", reason: e.to_string() })?;
         let key_der = key
             .private_key_to_der()
-            .map_err(|e| EidasConfigError::Invalid {
-                what: "signing key",
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| EidasConfigError::Invalid { what: "signing key", reason: e.to_string() })?;
         let cert_der = cert_der_from_pem(cert_pem, "signing certificate")?;
         Ok(SigningKey { key_der, cert_der })
     }
@@ -87,16 +78,10 @@ impl SigningKey {
 }
 
 /// DER bytes of a PEM certificate.
-pub(crate) fn cert_der_from_pem(
-    pem: &str,
-    what: &'static str,
-) -> Result<Vec<u8>, EidasConfigError> {
+pub(crate) fn cert_der_from_pem(pem: &str, what: &'static str) -> Result<Vec<u8>, EidasConfigError> {
     X509::from_pem(pem.as_bytes())
         .and_then(|c| c.to_der())
-        .map_err(|e| EidasConfigError::Invalid {
-            what,
-            reason: e.to_string(),
-        })
+        .map_err(|e| EidasConfigError::Invalid { what, reason: e.to_string() })
 }
 
 /// Verifies every signature in `xml` with `cert_der` and returns a document holding only

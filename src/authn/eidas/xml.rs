@@ -56,9 +56,7 @@ pub(crate) fn new_id() -> String {
 /// `xs:dateTime` in UTC without fractional seconds (SAML core §1.3.3).
 pub(crate) fn instant(t: OffsetDateTime) -> String {
     let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&fmt)
-        .unwrap_or_default()
+    t.to_offset(time::UtcOffset::UTC).format(&fmt).unwrap_or_default()
 }
 
 /// Parses an `xs:dateTime` (SAML requires UTC, `Z`, optional fractional seconds).
@@ -72,14 +70,8 @@ pub(crate) fn parse_strict(xml: &str) -> Option<Document> {
     if xml.len() > MAX_MESSAGE_BYTES || xml.contains("<!DOCTYPE") || xml.contains("<!ENTITY") {
         return None;
     }
-    let options = ParserOptions {
-        recover: false,
-        no_net: true,
-        ..ParserOptions::default()
-    };
-    Parser::default()
-        .parse_string_with_options(xml, options)
-        .ok()
+    let options = ParserOptions { recover: false, no_net: true, ..ParserOptions::default() };
+    Parser::default().parse_string_with_options(xml, options).ok()
 }
 
 /// True when `node` is the element `{ns}name`.
@@ -89,10 +81,7 @@ pub(crate) fn is(node: &Node, ns: &str, name: &str) -> bool {
 
 /// The child elements `{ns}name` of `node`, in document order.
 pub(crate) fn children(node: &Node, ns: &str, name: &str) -> Vec<Node> {
-    node.get_child_elements()
-        .into_iter()
-        .filter(|c| is(c, ns, name))
-        .collect()
+    node.get_child_elements().into_iter().filter(|c| is(c, ns, name)).collect()
 }
 
 /// The only child element `{ns}name`; `None` when absent or repeated.
@@ -123,9 +112,7 @@ pub(crate) fn text(node: &Node) -> String {
 pub(crate) fn strip_declaration(xml: &str) -> &str {
     let trimmed = xml.trim_start();
     match trimmed.strip_prefix("<?xml") {
-        Some(rest) => rest
-            .find("?>")
-            .map_or(trimmed, |i| rest[i + 2..].trim_start()),
+        Some(rest) => rest.find("?>").map_or(trimmed, |i| rest[i + 2..].trim_start()),
         None => trimmed,
     }
 }

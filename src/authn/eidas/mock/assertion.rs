@@ -8,8 +8,8 @@ use super::{DemoIdentity, MockNode};
 use crate::authn::eidas::identity::MINIMUM_DATA_SET;
 use crate::authn::eidas::loa::Loa;
 use crate::authn::eidas::xml::{
-    CM_BEARER, NAME_FORMAT_URI, NAMEID_ENTITY, NAMEID_PERSISTENT, NS_EIDAS_NATURAL, NS_SAML,
-    NS_SAMLP, STATUS_PREFIX, escape, instant, new_id,
+    CM_BEARER, NAME_FORMAT_URI, NAMEID_ENTITY, NAMEID_PERSISTENT, NS_EIDAS_NATURAL, NS_SAML, NS_SAMLP,
+    STATUS_PREFIX, escape, instant, new_id,
 };
 
 /// How long an answer stays usable.
@@ -36,17 +36,9 @@ impl MockNode {
         if spec.sign_assertion {
             assertion = self.inner.key.sign(&assertion)?;
         }
-        let status = format!(
-            r#"<saml2p:Status><saml2p:StatusCode Value="{STATUS_PREFIX}Success"/></saml2p:Status>"#
-        );
-        self.envelope(
-            spec.in_response_to,
-            spec.acs_url,
-            spec.now,
-            &status,
-            &assertion,
-            spec.sign_response,
-        )
+        let status =
+            format!(r#"<saml2p:Status><saml2p:StatusCode Value="{STATUS_PREFIX}Success"/></saml2p:Status>"#);
+        self.envelope(spec.in_response_to, spec.acs_url, spec.now, &status, &assertion, spec.sign_response)
     }
 
     /// A failure `Response`: top-level `Responder`, second-level e.g. `RequestDenied`.
@@ -81,11 +73,7 @@ impl MockNode {
         sign: bool,
     ) -> Result<String, String> {
         let id = new_id();
-        let signature = if sign {
-            self.inner.key.template(&id)
-        } else {
-            String::new()
-        };
+        let signature = if sign { self.inner.key.template(&id) } else { String::new() };
         let xml = format!(
             concat!(
                 r#"<saml2p:Response xmlns:saml2p="{samlp}" xmlns:saml2="{saml}" ID="{id}" "#,
@@ -105,11 +93,7 @@ impl MockNode {
             status = status,
             assertion = assertion,
         );
-        if sign {
-            self.inner.key.sign(&xml)
-        } else {
-            Ok(xml)
-        }
+        if sign { self.inner.key.sign(&xml) } else { Ok(xml) }
     }
 
     fn assertion_xml(&self, spec: &ResponseSpec<'_>, id: &str) -> String {
@@ -161,11 +145,7 @@ impl MockNode {
             now = instant(spec.now),
             entity_fmt = NAMEID_ENTITY,
             issuer = escape(&self.inner.cfg.entity_id),
-            signature = if spec.sign_assertion {
-                self.inner.key.template(id)
-            } else {
-                String::new()
-            },
+            signature = if spec.sign_assertion { self.inner.key.template(id) } else { String::new() },
             persistent = NAMEID_PERSISTENT,
             pid = escape(&who.person_identifier),
             bearer = CM_BEARER,

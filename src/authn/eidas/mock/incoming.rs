@@ -19,13 +19,8 @@ pub struct MockRequest {
 impl MockNode {
     /// Verifies a posted `SAMLRequest`; the error is a short reason shown on the demo page.
     pub fn verify_request(&self, saml_request_b64: &str) -> Result<MockRequest, &'static str> {
-        let compact: String = saml_request_b64
-            .chars()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect();
-        let bytes = STANDARD
-            .decode(compact)
-            .map_err(|_| "SAMLRequest is not base64")?;
+        let compact: String = saml_request_b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        let bytes = STANDARD.decode(compact).map_err(|_| "SAMLRequest is not base64")?;
         let xml = String::from_utf8(bytes).map_err(|_| "SAMLRequest is not UTF-8")?;
         let doc = parse_strict(&xml).ok_or("SAMLRequest is not well-formed XML")?;
         let root = doc.get_root_element().ok_or("empty SAMLRequest")?;
@@ -56,10 +51,7 @@ impl MockNode {
         if root.get_attribute("Destination").as_deref() != Some(cfg.sso_url.as_str()) {
             return Err("wrong Destination");
         }
-        if root
-            .get_attribute("AssertionConsumerServiceURL")
-            .is_some_and(|acs| acs != cfg.sp_acs_url)
-        {
+        if root.get_attribute("AssertionConsumerServiceURL").is_some_and(|acs| acs != cfg.sp_acs_url) {
             return Err("unregistered AssertionConsumerServiceURL");
         }
         let requested_loa = only_child(&root, NS_SAMLP, "RequestedAuthnContext")

@@ -40,10 +40,7 @@ fn page(status: StatusCode, html: Result<String, askama::Error>) -> Response {
     match html {
         Ok(body) => {
             let mut resp = (status, Html(body)).into_response();
-            resp.headers_mut().insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(CSP),
-            );
+            resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
             resp
         }
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response(),
@@ -100,10 +97,7 @@ async fn sso(State(node): State<MockNode>, Form(form): Form<SsoForm>) -> Respons
             })
             .collect(),
         identities: identities.iter().enumerate().collect(),
-        loas: ["low", "substantial", "high"]
-            .into_iter()
-            .map(|l| (l, l == requested))
-            .collect(),
+        loas: ["low", "substantial", "high"].into_iter().map(|l| (l, l == requested)).collect(),
     };
     page(StatusCode::OK, chooser.render())
 }
@@ -157,10 +151,7 @@ async fn choose(State(node): State<MockNode>, Form(form): Form<ChooseForm>) -> R
             sign_response: true,
         };
         let _ = session.requested_loa; // the tester may deliberately answer below the request
-        (
-            node.success_response_xml(&spec),
-            "Authenticated. Continue to go back to the service.",
-        )
+        (node.success_response_xml(&spec), "Authenticated. Continue to go back to the service.")
     };
     let Ok(xml) = xml else {
         return refuse("the answer could not be signed");

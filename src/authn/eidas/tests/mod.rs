@@ -6,9 +6,7 @@ mod refusals;
 use time::OffsetDateTime;
 
 use super::mock::{DemoIdentity, MockNode, MockNodeConfig, default_identities, generate_key};
-use super::{
-    AuthnParams, EidasSpConfig, Loa, PendingRequest, ServiceProvider, build_authn_request,
-};
+use super::{AuthnParams, EidasSpConfig, Loa, PendingRequest, ServiceProvider, build_authn_request};
 
 pub(super) const SP_ENTITY: &str = "https://poort.test/eidas/metadata";
 pub(super) const ACS: &str = "https://poort.test/eidas/acs";
@@ -22,9 +20,7 @@ pub(super) struct Fixture {
 
 /// Starts the mock node on 127.0.0.1:0 and configures an SP trusting it.
 pub(super) async fn start() -> Fixture {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (sp_key, sp_cert) = generate_key("Poort SP (test)").expect("sp key");
     let node = MockNode::new(MockNodeConfig {
@@ -55,31 +51,17 @@ pub(super) async fn start() -> Fixture {
         node_certificate_pem: Some(node.certificate_pem().to_string()),
     };
     let sp = ServiceProvider::new(&cfg).expect("sp");
-    Fixture {
-        sp,
-        node,
-        base,
-        sp_cert_pem: sp_cert,
-    }
+    Fixture { sp, node, base, sp_cert_pem: sp_cert }
 }
 
 /// A pending request as if the SP had sent one at `now`.
 pub(super) fn pending(f: &Fixture, loa: Loa, now: OffsetDateTime) -> PendingRequest {
-    let params = AuthnParams {
-        loa,
-        requested_country: None,
-    };
+    let params = AuthnParams { loa, requested_country: None };
     build_authn_request(&f.sp, &params, now).expect("request").1
 }
 
 pub(super) fn identity(f: &Fixture, country: &str) -> DemoIdentity {
-    f.node
-        .config()
-        .identities
-        .iter()
-        .find(|i| i.country == country)
-        .cloned()
-        .expect("demo identity")
+    f.node.config().identities.iter().find(|i| i.country == country).cloned().expect("demo identity")
 }
 
 /// The value of a hidden input, HTML entities decoded.
@@ -110,9 +92,7 @@ fn unescape(s: &str) -> String {
             "gt" => Some('>'),
             "quot" => Some('"'),
             "apos" => Some('\''),
-            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
+            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
             e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         };

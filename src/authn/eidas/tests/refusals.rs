@@ -25,12 +25,7 @@ fn spec<'a>(
     }
 }
 
-fn check(
-    f: &Fixture,
-    xml: &str,
-    p: &PendingRequest,
-    now: OffsetDateTime,
-) -> Result<String, EidasError> {
+fn check(f: &Fixture, xml: &str, p: &PendingRequest, now: OffsetDateTime) -> Result<String, EidasError> {
     check_response(&f.sp, &base64_encode(xml), &p.relay_state, p, now).map(|ok| ok.identity.family_name)
 }
 
@@ -42,10 +37,7 @@ async fn a_well_formed_answer_is_accepted_when_only_the_assertion_is_signed() {
     let who = identity(&f, "FR");
     let xml = f
         .node
-        .success_response_xml(&ResponseSpec {
-            sign_response: false,
-            ..spec(&p, &who, now)
-        })
+        .success_response_xml(&ResponseSpec { sign_response: false, ..spec(&p, &who, now) })
         .expect("xml");
     assert_eq!(check(&f, &xml, &p, now), Ok("Rousseau".into()));
 }
@@ -56,16 +48,10 @@ async fn a_name_changed_after_signing_is_refused() {
     let now = OffsetDateTime::now_utc();
     let p = pending(&f, Loa::Low, now);
     let who = identity(&f, "FR");
-    let xml = f
-        .node
-        .success_response_xml(&spec(&p, &who, now))
-        .expect("xml");
+    let xml = f.node.success_response_xml(&spec(&p, &who, now)).expect("xml");
     let tampered = xml.replace(">Rousseau<", ">Dupont<");
     assert_ne!(xml, tampered);
-    assert_eq!(
-        check(&f, &tampered, &p, now),
-        Err(EidasError::InvalidSignature)
-    );
+    assert_eq!(check(&f, &tampered, &p, now), Err(EidasError::InvalidSignature));
 }
 
 #[tokio::test]
@@ -76,10 +62,7 @@ async fn an_unsigned_assertion_is_refused_even_in_a_signed_response() {
     let who = identity(&f, "NL");
     let xml = f
         .node
-        .success_response_xml(&ResponseSpec {
-            sign_assertion: false,
-            ..spec(&p, &who, now)
-        })
+        .success_response_xml(&ResponseSpec { sign_assertion: false, ..spec(&p, &who, now) })
         .expect("xml");
     assert_eq!(check(&f, &xml, &p, now), Err(EidasError::UnsignedAssertion));
 }
@@ -91,10 +74,7 @@ async fn an_answer_to_another_request_is_refused() {
     let p = pending(&f, Loa::Low, now);
     let other = pending(&f, Loa::Low, now);
     let who = identity(&f, "NL");
-    let xml = f
-        .node
-        .success_response_xml(&spec(&other, &who, now))
-        .expect("xml");
+    let xml = f.node.success_response_xml(&spec(&other, &who, now)).expect("xml");
     assert_eq!(check(&f, &xml, &p, now), Err(EidasError::WrongInResponseTo));
 }
 
@@ -104,15 +84,9 @@ async fn an_expired_assertion_is_refused() {
     let now = OffsetDateTime::now_utc();
     let p = pending(&f, Loa::Low, now - Duration::minutes(12));
     let who = identity(&f, "NL");
-    let xml = f
-        .node
-        .success_response_xml(&spec(&p, &who, now - Duration::minutes(10)))
-        .expect("xml");
+    let xml = f.node.success_response_xml(&spec(&p, &who, now - Duration::minutes(10))).expect("xml");
     assert_eq!(check(&f, &xml, &p, now), Err(EidasError::Expired));
-    let future = f
-        .node
-        .success_response_xml(&spec(&p, &who, now + Duration::minutes(3)))
-        .expect("xml");
+    let future = f.node.success_response_xml(&spec(&p, &who, now + Duration::minutes(3))).expect("xml");
     assert_eq!(check(&f, &future, &p, now), Err(EidasError::NotYetValid));
 }
 
@@ -124,10 +98,7 @@ async fn an_assertion_for_another_audience_is_refused() {
     let who = identity(&f, "NL");
     let xml = f
         .node
-        .success_response_xml(&ResponseSpec {
-            audience: "https://other.example/sp",
-            ..spec(&p, &who, now)
-        })
+        .success_response_xml(&ResponseSpec { audience: "https://other.example/sp", ..spec(&p, &who, now) })
         .expect("xml");
     assert_eq!(check(&f, &xml, &p, now), Err(EidasError::WrongAudience));
 }
@@ -138,11 +109,7 @@ async fn a_replayed_assertion_is_refused() {
     let now = OffsetDateTime::now_utc();
     let p = pending(&f, Loa::Low, now);
     let who = identity(&f, "BE");
-    let b64 = base64_encode(
-        f.node
-            .success_response_xml(&spec(&p, &who, now))
-            .expect("xml"),
-    );
+    let b64 = base64_encode(f.node.success_response_xml(&spec(&p, &who, now)).expect("xml"));
     let replay = InMemoryReplayGuard::default();
     let first = validate_response(&f.sp, &b64, &p.relay_state, &p, now, &replay).await;
     assert!(first.is_ok(), "{first:?}");
@@ -158,29 +125,18 @@ async fn a_wrapped_second_unsigned_assertion_is_refused() {
     let who = identity(&f, "NL");
     let xml = f
         .node
-        .success_response_xml(&ResponseSpec {
-            sign_response: false,
-            ..spec(&p, &who, now)
-        })
+        .success_response_xml(&ResponseSpec { sign_response: false, ..spec(&p, &who, now) })
         .expect("xml");
     // Forge: copy the signed assertion, rename the person and give it a new ID, put it first.
     let start_at = xml.find("<saml2:Assertion").expect("assertion");
     let end_at = xml.find("</saml2:Assertion>").expect("end") + "</saml2:Assertion>".len();
     let original = &xml[start_at..end_at];
-    let forged = original
-        .replace(">de Vries<", ">Attacker<")
-        .replace("ID=\"_", "ID=\"_f");
+    let forged = original.replace(">de Vries<", ">Attacker<").replace("ID=\"_", "ID=\"_f");
     let wrapped = format!("{}{}{}", &xml[..start_at], forged, &xml[start_at..]);
-    assert_eq!(
-        check(&f, &wrapped, &p, now),
-        Err(EidasError::AssertionCount)
-    );
+    assert_eq!(check(&f, &wrapped, &p, now), Err(EidasError::AssertionCount));
     // And the forged one alone (its signature now references another ID) is refused too.
     let alone = format!("{}{}{}", &xml[..start_at], forged, &xml[end_at..]);
-    assert_eq!(
-        check(&f, &alone, &p, now),
-        Err(EidasError::InvalidSignature)
-    );
+    assert_eq!(check(&f, &alone, &p, now), Err(EidasError::InvalidSignature));
 }
 
 #[tokio::test]
@@ -199,10 +155,7 @@ async fn garbage_is_refused_without_panicking() {
         String::new(),
     ] {
         let got = validate_response(&f.sp, &input, &p.relay_state, &p, now, &replay).await;
-        assert!(
-            matches!(got, Err(EidasError::Malformed(_))),
-            "{input}: {got:?}"
-        );
+        assert!(matches!(got, Err(EidasError::Malformed(_))), "{input}: {got:?}");
     }
     let got = validate_response(&f.sp, "", "other-relay-state", &p, now, &replay).await;
     assert_eq!(got, Err(EidasError::RelayStateMismatch));
@@ -216,10 +169,7 @@ async fn an_answer_signed_by_another_key_is_refused() {
     let p = pending(&f, Loa::Low, now);
     let who = identity(&f, "NL");
     // Same entity id and URLs as far as the SP can see, but another key.
-    let xml = impostor
-        .node
-        .success_response_xml(&spec(&p, &who, now))
-        .expect("xml");
+    let xml = impostor.node.success_response_xml(&spec(&p, &who, now)).expect("xml");
     let xml = xml.replace(&impostor.base, &f.base);
     assert_eq!(check(&f, &xml, &p, now), Err(EidasError::InvalidSignature));
 }
@@ -230,10 +180,7 @@ async fn xmlsec1_accepts_the_signed_response() {
     let now = OffsetDateTime::now_utc();
     let p = pending(&f, Loa::Low, now);
     let who = identity(&f, "NL");
-    let xml = f
-        .node
-        .success_response_xml(&spec(&p, &who, now))
-        .expect("xml");
+    let xml = f.node.success_response_xml(&spec(&p, &who, now)).expect("xml");
     let dir = tempfile::tempdir().expect("tempdir");
     let (doc, cert) = (dir.path().join("response.xml"), dir.path().join("node.pem"));
     std::fs::write(&doc, &xml).expect("write");
@@ -242,20 +189,10 @@ async fn xmlsec1_accepts_the_signed_response() {
         .arg("--verify")
         .arg("--pubkey-cert-pem")
         .arg(&cert)
-        .args([
-            "--id-attr:ID",
-            "urn:oasis:names:tc:SAML:2.0:protocol:Response",
-        ])
-        .args([
-            "--id-attr:ID",
-            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-        ])
+        .args(["--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response"])
+        .args(["--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"])
         .arg(&doc)
         .output()
         .expect("xmlsec1 installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
