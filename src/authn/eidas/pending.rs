@@ -85,7 +85,7 @@ pub(crate) fn tx_of_relay_state(relay_state: &str) -> Option<&str> {
 
 /// What the ACS finds for a transaction.
 pub(crate) enum Lookup {
-    Found(Stored),
+    Found(Box<Stored>),
     Missing,
     Expired,
 }
@@ -94,7 +94,9 @@ pub(crate) enum Lookup {
 /// cross-site POST that carries no SameSite=Lax cookie).
 pub(crate) async fn find(state: &AppState, tx_id: &str) -> Result<Lookup, AuthnError> {
     match transaction::load_unbound(state, tx_id).await {
-        Ok(tx) => Ok(unwrap(tx.method_state.as_ref()).map_or(Lookup::Missing, Lookup::Found)),
+        Ok(tx) => {
+            Ok(unwrap(tx.method_state.as_ref()).map_or(Lookup::Missing, |s| Lookup::Found(Box::new(s))))
+        }
         Err(AuthnError::TransactionNotFound) => Ok(Lookup::Missing),
         Err(AuthnError::TransactionExpired) => Ok(Lookup::Expired),
         Err(e) => Err(e),

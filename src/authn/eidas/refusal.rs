@@ -54,9 +54,9 @@ struct RefusalPage<'a> {
     back_url: String,
 }
 
-/// The catalogue key of an error's message: `eidas.error.<code without the prefix>`.
+/// The catalogue key of an error's message: its code (`eidas.cancelled`, …).
 pub(crate) fn message_key(code: &str) -> String {
-    format!("eidas.error.{}", code.trim_start_matches("eidas."))
+    code.to_string()
 }
 
 fn status_of(error: &EidasError) -> StatusCode {

@@ -160,7 +160,7 @@ async fn acs(
             return refuse(e);
         }
     };
-    match pending::save_ticket(&state, tx_id, stored, who).await {
+    match pending::save_ticket(&state, tx_id, *stored, who).await {
         Ok(ticket) => Redirect::to(&format!(
             "/login/eidas/finish?tx={}&ticket={}",
             form_urlencoded::byte_serialize(tx_id.as_bytes()).collect::<String>(),

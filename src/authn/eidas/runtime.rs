@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 use super::config::{EidasSpConfig, NodeTrust, ServiceProvider};
 use super::mock::{MockNode, MockNodeConfig, generate_key};
-use super::settings::EidasSettings;
+use super::settings::{EidasSettings, key};
 use super::signing::cert_der_from_pem;
 use crate::config::Settings;
 
@@ -87,7 +87,7 @@ fn read(path: &Path, key: &str) -> anyhow::Result<String> {
 fn sp_key(cfg: &EidasSettings, is_demo: bool) -> anyhow::Result<(String, String)> {
     match (&cfg.signing_key_path, &cfg.signing_certificate_path) {
         (Some(key), Some(cert)) if key.exists() && cert.exists() => {
-            Ok((read(key, "eidas.signing_key_path")?, read(cert, "eidas.signing_certificate_path")?))
+            Ok((read(key, key!("signing_key_path"))?, read(cert, key!("signing_certificate_path"))?))
         }
         (Some(key), Some(cert)) if is_demo => {
             let (key_pem, cert_pem) = generate_key("Poort eIDAS SP (DEMO)")?;
@@ -128,7 +128,7 @@ async fn node_trust(cfg: &EidasSettings) -> anyhow::Result<NodeTrust> {
             node_metadata_url: Some(url.clone()),
             node_metadata_signing_certificate_pem: Some(read(
                 cert_path,
-                "eidas.node_metadata_signing_certificate_path",
+                key!("node_metadata_signing_certificate_path"),
             )?),
             node_entity_id: None,
             node_sso_url: None,
@@ -144,8 +144,8 @@ async fn node_trust(cfg: &EidasSettings) -> anyhow::Result<NodeTrust> {
             entity_id: entity_id.clone(),
             sso_url: sso_url.clone(),
             certificate_der: cert_der_from_pem(
-                &read(cert_path, "eidas.node_certificate_path")?,
-                "eidas.node_certificate_path",
+                &read(cert_path, key!("node_certificate_path"))?,
+                key!("node_certificate_path"),
             )?,
         }),
         _ => anyhow::bail!("eidas.node_metadata_url: the eIDAS node is not configured"),

@@ -87,6 +87,14 @@ impl Default for EidasMockSettings {
     }
 }
 
+/// A settings key of this section: `key!("mock.listen")` is the full key, with the section prefix.
+macro_rules! key {
+    ($name:literal) => {
+        concat!("eidas.", $name)
+    };
+}
+pub(crate) use key;
+
 fn invalid(key: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError::Invalid { key, problem: problem.into() }
 }
@@ -95,9 +103,9 @@ impl EidasSettings {
     /// Checks beyond types; every error names its key.
     pub fn validate(&self, is_demo: bool) -> Result<(), ConfigError> {
         if self.clock_skew_secs > 600 {
-            return Err(invalid("eidas.clock_skew_secs", "at most 600"));
+            return Err(invalid(key!("clock_skew_secs"), "at most 600"));
         }
-        for (key, value) in [("eidas.entity_id", &self.entity_id), ("eidas.acs_url", &self.acs_url)] {
+        for (key, value) in [(key!("entity_id"), &self.entity_id), (key!("acs_url"), &self.acs_url)] {
             if !value.is_empty() && url::Url::parse(value).is_err() {
                 return Err(invalid(key, "must be an absolute URL"));
             }
@@ -105,18 +113,18 @@ impl EidasSettings {
         if self.mock.is_enabled {
             if !is_demo {
                 return Err(invalid(
-                    "eidas.mock.is_enabled",
+                    key!("mock.is_enabled"),
                     "the mock eIDAS node is refused outside demo mode",
                 ));
             }
             if self.mock.identities.is_empty() {
-                return Err(invalid("eidas.mock.identities", "at least one demo identity"));
+                return Err(invalid(key!("mock.identities"), "at least one demo identity"));
             }
             for who in &self.mock.identities {
                 let prefix = format!("{}/BE/", who.country);
                 if who.country.len() != 2 || !who.person_identifier.starts_with(&prefix) {
                     return Err(invalid(
-                        "eidas.mock.identities",
+                        key!("mock.identities"),
                         format!("{} must start with {prefix}", who.person_identifier),
                     ));
                 }
@@ -127,13 +135,13 @@ impl EidasSettings {
         }
         if !is_demo && (self.signing_key_path.is_none() || self.signing_certificate_path.is_none()) {
             return Err(invalid(
-                "eidas.signing_key_path",
+                key!("signing_key_path"),
                 "eidas.signing_key_path and eidas.signing_certificate_path are required outside demo mode",
             ));
         }
         if self.signing_key_path.is_some() != self.signing_certificate_path.is_some() {
             return Err(invalid(
-                "eidas.signing_certificate_path",
+                key!("signing_certificate_path"),
                 "give both eidas.signing_key_path and eidas.signing_certificate_path, or neither",
             ));
         }
@@ -144,11 +152,11 @@ impl EidasSettings {
         let inline = self.node_entity_id.is_some() || self.node_sso_url.is_some();
         match (by_metadata, inline) {
             (true, true) => Err(invalid(
-                "eidas.node_metadata_url",
+                key!("node_metadata_url"),
                 "give the node by metadata or inline (node_entity_id, node_sso_url), not both",
             )),
             (true, false) if self.node_metadata_signing_certificate_path.is_none() => Err(invalid(
-                "eidas.node_metadata_signing_certificate_path",
+                key!("node_metadata_signing_certificate_path"),
                 "required with eidas.node_metadata_url (node metadata must be signed)",
             )),
             (false, true)
@@ -157,12 +165,12 @@ impl EidasSettings {
                     || self.node_certificate_path.is_none() =>
             {
                 Err(invalid(
-                    "eidas.node_sso_url",
+                    key!("node_sso_url"),
                     "eidas.node_entity_id, eidas.node_sso_url and eidas.node_certificate_path go together",
                 ))
             }
             (false, false) => Err(invalid(
-                "eidas.node_metadata_url",
+                key!("node_metadata_url"),
                 "the eIDAS node is not configured: give eidas.node_metadata_url or eidas.node_sso_url (or enable eidas.mock in demo mode)",
             )),
             _ => Ok(()),
@@ -179,7 +187,7 @@ mod tests {
         let mut s = EidasSettings { is_enabled: true, ..EidasSettings::default() };
         s.mock.is_enabled = true;
         let err = s.validate(false).expect_err("refused");
-        assert!(err.to_string().contains("eidas.mock.is_enabled"), "{err}");
+        assert!(err.to_string().contains(key!("mock.is_enabled")), "{err}");
         assert!(s.validate(true).is_ok());
     }
 
@@ -187,7 +195,7 @@ mod tests {
     fn an_enabled_method_without_a_node_names_the_missing_key() {
         let s = EidasSettings { is_enabled: true, ..EidasSettings::default() };
         let err = s.validate(true).expect_err("refused");
-        assert!(err.to_string().contains("eidas.node_metadata_url"), "{err}");
+        assert!(err.to_string().contains(key!("node_metadata_url")), "{err}");
     }
 
     #[test]
@@ -200,7 +208,7 @@ mod tests {
             ..EidasSettings::default()
         };
         let err = s.validate(false).expect_err("refused");
-        assert!(err.to_string().contains("eidas.signing_key_path"), "{err}");
+        assert!(err.to_string().contains(key!("signing_key_path")), "{err}");
     }
 
     #[test]
