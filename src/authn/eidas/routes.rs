@@ -101,7 +101,7 @@ async fn start(
     let params = AuthnParams { loa, requested_country: None };
     let (form, request) = build_authn_request(&rt.sp, &params, now).map_err(refuse)?;
     let relay_state = pending::save_request(&state, &tx.id, request).await.map_err(Refusal::authn)?;
-    tracing::info!(tx.id = %tx.id, eidas.loa = loa.as_str(), "eIDAS request sent to the node");
+    tracing::info!(login.method = "eidas", eidas.loa = loa.as_str(), "eIDAS request sent to the node");
     Ok(render(&PostPage {
         page,
         action_url: form.action_url,
@@ -155,10 +155,7 @@ async fn acs(
     .await;
     let who = match who {
         Ok(who) => who,
-        Err(e) => {
-            tracing::info!(tx.id = %tx_id, error.code = e.code(), "eIDAS answer refused");
-            return refuse(e);
-        }
+        Err(e) => return refuse(e),
     };
     match pending::save_ticket(&state, tx_id, *stored, who).await {
         Ok(ticket) => Redirect::to(&format!(
