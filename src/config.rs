@@ -33,6 +33,8 @@ pub struct Settings {
     pub eid: crate::authn::eid::EidSettings,
     #[serde(default)]
     pub itsme: crate::authn::itsme::ItsmeSettings,
+    #[serde(default)]
+    pub eidas: crate::authn::eidas::EidasSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -252,6 +254,7 @@ impl Settings {
         self.oidc.validate().map_err(|(key, problem)| ConfigError::Invalid { key, problem })?;
         self.eid.validate(self.demo.is_enabled)?;
         self.itsme.validate(self.demo.is_enabled)?;
+        self.eidas.validate(self.demo.is_enabled)?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

@@ -33,6 +33,7 @@ struct Inner {
     eid: Option<crate::authn::eid::EidEndpoint>,
     password: crate::authn::password::PasswordService,
     itsme: Option<Arc<crate::authn::itsme::ItsmeService>>,
+    eidas: Option<Arc<crate::authn::eidas::EidasRuntime>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -95,6 +96,11 @@ impl AppState {
         self.inner.itsme.as_deref()
     }
 
+    /// The eIDAS service provider, when the method is enabled.
+    pub fn eidas(&self) -> Option<&crate::authn::eidas::EidasRuntime> {
+        self.inner.eidas.as_deref()
+    }
+
     /// A 32-byte key for one purpose, derived from the configured secret
     /// (HMAC-SHA256 as a PRF, one label per purpose).
     pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
@@ -140,6 +146,7 @@ pub struct Application {
     eid_listener: Option<crate::authn::eid::EidListener>,
     state: AppState,
     itsme_mock: Option<crate::authn::itsme::mock_server::MockServer>,
+    eidas_mock: Option<crate::authn::eidas::MockNodeServer>,
 }
 
 impl Application {
@@ -204,6 +211,10 @@ impl Application {
         let (itsme, itsme_mock) = crate::authn::itsme::service::prepare(&settings, &public_url)
             .await
             .context("setting up the itsme login")?;
+        let (eidas, eidas_mock) = match crate::authn::eidas::runtime::build(&settings, &public_url).await? {
+            Some((runtime, mock)) => (Some(Arc::new(runtime)), mock),
+            None => (None, None),
+        };
         let state = AppState {
             inner: Arc::new(Inner {
                 csrf: CsrfKey::new(derive_key(&secret, "csrf")),
@@ -217,9 +228,10 @@ impl Application {
                 eid,
                 password,
                 itsme,
+                eidas,
             }),
         };
-        Ok(Self { listener, address, eid_listener, state, itsme_mock })
+        Ok(Self { listener, address, eid_listener, state, itsme_mock, eidas_mock })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -238,6 +250,11 @@ impl Application {
     /// The address of the mock itsme provider, when it is on (demo mode).
     pub fn itsme_mock_address(&self) -> Option<SocketAddr> {
         self.itsme_mock.as_ref().map(|m| m.address())
+    }
+
+    /// The address of the DEMO mock eIDAS node, when it is on.
+    pub fn eidas_mock_address(&self) -> Option<SocketAddr> {
+        self.eidas_mock.as_ref().map(|m| m.address)
     }
 
     /// Serves until `shutdown` completes, then drains in-flight requests.
@@ -274,6 +291,16 @@ impl Application {
                 "itsme mock",
                 tokio::spawn(async move {
                     mock.run(until).await?;
+                    Ok(())
+                }),
+            ));
+        }
+        if let Some(mock) = self.eidas_mock {
+            let until = on_stop(stopped.clone());
+            side.push((
+                "eIDAS mock node",
+                tokio::spawn(async move {
+                    axum::serve(mock.listener, mock.router).with_graceful_shutdown(until).await?;
                     Ok(())
                 }),
             ));

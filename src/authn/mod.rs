@@ -4,6 +4,7 @@
 //! the result in the transaction.
 
 pub mod eid;
+pub mod eidas;
 pub mod identity;
 pub mod itsme;
 pub mod methods;

@@ -6,6 +6,7 @@
 //! unix seconds, flags are 0/1), no BLOB and no BOOLEAN (the `Any` driver cannot
 //! decode SQLite booleans).
 
+pub mod eidas;
 pub mod identities;
 pub mod oidc_clients;
 pub mod oidc_consent;

@@ -24,5 +24,7 @@ mod itsme_protocol_flow;
 mod itsme_protocol_support;
 mod itsme_support;
 mod itsme_third_party;
+mod eidas_login;
+mod eidas_refusals;
 mod registry;
 mod web_shell;

@@ -1,0 +1,109 @@
+//! SAML metadata (SAML metadata §2; eIDAS SAML Message Format v1.2 §2.1): ours, signed, for
+//! the node operator; and reading the node's signed metadata.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use super::config::{EidasSpConfig, NodeTrust, ServiceProvider};
+use super::error::EidasConfigError;
+use super::signing::{cert_der_from_pem, verify_and_reduce};
+use super::xml::{
+    BINDING_POST, MAX_MESSAGE_BYTES, NS_DS, NS_EIDAS, NS_MD, children, descendants, escape, is, new_id,
+    only_child, parse_strict, text,
+};
+
+/// Our `EntityDescriptor`, signed with our key (falls back to unsigned if signing fails).
+pub fn sp_metadata_xml(sp: &ServiceProvider) -> String {
+    let id = new_id();
+    let cert = sp.key.cert_b64();
+    let xml = format!(
+        concat!(
+            r#"<md:EntityDescriptor xmlns:md="{md}" xmlns:ds="{ds}" xmlns:eidas="{eidas}" "#,
+            r#"ID="{id}" entityID="{entity}">{signature}"#,
+            r#"<md:Extensions><eidas:SPType>{sp_type}</eidas:SPType></md:Extensions>"#,
+            r#"<md:SPSSODescriptor AuthnRequestsSigned="true" WantAssertionsSigned="true" "#,
+            r#"protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">"#,
+            r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>"#,
+            r#"<ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"#,
+            r#"</md:KeyDescriptor>"#,
+            r#"<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>"#,
+            r#"<md:AssertionConsumerService Binding="{binding}" Location="{acs}" index="0" isDefault="true"/>"#,
+            r#"</md:SPSSODescriptor></md:EntityDescriptor>"#
+        ),
+        md = NS_MD,
+        ds = NS_DS,
+        eidas = NS_EIDAS,
+        id = id,
+        entity = escape(&sp.entity_id),
+        signature = sp.key.template(&id),
+        sp_type = sp.sp_type.as_str(),
+        cert = cert,
+        binding = BINDING_POST,
+        acs = escape(&sp.acs_url),
+    );
+    match sp.key.sign(&xml) {
+        Ok(signed) => signed,
+        Err(e) => {
+            tracing::warn!(error = %e, "SP metadata left unsigned");
+            xml
+        }
+    }
+}
+
+/// Reads the node's `IDPSSODescriptor` from its metadata, after verifying the metadata's
+/// signature with `metadata_signing_cert_der` (eIDAS metadata MUST be signed).
+pub fn node_from_metadata_xml(
+    xml: &str,
+    metadata_signing_cert_der: &[u8],
+) -> Result<NodeTrust, EidasConfigError> {
+    let bad = |r: &str| EidasConfigError::Metadata(r.to_string());
+    parse_strict(xml).ok_or_else(|| bad("not well-formed XML"))?;
+    let signed =
+        verify_and_reduce(xml, metadata_signing_cert_der).map_err(|()| bad("signature does not verify"))?;
+    let doc = parse_strict(&signed).ok_or_else(|| bad("not well-formed XML"))?;
+    let root = doc.get_root_element().ok_or_else(|| bad("empty"))?;
+    if !is(&root, NS_MD, "EntityDescriptor") {
+        return Err(bad("not a signed EntityDescriptor"));
+    }
+    let entity_id = root.get_attribute("entityID").ok_or_else(|| bad("no entityID"))?;
+    let idp = only_child(&root, NS_MD, "IDPSSODescriptor").ok_or_else(|| bad("no IDPSSODescriptor"))?;
+    let sso_url = children(&idp, NS_MD, "SingleSignOnService")
+        .into_iter()
+        .find(|s| s.get_attribute("Binding").as_deref() == Some(BINDING_POST))
+        .and_then(|s| s.get_attribute("Location"))
+        .ok_or_else(|| bad("no HTTP-POST SingleSignOnService"))?;
+    let cert_b64 = children(&idp, NS_MD, "KeyDescriptor")
+        .into_iter()
+        .filter(|k| k.get_attribute("use").as_deref() != Some("encryption"))
+        .flat_map(|k| descendants(&k, NS_DS, "X509Certificate"))
+        .map(|c| text(&c).split_whitespace().collect::<String>())
+        .next()
+        .ok_or_else(|| bad("no signing certificate"))?;
+    let certificate_der = STANDARD.decode(cert_b64).map_err(|_| bad("certificate is not base64"))?;
+    Ok(NodeTrust { entity_id, sso_url, certificate_der })
+}
+
+/// Fetches and verifies the node metadata named in the configuration.
+pub async fn fetch_node_metadata(
+    cfg: &EidasSpConfig,
+    client: &reqwest::Client,
+) -> Result<NodeTrust, EidasConfigError> {
+    let (Some(url), Some(pem)) = (&cfg.node_metadata_url, &cfg.node_metadata_signing_certificate_pem) else {
+        return Err(EidasConfigError::NodeNotConfigured);
+    };
+    let trust = cert_der_from_pem(pem, "node metadata signing certificate")?;
+    let fetch_err = |e: reqwest::Error| EidasConfigError::Metadata(e.to_string());
+    let body = client
+        .get(url)
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(fetch_err)?
+        .text()
+        .await
+        .map_err(fetch_err)?;
+    if body.len() > MAX_MESSAGE_BYTES {
+        return Err(EidasConfigError::Metadata("metadata too large".into()));
+    }
+    node_from_metadata_xml(&body, &trust)
+}

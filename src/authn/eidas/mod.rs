@@ -1,0 +1,48 @@
+//! eIDAS login: Poort acts as a SAML 2.0 service provider of an eIDAS node
+//! (eIDAS Technical Specifications v1.2: "eIDAS SAML Message Format", "eIDAS SAML Attribute
+//! Profile", "eIDAS Interoperability Architecture").
+//!
+//! - [`build_authn_request`]: signed `AuthnRequest` for the HTTP-POST binding.
+//! - [`validate_response`]: every check on the node's `Response`, returning an [`EidasIdentity`].
+//! - [`sp_metadata_xml`]: our SAML metadata for the node operator.
+//! - [`mock`]: a mock eIDAS node for demo mode and tests (clearly labelled DEMO).
+//!
+//! - [`router`]: `/login/eidas/start`, `/login/eidas/acs`, `/login/eidas/finish`,
+//!   `/login/eidas/metadata` on the main listener.
+//!
+//! Logic takes plain values and returns plain values; no axum types outside `routes*.rs`
+//! and `mock/routes.rs`. Known gap: encrypted assertions are refused, not decrypted.
+
+mod config;
+mod error;
+mod identity;
+mod loa;
+mod metadata;
+mod pending;
+mod refusal;
+mod replay;
+mod request;
+mod response;
+mod response_checks;
+mod routes;
+mod settings;
+mod signing;
+mod xml;
+
+pub mod mock;
+pub mod runtime;
+
+#[cfg(test)]
+mod tests;
+
+pub use config::{EidasSpConfig, NodeTrust, ServiceProvider, SpType};
+pub use error::{EidasConfigError, EidasError};
+pub use identity::EidasIdentity;
+pub use loa::Loa;
+pub use metadata::{fetch_node_metadata, node_from_metadata_xml, sp_metadata_xml};
+pub use replay::{InMemoryReplayGuard, ReplayGuard, StoreReplayGuard};
+pub use request::{AuthnParams, PendingRequest, PostForm, build_authn_request};
+pub use response::validate_response;
+pub use routes::{method_entry, router};
+pub use runtime::{EidasRuntime, MockNodeServer};
+pub use settings::{EidasMockSettings, EidasSettings};

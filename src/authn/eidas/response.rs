@@ -1,0 +1,190 @@
+//! Accepting the eIDAS node's `Response` (HTTP-POST binding, SAML bindings §3.5; eIDAS SAML
+//! Message Format v1.2 §2.5). The structure checks run on the received document; every value
+//! that decides *who* logged in is read only from the signature-verified reduction of it.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use libxml::tree::Node;
+use time::OffsetDateTime;
+
+use super::config::ServiceProvider;
+use super::error::EidasError;
+use super::identity::EidasIdentity;
+use super::replay::ReplayGuard;
+use super::request::PendingRequest;
+use super::response_checks::{check_assertion, read_attributes};
+use super::signing::verify_and_reduce;
+use super::xml::{
+    MAX_MESSAGE_BYTES, NS_DS, NS_SAML, NS_SAMLP, STATUS_PREFIX, children, descendants, is, only_child,
+    parse_strict,
+};
+
+/// Validates the node's answer to `pending` and returns the authenticated person.
+///
+/// `relay_state` is the `RelayState` form field; `replay` records the assertion ID (last,
+/// so that only an otherwise valid assertion is remembered).
+pub async fn validate_response(
+    sp: &ServiceProvider,
+    saml_response_b64: &str,
+    relay_state: &str,
+    pending: &PendingRequest,
+    now: OffsetDateTime,
+    replay: &dyn ReplayGuard,
+) -> Result<EidasIdentity, EidasError> {
+    // All XML work happens in the synchronous part: libxml documents are not `Send`.
+    let accepted = check_response(sp, saml_response_b64, relay_state, pending, now)?;
+    match replay.first_use(&accepted.assertion_id, accepted.keep_until, now).await {
+        Ok(true) => {}
+        Ok(false) => return Err(EidasError::Replayed),
+        Err(e) => {
+            tracing::error!(error = %e, "eIDAS replay guard unavailable");
+            return Err(EidasError::ReplayGuardUnavailable);
+        }
+    }
+    let identity = accepted.identity;
+    tracing::info!(
+        saml.assertion_id = %accepted.assertion_id,
+        eidas.country = %identity.country_of_origin,
+        eidas.loa = %identity.loa,
+        "eIDAS assertion accepted"
+    );
+    Ok(identity)
+}
+
+/// A response that passed every check but the replay check.
+pub(crate) struct AcceptedResponse {
+    pub identity: EidasIdentity,
+    pub assertion_id: String,
+    pub keep_until: OffsetDateTime,
+}
+
+/// Every check on the answer except one-time use.
+pub(crate) fn check_response(
+    sp: &ServiceProvider,
+    saml_response_b64: &str,
+    relay_state: &str,
+    pending: &PendingRequest,
+    now: OffsetDateTime,
+) -> Result<AcceptedResponse, EidasError> {
+    if relay_state != pending.relay_state {
+        return Err(EidasError::RelayStateMismatch);
+    }
+    let xml = decode(saml_response_b64)?;
+    let doc = parse_strict(&xml).ok_or(EidasError::Malformed("not well-formed XML"))?;
+    let root = doc.get_root_element().ok_or(EidasError::Malformed("empty document"))?;
+    if !is(&root, NS_SAMLP, "Response") || root.get_attribute("Version").as_deref() != Some("2.0") {
+        return Err(EidasError::Malformed("not a SAML 2.0 Response"));
+    }
+    check_response_envelope(sp, pending, &root)?;
+    check_status(sp, &xml, &root)?;
+
+    // Exactly one assertion, a direct child of the Response, carrying its own signature
+    // over itself: any wrapping (a second assertion anywhere) is refused here already.
+    if !descendants(&root, NS_SAML, "EncryptedAssertion").is_empty() {
+        return Err(EidasError::EncryptedAssertionUnsupported);
+    }
+    if descendants(&root, NS_SAML, "Assertion").len() != 1 {
+        return Err(EidasError::AssertionCount);
+    }
+    let assertion = only_child(&root, NS_SAML, "Assertion").ok_or(EidasError::AssertionCount)?;
+    let assertion_id = assertion.get_attribute("ID").ok_or(EidasError::Malformed("assertion without ID"))?;
+    signature_covers(&assertion, &assertion_id)?;
+    if let Some(sig) = only_child(&root, NS_DS, "Signature") {
+        let response_id = root.get_attribute("ID").unwrap_or_default();
+        if reference_uri(&sig).as_deref() != Some(&format!("#{response_id}")) {
+            return Err(EidasError::InvalidSignature);
+        }
+    }
+
+    // Verify every signature with the node's certificate and keep only signed content.
+    let reduced_xml =
+        verify_and_reduce(&xml, &sp.node.certificate_der).map_err(|()| EidasError::InvalidSignature)?;
+    let reduced = parse_strict(&reduced_xml).ok_or(EidasError::InvalidSignature)?;
+    let reduced_root = reduced.get_root_element().ok_or(EidasError::InvalidSignature)?;
+    let signed_assertion = if is(&reduced_root, NS_SAML, "Assertion") {
+        reduced_root
+    } else if is(&reduced_root, NS_SAMLP, "Response") {
+        only_child(&reduced_root, NS_SAML, "Assertion").ok_or(EidasError::UnsignedAssertion)?
+    } else {
+        return Err(EidasError::InvalidSignature);
+    };
+    if signed_assertion.get_attribute("ID").as_deref() != Some(assertion_id.as_str()) {
+        return Err(EidasError::InvalidSignature);
+    }
+
+    let checked = check_assertion(sp, pending, &signed_assertion, now)?;
+    let identity = EidasIdentity::from_attributes(read_attributes(&signed_assertion)?, checked.loa)?;
+    if pending.requested_country.as_ref().is_some_and(|c| *c != identity.country_of_origin) {
+        return Err(EidasError::CountryMismatch);
+    }
+    Ok(AcceptedResponse { identity, assertion_id, keep_until: checked.keep_until })
+}
+
+fn decode(b64: &str) -> Result<String, EidasError> {
+    if b64.len() > MAX_MESSAGE_BYTES * 2 {
+        return Err(EidasError::Malformed("message too large"));
+    }
+    let compact: String = b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let bytes = STANDARD.decode(compact).map_err(|_| EidasError::Malformed("not base64"))?;
+    String::from_utf8(bytes).map_err(|_| EidasError::Malformed("not UTF-8"))
+}
+
+/// Response-level `InResponseTo`, `Destination` and `Issuer` (SAML core §3.2.2; eIDAS §2.5).
+fn check_response_envelope(
+    sp: &ServiceProvider,
+    pending: &PendingRequest,
+    root: &Node,
+) -> Result<(), EidasError> {
+    if root.get_attribute("InResponseTo").as_deref() != Some(pending.request_id.as_str()) {
+        return Err(EidasError::WrongInResponseTo);
+    }
+    if root.get_attribute("Destination").as_deref() != Some(sp.acs_url.as_str()) {
+        return Err(EidasError::WrongDestination);
+    }
+    let issuers = children(root, NS_SAML, "Issuer");
+    if issuers.len() > 1 || issuers.first().is_some_and(|i| super::xml::text(i) != sp.node.entity_id) {
+        return Err(EidasError::WrongIssuer);
+    }
+    Ok(())
+}
+
+/// `Status` (SAML core §3.2.2.2). A failure may come unsigned; if it is signed the signature
+/// must still verify. `RequestDenied` is how nodes report a user who cancelled.
+fn check_status(sp: &ServiceProvider, xml: &str, root: &Node) -> Result<(), EidasError> {
+    let status = only_child(root, NS_SAMLP, "Status").ok_or(EidasError::Malformed("no Status"))?;
+    let code = only_child(&status, NS_SAMLP, "StatusCode").ok_or(EidasError::Malformed("no StatusCode"))?;
+    let top = code.get_attribute("Value").unwrap_or_default();
+    if top == format!("{STATUS_PREFIX}Success") {
+        return Ok(());
+    }
+    if !descendants(root, NS_DS, "Signature").is_empty()
+        && verify_and_reduce(xml, &sp.node.certificate_der).is_err()
+    {
+        return Err(EidasError::InvalidSignature);
+    }
+    let second =
+        only_child(&code, NS_SAMLP, "StatusCode").and_then(|c| c.get_attribute("Value")).unwrap_or_default();
+    let short = |v: &str| v.strip_prefix(STATUS_PREFIX).unwrap_or(v).to_string();
+    tracing::info!(saml.status = %short(&top), saml.substatus = %short(&second), "eIDAS node refused");
+    Err(match short(&second).as_str() {
+        "RequestDenied" => EidasError::Cancelled,
+        "AuthnFailed" => EidasError::AuthnFailed,
+        "" => EidasError::NodeError(short(&top)),
+        s => EidasError::NodeError(format!("{}/{s}", short(&top))),
+    })
+}
+
+/// The element's own enveloped signature must reference the element itself.
+fn signature_covers(element: &Node, id: &str) -> Result<(), EidasError> {
+    let sig = only_child(element, NS_DS, "Signature").ok_or(EidasError::UnsignedAssertion)?;
+    if reference_uri(&sig).as_deref() != Some(&format!("#{id}")) {
+        return Err(EidasError::InvalidSignature);
+    }
+    Ok(())
+}
+
+/// The URI of the only `Reference` of a signature (SAML core §5.4.2: exactly one).
+fn reference_uri(sig: &Node) -> Option<String> {
+    let signed_info = only_child(sig, NS_DS, "SignedInfo")?;
+    only_child(&signed_info, NS_DS, "Reference")?.get_attribute("URI")
+}
