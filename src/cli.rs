@@ -38,6 +38,53 @@ pub enum Command {
     /// Authentic sources: import data into the registry tables.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// OpenID Provider signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// OpenID Connect relying parties (clients) stored in the database.
+    #[command(subcommand)]
+    Client(ClientCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a fresh signing key active for every algorithm; old keys keep verifying
+    /// until `oidc.key_overlap_secs` has passed.
+    Rotate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Register a client; prints its secret once.
+    Add {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Exact redirect URI (repeat for more).
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// A public client (no secret, PKCE only).
+        #[arg(long)]
+        public: bool,
+        /// client_secret_basic (default), client_secret_post, private_key_jwt or none.
+        #[arg(long, value_parser = crate::protocol::oidc::admin::parse_auth_method)]
+        auth_method: Option<crate::protocol::oidc::client::AuthMethod>,
+        /// Allowed scope (repeat for more; default openid, profile).
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// Allowed grant (repeat; default authorization_code).
+        #[arg(long = "grant", value_parser = crate::protocol::oidc::admin::parse_grant)]
+        grants: Vec<crate::protocol::oidc::client::GrantType>,
+        /// Skip the consent page for this client.
+        #[arg(long)]
+        first_party: bool,
+    },
+    /// List clients: id, source, authentication, grants, redirect URIs.
+    List,
+    /// Give a client a new secret (printed once); the old one stops working.
+    RotateSecret { id: String },
+    /// Remove a client.
+    Remove { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +148,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             ));
             Ok(())
         }
+        command @ (Command::Keys(_) | Command::Client(_)) => run_oidc_admin(&settings, command).await,
         Command::Registry(RegistryCommand::Import { dir }) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
@@ -114,6 +162,62 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result<()> {
+    use crate::protocol::oidc::admin;
+    let store = connect(settings).await?;
+    store.migrate().await?;
+    match command {
+        Command::Keys(KeysCommand::Rotate) => {
+            for line in admin::rotate_keys(settings, &store).await? {
+                println_out(&format!("new active key {line}"));
+            }
+        }
+        Command::Client(ClientCommand::Add {
+            id,
+            name,
+            redirect_uris,
+            public,
+            auth_method,
+            scopes,
+            grants,
+            first_party,
+        }) => {
+            let new = admin::NewClient {
+                name: name.unwrap_or_else(|| id.clone()),
+                id: id.clone(),
+                redirect_uris,
+                is_public: public,
+                auth_method,
+                scopes,
+                grants,
+                is_first_party: first_party,
+            };
+            match admin::add_client(settings, &store, new).await? {
+                Some(secret) => println_out(&format!(
+                    "client {id} added\nclient_secret: {secret}\n(shown once; only a hash is stored)"
+                )),
+                None => println_out(&format!("client {id} added (no secret)")),
+            }
+        }
+        Command::Client(ClientCommand::List) => {
+            for line in admin::list_clients(&store).await? {
+                println_out(&line);
+            }
+        }
+        Command::Client(ClientCommand::RotateSecret { id }) => {
+            let secret = admin::rotate_secret(settings, &store, &id).await?;
+            println_out(&format!("client_secret: {secret}\n(shown once; the old secret no longer works)"));
+        }
+        Command::Client(ClientCommand::Remove { id }) => {
+            admin::remove_client(&store, &id).await?;
+            println_out(&format!("client {id} removed"));
+        }
+        _ => {}
+    }
+    store.close().await;
+    Ok(())
 }
 
 async fn connect(settings: &Settings) -> anyhow::Result<Store> {

@@ -23,6 +23,9 @@ pub struct Settings {
     pub registry: RegistrySettings,
     pub session: SessionSettings,
     pub demo: DemoSettings,
+    /// The OpenID Provider (`[oidc]`, `[[oidc.clients]]`).
+    #[serde(default)]
+    pub oidc: crate::protocol::oidc::OidcSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -237,6 +240,7 @@ impl Settings {
                 problem: "required outside demo mode (base64 of at least 32 random bytes, e.g. `openssl rand -base64 32`)".into(),
             });
         }
+        self.oidc.validate().map_err(|(key, problem)| ConfigError::Invalid { key, problem })?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

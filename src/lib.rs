@@ -10,6 +10,7 @@ pub mod authn;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod protocol;
 pub mod registry;
 pub mod startup;
 pub mod store;

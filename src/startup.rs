@@ -29,6 +29,7 @@ struct Inner {
     csrf: CsrfKey,
     secret: Vec<u8>,
     metrics: PrometheusHandle,
+    oidc: crate::protocol::oidc::Provider,
 }
 
 impl std::fmt::Debug for AppState {
@@ -69,6 +70,11 @@ impl AppState {
 
     pub fn metrics(&self) -> &PrometheusHandle {
         &self.inner.metrics
+    }
+
+    /// The OpenID Provider: issuer, signing keys, peppers.
+    pub fn oidc(&self) -> &crate::protocol::oidc::Provider {
+        &self.inner.oidc
     }
 
     /// A 32-byte key for one purpose, derived from the configured secret
@@ -142,6 +148,14 @@ impl Application {
         let address = listener.local_addr()?;
         let public_url = settings.public_url(address);
         let registry: Arc<dyn Registry> = Arc::new(StoredRegistry::new(store.clone()));
+        let oidc = crate::protocol::oidc::Provider::start(
+            &settings.oidc,
+            &store,
+            &secret,
+            &public_url,
+            settings.demo.is_enabled,
+        )
+        .await?;
         let state = AppState {
             inner: Arc::new(Inner {
                 csrf: CsrfKey::new(derive_key(&secret, "csrf")),
@@ -151,6 +165,7 @@ impl Application {
                 public_url,
                 secret,
                 metrics: metrics_handle(),
+                oidc,
             }),
         };
         Ok(Self { listener, address, state })
@@ -168,9 +183,12 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let router = crate::web::router(self.state.clone());
         tracing::info!(address = %self.address, public_url = self.state.public_url(), "poort is listening");
-        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        let background = tokio::spawn(crate::protocol::oidc::provider::background(self.state.clone()));
+        let served = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        background.abort();
+        served?;
         self.state.store().close().await;
         Ok(())
     }

@@ -178,6 +178,8 @@ async fn logout(
 ) -> Result<Response, WebError> {
     if let Some(s) = session::current(&state, &jar).await? {
         session::end(&state, &s.sid).await?;
+        // Relying parties of the session hear of it by back-channel logout.
+        crate::protocol::oidc::endpoints::backchannel::session_ended(&state, &s.sid, &s.identity_id).await?;
         state
             .store()
             .create_audit_event("logout", Some(&s.identity_id), None, &serde_json::json!({}))

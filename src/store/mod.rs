@@ -7,6 +7,10 @@
 //! decode SQLite booleans).
 
 pub mod identities;
+pub mod oidc_clients;
+pub mod oidc_consent;
+pub mod oidc_grants;
+pub mod oidc_keys;
 pub mod registry;
 pub mod sessions;
 

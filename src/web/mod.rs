@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::enterprise::router())
         .merge(pages::assets::router())
         .merge(crate::authn::routes::router())
+        .merge(crate::protocol::oidc::router())
         .route_layer(from_fn(middleware::track_metrics))
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))

@@ -1,0 +1,446 @@
+//! Authorization request parsing and validation (RFC 6749 §4.1.1, OIDC Core §3.1.2.1,
+//! RFC 7636, RFC 9101 JAR, RFC 9126 PAR, RFC 9207).
+//!
+//! Two kinds of failure (RFC 6749 §4.1.2.1): with an unknown client or a missing/unregistered
+//! `redirect_uri` the user sees an error page and is NEVER redirected
+//! ([`AuthorizeError::Untrusted`]); every later error goes back to the client's redirect URI
+//! ([`AuthorizeError::Redirect`], rendered with [`error_redirect_url`] or as `form_post`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jsonwebtoken::jwk::JwkSet;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::protocol::oidc::client::Client;
+use crate::protocol::oidc::error::{ErrorCode, OAuthError};
+use crate::protocol::oidc::jwt;
+use crate::protocol::oidc::pkce;
+
+/// RFC 9126 §2.2 prefix of PAR handles.
+pub const PAR_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseMode {
+    Query,
+    FormPost,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Prompt {
+    None,
+    Login,
+    Consent,
+    SelectAccount,
+}
+
+/// OIDC Core §5.5 individual claim request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRequest {
+    #[serde(default)]
+    pub essential: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+}
+
+/// OIDC Core §5.5 `claims` parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimsRequest {
+    #[serde(default)]
+    pub userinfo: BTreeMap<String, ClaimRequest>,
+    #[serde(default)]
+    pub id_token: BTreeMap<String, ClaimRequest>,
+}
+
+/// A validated authorization request; stored in the login transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: String,
+    pub response_mode: ResponseMode,
+    pub prompt: BTreeSet<Prompt>,
+    pub max_age: Option<u64>,
+    pub login_hint: Option<String>,
+    pub id_token_hint: Option<String>,
+    pub ui_locales: Vec<String>,
+    /// Minimum FAS level (200..=500) from `acr_values`, the `claims` `acr` request and the
+    /// client's `min_level`, whichever is highest. `None`: any level.
+    pub required_level: Option<u16>,
+    pub claims: ClaimsRequest,
+    /// RFC 9449 §10.
+    pub dpop_jkt: Option<String>,
+    /// True when the request came through PAR.
+    pub pushed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthorizeError {
+    /// Show an error page; never redirect.
+    #[error("untrusted authorization request: {0}")]
+    Untrusted(OAuthError),
+    /// Send the error to the client (RFC 6749 §4.1.2.1).
+    #[error("authorization error: {error}")]
+    Redirect {
+        error: OAuthError,
+        redirect_uri: String,
+        state: Option<String>,
+        response_mode: ResponseMode,
+    },
+}
+
+impl AuthorizeError {
+    pub fn error(&self) -> &OAuthError {
+        match self {
+            Self::Untrusted(e) | Self::Redirect { error: e, .. } => e,
+        }
+    }
+}
+
+/// RFC 6749 §4.1.2.1 + RFC 9207 §2: `redirect_uri?error=…&state=…&iss=…`.
+pub fn error_redirect_url(
+    err: &OAuthError,
+    redirect_uri: &str,
+    state: Option<&str>,
+    issuer: &str,
+) -> String {
+    let params = err.redirect_params(state, issuer);
+    let mut out = String::from(redirect_uri);
+    out.push(if redirect_uri.contains('?') { '&' } else { '?' });
+    out.push_str(
+        &form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish(),
+    );
+    out
+}
+
+/// RFC 6749 §3.1: parameters sent more than once are refused. Builds the map the validators
+/// take from raw (query or form) pairs.
+pub fn params_from_pairs(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> Result<HashMap<String, String>, OAuthError> {
+    let mut out = HashMap::new();
+    for (k, v) in pairs {
+        if out.insert(k, v).is_some() {
+            return Err(OAuthError::invalid_request(
+                "a parameter was sent more than once",
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Maps an `acr` value to a FAS level: `urn:be:fedict:iam:fas:LevelNNN` or eIDAS LoA
+/// (low ≥200, substantial ≥300, high ≥450; see CONTRACT "Levels of assurance").
+pub fn acr_to_level(acr: &str) -> Option<u16> {
+    if let Some(n) = acr.strip_prefix("urn:be:fedict:iam:fas:Level") {
+        return n
+            .parse()
+            .ok()
+            .filter(|l| [100, 200, 300, 400, 450, 500].contains(l));
+    }
+    match acr {
+        "http://eidas.europa.eu/LoA/low" => Some(200),
+        "http://eidas.europa.eu/LoA/substantial" => Some(300),
+        "http://eidas.europa.eu/LoA/high" => Some(450),
+        _ => None,
+    }
+}
+
+/// What the validator needs besides the parameters.
+pub struct AuthorizeContext<'a> {
+    pub issuer: &'a str,
+    /// Scopes Poort knows (discovery's `scopes_supported`).
+    pub supported_scopes: &'a [&'a str],
+    /// The client's keys for request objects (`client.jwks` or fetched `jwks_uri`).
+    pub client_keys: Option<&'a JwkSet>,
+    pub now: i64,
+}
+
+/// Validates a front-channel authorization request. `client` is the lookup of the
+/// `client_id` parameter. A `request_uri` is refused here: PAR handles are resolved with
+/// `par::resolve` instead.
+pub fn validate(
+    params: &HashMap<String, String>,
+    client: Option<&Client>,
+    ctx: &AuthorizeContext<'_>,
+) -> Result<AuthorizationRequest, AuthorizeError> {
+    let untrusted = |d: &str| AuthorizeError::Untrusted(OAuthError::invalid_request(d));
+    let client_id = params
+        .get("client_id")
+        .ok_or_else(|| untrusted("client_id is required"))?;
+    let client = client
+        .filter(|c| &c.id == client_id)
+        .ok_or_else(|| untrusted("unknown client"))?;
+    let query_redirect = params
+        .get("redirect_uri")
+        .filter(|r| client.has_redirect_uri(r));
+    let redirect_err = |error: OAuthError, redirect_uri: &str| AuthorizeError::Redirect {
+        error,
+        redirect_uri: redirect_uri.to_owned(),
+        state: params.get("state").cloned(),
+        response_mode: ResponseMode::Query,
+    };
+    if params.contains_key("request_uri") {
+        let e = OAuthError::new(
+            ErrorCode::RequestUriNotSupported,
+            "request_uri is only accepted from PAR",
+        );
+        return Err(match query_redirect {
+            Some(r) => redirect_err(e, r),
+            None => AuthorizeError::Untrusted(e),
+        });
+    }
+    if client.require_par {
+        let e = OAuthError::invalid_request("this client must use pushed authorization requests");
+        return Err(match query_redirect {
+            Some(r) => redirect_err(e, r),
+            None => AuthorizeError::Untrusted(e),
+        });
+    }
+    let merged = match params.get("request") {
+        None => params.clone(),
+        Some(jar) => match request_object(jar, client, ctx) {
+            Ok(mut from_jar) => {
+                // OIDC Core §6.3.3: request object values win; RFC 9101 §6.3 asks client_id
+                // in both to match (checked in request_object).
+                for (k, v) in params {
+                    from_jar.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+                from_jar.remove("request");
+                from_jar
+            }
+            Err(e) => {
+                return Err(match query_redirect {
+                    Some(r) => redirect_err(e, r),
+                    None => AuthorizeError::Untrusted(e),
+                });
+            }
+        },
+    };
+    validate_params(&merged, client, ctx, false)
+}
+
+/// Shared by the front channel and PAR: all checks after the client is known.
+pub(crate) fn validate_params(
+    p: &HashMap<String, String>,
+    client: &Client,
+    ctx: &AuthorizeContext<'_>,
+    pushed: bool,
+) -> Result<AuthorizationRequest, AuthorizeError> {
+    // OIDC Core §3.1.2.1: redirect_uri is required and must match exactly.
+    let redirect_uri = p
+        .get("redirect_uri")
+        .filter(|r| client.has_redirect_uri(r))
+        .ok_or_else(|| {
+            AuthorizeError::Untrusted(OAuthError::invalid_request(
+                "redirect_uri is missing or not registered",
+            ))
+        })?
+        .clone();
+    let state = p.get("state").cloned();
+    let response_mode = match p.get("response_mode").map(String::as_str) {
+        None | Some("query") => ResponseMode::Query,
+        Some("form_post") => ResponseMode::FormPost,
+        Some(_) => ResponseMode::Query,
+    };
+    let fail = |error: OAuthError| AuthorizeError::Redirect {
+        error,
+        redirect_uri: redirect_uri.clone(),
+        state: state.clone(),
+        response_mode,
+    };
+    let bad = |d: &str| fail(OAuthError::invalid_request(d));
+    if !matches!(
+        p.get("response_mode").map(String::as_str),
+        None | Some("query" | "form_post")
+    ) {
+        return Err(bad("unsupported response_mode"));
+    }
+    match p.get("response_type").map(String::as_str) {
+        Some("code") => {}
+        None => return Err(bad("response_type is required")),
+        Some(_) => {
+            return Err(fail(OAuthError::new(
+                ErrorCode::UnsupportedResponseType,
+                "only code is supported",
+            )));
+        }
+    }
+    if p.contains_key("registration") {
+        return Err(fail(OAuthError::new(
+            ErrorCode::RegistrationNotSupported,
+            "registration parameter not supported",
+        )));
+    }
+    let scopes: Vec<String> = p
+        .get("scope")
+        .map(|s| {
+            s.split(' ')
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    if !scopes.iter().any(|s| s == "openid") {
+        return Err(fail(OAuthError::invalid_scope(
+            "the openid scope is required",
+        )));
+    }
+    if let Some(s) = scopes
+        .iter()
+        .find(|s| !ctx.supported_scopes.contains(&s.as_str()) || !client.scopes.contains(s))
+    {
+        let _ = s;
+        return Err(fail(OAuthError::invalid_scope(
+            "a requested scope is not allowed for this client",
+        )));
+    }
+    let code_challenge = pkce::check_challenge(
+        p.get("code_challenge").map(String::as_str),
+        p.get("code_challenge_method").map(String::as_str),
+    )
+    .map_err(fail)?;
+    let mut prompt = BTreeSet::new();
+    for v in p
+        .get("prompt")
+        .map(|s| s.split(' ').filter(|x| !x.is_empty()).collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        prompt.insert(match v {
+            "none" => Prompt::None,
+            "login" => Prompt::Login,
+            "consent" => Prompt::Consent,
+            "select_account" => Prompt::SelectAccount,
+            _ => return Err(bad("unsupported prompt value")),
+        });
+    }
+    // OIDC Core §3.1.2.1: none with any other value is an error.
+    if prompt.contains(&Prompt::None) && prompt.len() > 1 {
+        return Err(bad("prompt=none cannot be combined with other values"));
+    }
+    let max_age = match p.get("max_age") {
+        None => None,
+        Some(m) => Some(
+            m.parse::<u64>()
+                .map_err(|_| bad("max_age must be a non-negative integer"))?,
+        ),
+    };
+    let claims: ClaimsRequest = match p.get("claims") {
+        None => ClaimsRequest::default(),
+        Some(c) => {
+            serde_json::from_str(c).map_err(|_| bad("claims is not a valid claims request"))?
+        }
+    };
+    let mut levels: Vec<u16> = Vec::new();
+    if let Some(acr) = p.get("acr_values") {
+        let listed: Vec<&str> = acr.split(' ').filter(|x| !x.is_empty()).collect();
+        let known: Vec<u16> = listed.iter().filter_map(|a| acr_to_level(a)).collect();
+        if !listed.is_empty() && known.is_empty() {
+            return Err(bad("no supported acr value"));
+        }
+        // Any listed value is acceptable: the weakest one is the requirement.
+        levels.extend(known.iter().min());
+    }
+    // OIDC Core §5.5.1.1: an essential `acr` claim request is binding.
+    if let Some(acr) = claims.id_token.get("acr").filter(|c| c.essential) {
+        let wanted: Vec<&String> = acr
+            .value
+            .iter()
+            .chain(acr.values.iter().flatten())
+            .collect();
+        let known: Vec<u16> = wanted.iter().filter_map(|a| acr_to_level(a)).collect();
+        if !wanted.is_empty() && known.is_empty() {
+            return Err(bad("no supported acr value"));
+        }
+        levels.extend(known.iter().min());
+    }
+    levels.extend(client.min_level);
+    let ui_locales = p
+        .get("ui_locales")
+        .map(|s| {
+            s.split(' ')
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(AuthorizationRequest {
+        client_id: client.id.clone(),
+        redirect_uri: redirect_uri.clone(),
+        scopes,
+        state: state.clone(),
+        nonce: p.get("nonce").cloned(),
+        code_challenge,
+        response_mode,
+        prompt,
+        max_age,
+        login_hint: p.get("login_hint").cloned(),
+        id_token_hint: p.get("id_token_hint").cloned(),
+        ui_locales,
+        required_level: levels.into_iter().max(),
+        claims,
+        dpop_jkt: p.get("dpop_jkt").cloned(),
+        pushed,
+    })
+}
+
+/// RFC 9101 §6: verifies a request object and returns its claims as parameters.
+/// Errors are `invalid_request_object`.
+pub(crate) fn request_object(
+    jar: &str,
+    client: &Client,
+    ctx: &AuthorizeContext<'_>,
+) -> Result<HashMap<String, String>, OAuthError> {
+    let fail = |d: &str| OAuthError::new(ErrorCode::InvalidRequestObject, d);
+    let keys = ctx
+        .client_keys
+        .ok_or_else(|| fail("the client has no keys for request objects"))?;
+    let header = jwt::peek_header(jar).map_err(|_| fail("malformed request object"))?;
+    let key =
+        jwt::client_key(keys, &header).map_err(|_| fail("no usable key for the request object"))?;
+    let (_, claims) = jwt::verify_signature(jar, &key, header.alg)
+        .map_err(|_| fail("request object signature does not verify"))?;
+    // RFC 9101 §10.8 / RFC 9700: iss = client_id, aud = our issuer.
+    if jwt::str_claim(&claims, "iss").ok() != Some(client.id.as_str()) {
+        return Err(fail("request object iss must be the client_id"));
+    }
+    if jwt::aud_contains_any(&claims, &[ctx.issuer]).is_err() {
+        return Err(fail("request object aud must be the issuer"));
+    }
+    if claims.contains_key("exp") && jwt::check_times(&claims, ctx.now).is_err() {
+        return Err(fail("request object expired"));
+    }
+    if claims
+        .get("client_id")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c != client.id)
+    {
+        return Err(fail("request object client_id does not match"));
+    }
+    let mut out = HashMap::new();
+    for (k, v) in claims {
+        if matches!(k.as_str(), "iss" | "aud" | "exp" | "iat" | "nbf" | "jti") {
+            continue;
+        }
+        let s = match v {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            other => other.to_string(), // e.g. the `claims` object, re-parsed later
+        };
+        out.insert(k, s);
+    }
+    out.insert("client_id".into(), client.id.clone());
+    Ok(out)
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

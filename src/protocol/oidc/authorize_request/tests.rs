@@ -1,0 +1,243 @@
+//! Tests of `authorize_request`.
+
+use super::*;
+use crate::protocol::oidc::client::tests::test_client;
+use crate::protocol::oidc::keys::{Alg, testing::client_key};
+use serde_json::json;
+
+pub(crate) const ISS: &str = "https://poort.example";
+pub(crate) const SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "egovnrn",
+    "roles",
+    "certificateInfo",
+];
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+pub(crate) fn ctx(keys: Option<&JwkSet>) -> AuthorizeContext<'_> {
+    AuthorizeContext {
+        issuer: ISS,
+        supported_scopes: SCOPES,
+        client_keys: keys,
+        now: 1000,
+    }
+}
+
+pub(crate) fn good() -> HashMap<String, String> {
+    [
+        ("client_id", "rp-1"),
+        ("redirect_uri", "https://rp.example/cb"),
+        ("response_type", "code"),
+        ("scope", "openid profile"),
+        ("state", "st"),
+        ("nonce", "n"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+fn with(k: &str, v: &str) -> HashMap<String, String> {
+    let mut p = good();
+    p.insert(k.into(), v.into());
+    p
+}
+
+fn redirect_code(r: Result<AuthorizationRequest, AuthorizeError>) -> ErrorCode {
+    match r.unwrap_err() {
+        AuthorizeError::Redirect { error, .. } => error.error,
+        AuthorizeError::Untrusted(e) => {
+            panic!("expected a redirectable error, got untrusted {e:?}")
+        }
+    }
+}
+
+#[test]
+fn a_good_request_is_accepted() {
+    let r = validate(&good(), Some(&test_client()), &ctx(None)).unwrap();
+    assert_eq!(r.scopes, vec!["openid", "profile"]);
+    assert_eq!(r.response_mode, ResponseMode::Query);
+    assert_eq!(r.required_level, None);
+}
+
+#[test]
+fn unknown_client_or_bad_redirect_uri_is_never_redirected() {
+    let c = test_client();
+    assert!(matches!(
+        validate(&good(), None, &ctx(None)),
+        Err(AuthorizeError::Untrusted(_))
+    ));
+    let r = validate(
+        &with("redirect_uri", "https://rp.example/cb/"),
+        Some(&c),
+        &ctx(None),
+    );
+    assert!(
+        matches!(r, Err(AuthorizeError::Untrusted(e)) if e.error == ErrorCode::InvalidRequest)
+    );
+    let mut p = good();
+    p.remove("redirect_uri");
+    assert!(matches!(
+        validate(&p, Some(&c), &ctx(None)),
+        Err(AuthorizeError::Untrusted(_))
+    ));
+}
+
+#[test]
+fn redirectable_errors_carry_the_exact_code() {
+    let c = test_client();
+    let v = |k: &str, val: &str| redirect_code(validate(&with(k, val), Some(&c), &ctx(None)));
+    assert_eq!(
+        v("response_type", "token"),
+        ErrorCode::UnsupportedResponseType
+    );
+    assert_eq!(v("scope", "profile"), ErrorCode::InvalidScope);
+    assert_eq!(v("scope", "openid admin"), ErrorCode::InvalidScope);
+    assert_eq!(
+        v("code_challenge_method", "plain"),
+        ErrorCode::InvalidRequest
+    );
+    assert_eq!(v("prompt", "none login"), ErrorCode::InvalidRequest);
+    assert_eq!(v("prompt", "bogus"), ErrorCode::InvalidRequest);
+    assert_eq!(v("max_age", "-1"), ErrorCode::InvalidRequest);
+    assert_eq!(v("response_mode", "fragment"), ErrorCode::InvalidRequest);
+    assert_eq!(v("claims", "{not json"), ErrorCode::InvalidRequest);
+    assert_eq!(v("acr_values", "urn:unknown"), ErrorCode::InvalidRequest);
+    assert_eq!(
+        v("request_uri", "https://rp.example/req"),
+        ErrorCode::RequestUriNotSupported
+    );
+    let mut p = good();
+    p.remove("code_challenge");
+    assert_eq!(
+        redirect_code(validate(&p, Some(&c), &ctx(None))),
+        ErrorCode::InvalidRequest
+    );
+}
+
+#[test]
+fn acr_values_map_to_the_weakest_acceptable_level_and_the_client_minimum() {
+    let mut c = test_client();
+    let r = validate(
+        &with(
+            "acr_values",
+            "urn:be:fedict:iam:fas:Level500 http://eidas.europa.eu/LoA/substantial",
+        ),
+        Some(&c),
+        &ctx(None),
+    )
+    .unwrap();
+    assert_eq!(r.required_level, Some(300));
+    c.min_level = Some(400);
+    let r = validate(
+        &with("acr_values", "http://eidas.europa.eu/LoA/low"),
+        Some(&c),
+        &ctx(None),
+    )
+    .unwrap();
+    assert_eq!(r.required_level, Some(400));
+    let claims = json!({"id_token": {"acr": {"essential": true, "values": ["urn:be:fedict:iam:fas:Level450"]}}}).to_string();
+    let r = validate(&with("claims", &claims), Some(&c), &ctx(None)).unwrap();
+    assert_eq!(r.required_level, Some(450));
+    assert!(r.claims.id_token["acr"].essential);
+}
+
+#[test]
+fn a_require_par_client_refuses_front_channel_requests() {
+    let mut c = test_client();
+    c.require_par = true;
+    assert_eq!(
+        redirect_code(validate(&good(), Some(&c), &ctx(None))),
+        ErrorCode::InvalidRequest
+    );
+}
+
+#[test]
+fn the_error_redirect_carries_state_and_iss() {
+    let url = error_redirect_url(
+        &OAuthError::new(ErrorCode::LoginRequired, "login needed"),
+        "https://rp.example/cb?a=1",
+        Some("s 1"),
+        ISS,
+    );
+    assert!(url.starts_with("https://rp.example/cb?a=1&error=login_required&"));
+    assert!(url.contains("state=s+1") && url.contains("iss=https%3A%2F%2Fpoort.example"));
+}
+
+#[test]
+fn duplicate_parameters_are_refused() {
+    let e = params_from_pairs(vec![("a".into(), "1".into()), ("a".into(), "2".into())])
+        .unwrap_err();
+    assert_eq!(e.error, ErrorCode::InvalidRequest);
+}
+
+fn jar(key: &crate::protocol::oidc::keys::SigningKey, aud: &str, extra: Value) -> String {
+    let mut claims = json!({"iss": "rp-1", "aud": aud, "exp": 2000, "client_id": "rp-1",
+        "redirect_uri": "https://rp.example/cb", "response_type": "code", "scope": "openid email",
+        "code_challenge": CHALLENGE, "code_challenge_method": "S256", "max_age": 60});
+    claims
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    key.sign(&claims, "oauth-authz-req+jwt").unwrap()
+}
+
+#[test]
+fn a_signed_request_object_overrides_query_parameters() {
+    let (key, jwks) = client_key(Alg::ES256);
+    let c = test_client();
+    let r = validate(
+        &with("request", &jar(&key, ISS, json!({}))),
+        Some(&c),
+        &ctx(Some(&jwks)),
+    )
+    .unwrap();
+    assert_eq!(r.scopes, vec!["openid", "email"]);
+    assert_eq!(r.max_age, Some(60));
+    assert_eq!(r.nonce.as_deref(), Some("n"));
+}
+
+#[test]
+fn request_objects_with_a_bad_signature_or_audience_are_refused() {
+    let (_, jwks) = client_key(Alg::ES256);
+    let (other, _) = client_key(Alg::ES256);
+    let (key, _) = (other, ());
+    let c = test_client();
+    assert_eq!(
+        redirect_code(validate(
+            &with("request", &jar(&key, ISS, json!({}))),
+            Some(&c),
+            &ctx(Some(&jwks))
+        )),
+        ErrorCode::InvalidRequestObject
+    );
+    let (key, jwks) = client_key(Alg::RS256);
+    assert_eq!(
+        redirect_code(validate(
+            &with("request", &jar(&key, "https://other", json!({}))),
+            Some(&c),
+            &ctx(Some(&jwks))
+        )),
+        ErrorCode::InvalidRequestObject
+    );
+    assert_eq!(
+        redirect_code(validate(
+            &with("request", &jar(&key, ISS, json!({"iss": "rp-2"}))),
+            Some(&c),
+            &ctx(Some(&jwks))
+        )),
+        ErrorCode::InvalidRequestObject
+    );
+    assert_eq!(
+        redirect_code(validate(
+            &with("request", "not.a.jwt"),
+            Some(&c),
+            &ctx(Some(&jwks))
+        )),
+        ErrorCode::InvalidRequestObject
+    );
+}

@@ -1,0 +1,107 @@
+//! Client authentication for the back-channel endpoints (token, PAR, introspection,
+//! revocation): parse the credentials, look the client up, check them, record the
+//! assertion's `jti`. No slow hash anywhere on this path (secrets are HMACs).
+
+use std::collections::HashMap;
+
+use http::HeaderMap;
+use jsonwebtoken::jwk::JwkSet;
+
+use crate::protocol::oidc::client::{AuthMethod, Client};
+use crate::protocol::oidc::client_auth::{AssertionContext, ClientCredentials, authenticate};
+use crate::protocol::oidc::endpoints::{header_str, server_error};
+use crate::protocol::oidc::error::OAuthError;
+use crate::protocol::oidc::replay::{ReplayGuard, ReplayNamespace};
+use crate::startup::AppState;
+use crate::store::unix_now;
+
+/// Proof that the request was made by this client: the grant handlers take it, so an
+/// endpoint cannot forget to authenticate the client.
+#[derive(Debug, Clone)]
+pub struct AuthenticatedClient(Client);
+
+impl AuthenticatedClient {
+    pub fn client(&self) -> &Client {
+        &self.0
+    }
+
+    pub fn id(&self) -> &str {
+        &self.0.id
+    }
+}
+
+/// A replay guard that accepts and remembers identifiers so they can be recorded in the
+/// database afterwards (the protocol check is synchronous; the store is not).
+#[derive(Debug, Default)]
+pub struct PendingReplays(pub Vec<(ReplayNamespace, String, String, i64)>);
+
+impl ReplayGuard for PendingReplays {
+    fn first_use(&mut self, namespace: ReplayNamespace, issuer: &str, jti: &str, keep_until: i64) -> bool {
+        self.0.push((namespace, issuer.to_string(), jti.to_string(), keep_until));
+        true
+    }
+}
+
+impl PendingReplays {
+    /// Records every identifier; `false` if one was seen before.
+    pub async fn commit(self, state: &AppState) -> Result<bool, OAuthError> {
+        for (ns, issuer, jti, until) in self.0 {
+            let is_first =
+                state.store().create_oidc_used_jti(ns.as_str(), &issuer, &jti, until).await.map_err(server_error)?;
+            if !is_first {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// The client's public keys: registered `jwks`, or fetched from `jwks_uri`.
+pub async fn client_keys(state: &AppState, client: &Client) -> Option<JwkSet> {
+    if let Some(jwks) = &client.jwks {
+        return Some(jwks.clone());
+    }
+    let uri = client.jwks_uri.as_deref()?;
+    let response = state.oidc().http().get(uri).send().await.ok()?;
+    if !response.status().is_success() {
+        tracing::warn!(client.id = %client.id, "the client's jwks_uri did not answer 200");
+        return None;
+    }
+    response.json::<JwkSet>().await.ok()
+}
+
+/// Authenticates the client of a back-channel request. `endpoint` is the path of the
+/// endpoint (accepted as assertion audience besides the issuer and the token endpoint).
+pub async fn authenticate_client(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+    endpoint: &str,
+) -> Result<AuthenticatedClient, OAuthError> {
+    let creds = ClientCredentials::from_request(header_str(headers, "authorization"), form)?;
+    let client = state.store().find_oidc_client(creds.client_id()).await.map_err(server_error)?;
+    let keys = match (&client, creds.method()) {
+        (Some(c), AuthMethod::PrivateKeyJwt) => client_keys(state, c).await,
+        _ => None,
+    };
+    let provider = state.oidc();
+    let token_endpoint = provider.endpoint("token");
+    let this_endpoint = provider.endpoint(endpoint);
+    let audiences = [provider.issuer(), token_endpoint.as_str(), this_endpoint.as_str()];
+    let mut replays = PendingReplays::default();
+    let result = authenticate(
+        &creds,
+        client.as_ref(),
+        provider.client_secret_pepper(),
+        AssertionContext { audiences: &audiences, now: unix_now(), client_keys: keys.as_ref(), replay: &mut replays },
+    );
+    if let Err(e) = result {
+        tracing::info!(client.id = %creds.client_id(), client.auth_method = creds.method().as_str(), "client authentication refused");
+        return Err(e);
+    }
+    if !replays.commit(state).await? {
+        return Err(creds.invalid_client("client assertion refused"));
+    }
+    let client = client.ok_or_else(|| creds.invalid_client("client authentication failed"))?;
+    Ok(AuthenticatedClient(client))
+}

@@ -1,0 +1,48 @@
+//! `POST /par` (RFC 9126): an authenticated client pushes its authorization request and
+//! gets a single-use `request_uri` valid for 90 seconds.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode};
+use serde_json::json;
+
+use crate::protocol::oidc::authorize_request::AuthorizeContext;
+use crate::protocol::oidc::code::storage_key;
+use crate::protocol::oidc::endpoints::client_auth::{authenticate_client, client_keys};
+use crate::protocol::oidc::endpoints::discovery::SCOPES;
+use crate::protocol::oidc::endpoints::{json_no_store, parse_form, server_error};
+use crate::protocol::oidc::error::OAuthError;
+use crate::protocol::oidc::par;
+use crate::startup::AppState;
+use crate::store::unix_now;
+
+pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    match handle(&state, &headers, &body).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+    let form = parse_form(headers, body)?;
+    let client = authenticate_client(state, headers, &form, "par").await?;
+    let keys = if form.contains_key("request") { client_keys(state, client.client()).await } else { None };
+    let ctx = AuthorizeContext {
+        issuer: state.oidc().issuer(),
+        supported_scopes: SCOPES,
+        client_keys: keys.as_ref(),
+        now: unix_now(),
+    };
+    let pushed = par::push(&form, client.client(), &ctx)?;
+    let request = serde_json::to_value(&pushed.request).map_err(server_error)?;
+    state
+        .store()
+        .create_oidc_par_request(&storage_key(&pushed.request_uri), client.id(), &request, pushed.expires_at)
+        .await
+        .map_err(server_error)?;
+    Ok(json_no_store(
+        StatusCode::CREATED,
+        json!({ "request_uri": pushed.request_uri, "expires_in": pushed.expires_in }),
+    ))
+}

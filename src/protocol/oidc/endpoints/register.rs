@@ -1,0 +1,63 @@
+//! `POST /register` (RFC 7591): dynamic client registration, allowed with the initial
+//! access token from `oidc.registration_initial_access_token` (RFC 7591 §3). Off when
+//! that is empty (and then absent from discovery).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode};
+use serde_json::json;
+use subtle::ConstantTimeEq;
+
+use crate::protocol::oidc::endpoints::discovery::SCOPES;
+use crate::protocol::oidc::endpoints::{header_str, json_no_store, server_error};
+use crate::protocol::oidc::error::{ErrorCode, OAuthError};
+use crate::protocol::oidc::registration::{RegistrationRequest, register as validate};
+use crate::startup::AppState;
+use crate::store::oidc_clients::ClientSource;
+
+/// Scopes a self-registered client may ask for; `egovnrn` and `roles` need an administrator.
+const SELF_SERVICE_SCOPES: &[&str] = &["openid", "profile", "email"];
+
+pub async fn register(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    match handle(&state, &headers, &body).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+    let expected = &state.oidc().settings().registration_initial_access_token;
+    if expected.is_empty() {
+        return Err(OAuthError::new(ErrorCode::AccessDenied, "dynamic registration is not enabled"));
+    }
+    let presented = header_str(headers, "authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
+    if !bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
+        let mut e = OAuthError::new(ErrorCode::InvalidToken, "a valid initial access token is required");
+        e.www_authenticate = Some("Bearer realm=\"poort\", error=\"invalid_token\"".into());
+        return Err(e);
+    }
+    let request: RegistrationRequest = serde_json::from_slice(body)
+        .map_err(|_| OAuthError::new(ErrorCode::InvalidClientMetadata, "the body is not valid client metadata"))?;
+    let allowed: Vec<&str> = SELF_SERVICE_SCOPES.iter().copied().filter(|s| SCOPES.contains(s)).collect();
+    let registered = validate(request, state.oidc().client_secret_pepper(), &allowed)?;
+    let client = &registered.client;
+    state.store().upsert_oidc_client(client, ClientSource::Registration, None).await.map_err(server_error)?;
+    tracing::info!(client.id = %client.id, "client registered dynamically");
+    let mut body = json!({
+        "client_id": client.id,
+        "client_id_issued_at": crate::store::unix_now(),
+        "client_name": client.name,
+        "redirect_uris": client.redirect_uris,
+        "post_logout_redirect_uris": client.post_logout_redirect_uris,
+        "token_endpoint_auth_method": client.auth_method.as_str(),
+        "grant_types": client.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        "response_types": ["code"],
+        "scope": client.scopes.join(" "),
+    });
+    if let (Some(secret), Some(obj)) = (&registered.client_secret, body.as_object_mut()) {
+        obj.insert("client_secret".into(), json!(secret));
+        obj.insert("client_secret_expires_at".into(), json!(0));
+    }
+    Ok(json_no_store(StatusCode::CREATED, body))
+}

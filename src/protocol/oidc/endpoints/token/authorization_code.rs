@@ -1,0 +1,84 @@
+//! `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6, RFC 9449 §10).
+//!
+//! Two writes: the UPDATE that marks the code used (only one exchange can win it) and the
+//! INSERT of the refresh/opaque tokens. A code presented again revokes its grant and
+//! everything issued from it (RFC 6749 §4.1.2, RFC 9700 §4.5).
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::protocol::oidc::code::{CodeRecord, redeem, storage_key};
+use crate::protocol::oidc::endpoints::client_auth::AuthenticatedClient;
+use crate::protocol::oidc::endpoints::server_error;
+use crate::protocol::oidc::endpoints::token::issue;
+use crate::protocol::oidc::error::OAuthError;
+use crate::startup::AppState;
+use crate::store::unix_now;
+
+pub async fn exchange(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    form: &HashMap<String, String>,
+    jkt: Option<String>,
+) -> Result<Value, OAuthError> {
+    let code = form.get("code").ok_or_else(|| OAuthError::invalid_request("code is required"))?;
+    let key = storage_key(code);
+    let store = state.store();
+    let grant = store
+        .find_oidc_grant_by_code(&key)
+        .await
+        .map_err(server_error)?
+        .ok_or_else(|| OAuthError::invalid_grant("the code is not valid"))?;
+    let gs_request: crate::protocol::oidc::authorize_request::AuthorizationRequest =
+        serde_json::from_value(grant.request.clone()).map_err(server_error)?;
+    let record = CodeRecord {
+        grant_id: grant.id.clone(),
+        client_id: grant.client_id.clone(),
+        redirect_uri: gs_request.redirect_uri.clone(),
+        code_challenge: gs_request.code_challenge.clone(),
+        dpop_jkt: gs_request.dpop_jkt.clone(),
+        expires_at: grant.code_expires_at,
+        used_at: grant.code_used_at,
+    };
+    let now = unix_now();
+    if let Err(refusal) = redeem(
+        &record,
+        client.id(),
+        form.get("redirect_uri").map(String::as_str),
+        form.get("code_verifier").map(String::as_str),
+        jkt.as_deref(),
+        now,
+    ) {
+        if let Some(grant_id) = refusal.revoke_grant {
+            // Only the client the code was issued to triggers revocation by replaying it.
+            if grant.client_id == client.id() {
+                store.update_oidc_grant_revoked(&grant_id, now).await.map_err(server_error)?;
+                tracing::warn!(client.id = %client.id(), "authorization code replayed: its grant was revoked");
+            }
+        }
+        return Err(refusal.error);
+    }
+    if grant.revoked_at.is_some() {
+        return Err(OAuthError::invalid_grant("the code is not valid"));
+    }
+    // Write 1: exactly one exchange wins the code.
+    if !store.update_oidc_code_used(&key, now).await.map_err(server_error)? {
+        store.update_oidc_grant_revoked(&grant.id, now).await.map_err(server_error)?;
+        return Err(OAuthError::invalid_grant("the code was already used"));
+    }
+    let (body, rows) = issue::person_tokens(
+        state,
+        client.client(),
+        &grant,
+        &gs_request.scopes,
+        jkt.as_deref(),
+        gs_request.nonce.as_deref(),
+        now,
+    )
+    .await?;
+    // Write 2: refresh token (and opaque access token) in one INSERT.
+    store.create_oidc_tokens(&rows).await.map_err(server_error)?;
+    tracing::info!(client.id = %client.id(), "authorization code exchanged");
+    Ok(body)
+}

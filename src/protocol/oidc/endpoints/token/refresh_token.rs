@@ -1,0 +1,64 @@
+//! `grant_type=refresh_token` (RFC 6749 §6) with rotation and reuse detection
+//! (RFC 9700 §4.14.2): every use rotates; a rotated token used again revokes the family.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::protocol::oidc::code::storage_key;
+use crate::protocol::oidc::endpoints::client_auth::AuthenticatedClient;
+use crate::protocol::oidc::endpoints::server_error;
+use crate::protocol::oidc::endpoints::token::issue;
+use crate::protocol::oidc::error::OAuthError;
+use crate::protocol::oidc::refresh::{RefreshRecord, check_refresh};
+use crate::startup::AppState;
+use crate::store::oidc_grants::TokenKind;
+use crate::store::unix_now;
+
+pub async fn exchange(
+    state: &AppState,
+    client: &AuthenticatedClient,
+    form: &HashMap<String, String>,
+    jkt: Option<String>,
+) -> Result<Value, OAuthError> {
+    let presented = form.get("refresh_token").ok_or_else(|| OAuthError::invalid_request("refresh_token is required"))?;
+    let key = storage_key(presented);
+    let store = state.store();
+    let invalid = || OAuthError::invalid_grant("the refresh token is not valid");
+    let row = store.find_oidc_token(&key).await.map_err(server_error)?.filter(|r| r.kind == TokenKind::Refresh);
+    let row = row.ok_or_else(invalid)?;
+    let grant = store.find_oidc_grant(&row.grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;
+    let record = RefreshRecord {
+        family_id: grant.id.clone(),
+        client_id: row.client_id.clone(),
+        scope: row.scope.split(' ').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        sid: Some(grant.sid.clone()),
+        dpop_jkt: row.dpop_jkt.clone(),
+        expires_at: row.expires_at,
+        family_expires_at: grant.expires_at,
+        rotated_at: row.rotated_at,
+        revoked_at: row.revoked_at.or(grant.revoked_at),
+    };
+    let now = unix_now();
+    let scopes = match check_refresh(&record, client.id(), form.get("scope").map(String::as_str), jkt.as_deref(), now) {
+        Ok(scopes) => scopes,
+        Err(refusal) => {
+            if let Some(family) = refusal.revoke_family
+                && row.client_id == client.id()
+            {
+                store.update_oidc_grant_revoked(&family, now).await.map_err(server_error)?;
+                tracing::warn!(client.id = %client.id(), "refresh token reused: its family was revoked");
+            }
+            return Err(refusal.error);
+        }
+    };
+    // Write 1: exactly one refresh wins the presented token.
+    if !store.update_oidc_refresh_rotated(&key, now).await.map_err(server_error)? {
+        store.update_oidc_grant_revoked(&grant.id, now).await.map_err(server_error)?;
+        return Err(OAuthError::invalid_grant("the refresh token was already used"));
+    }
+    let (body, rows) = issue::person_tokens(state, client.client(), &grant, &scopes, jkt.as_deref(), None, now).await?;
+    // Write 2: the next refresh token (and opaque access token).
+    store.create_oidc_tokens(&rows).await.map_err(server_error)?;
+    Ok(body)
+}

@@ -1,0 +1,104 @@
+//! `GET|POST /userinfo` (OIDC Core §5.3) with a Bearer (RFC 6750 §2.1) or DPoP
+//! (RFC 9449 §7.1) access token in the `Authorization` header.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+
+use crate::protocol::oidc::endpoints::token::issue;
+use crate::protocol::oidc::endpoints::{bearer, dpop_proof, header_str, json_no_store, server_error};
+use crate::protocol::oidc::error::{ErrorCode, OAuthError};
+use crate::protocol::oidc::tokens::{self, TokenContext};
+use crate::startup::AppState;
+use crate::store::unix_now;
+
+/// RFC 6750 §3 / RFC 9449 §7.1: the challenge names the scheme the client should use.
+fn challenge(scheme: &str, error: Option<(ErrorCode, &str)>) -> Response {
+    let (status, value) = match error {
+        None => (StatusCode::UNAUTHORIZED, format!("{scheme} realm=\"poort\"")),
+        Some((code, description)) => (
+            StatusCode::from_u16(code.default_status()).unwrap_or(StatusCode::UNAUTHORIZED),
+            format!("{scheme} realm=\"poort\", error=\"{}\", error_description=\"{description}\"", code.as_str()),
+        ),
+    };
+    let mut response = match error {
+        Some((code, description)) => OAuthError::new(code, description).into_response(),
+        None => status.into_response(),
+    };
+    *response.status_mut() = status;
+    if scheme == "DPoP" {
+        let v = format!("{value}, algs=\"ES256 RS256 PS256\"");
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
+    } else if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    response
+}
+
+pub async fn userinfo(State(state): State<AppState>, method: Method, headers: HeaderMap) -> Response {
+    let Some((scheme, token)) = header_str(&headers, "authorization").and_then(|h| h.split_once(' ')) else {
+        return challenge("Bearer", None);
+    };
+    let scheme = if scheme.eq_ignore_ascii_case("dpop") {
+        "DPoP"
+    } else if scheme.eq_ignore_ascii_case("bearer") {
+        "Bearer"
+    } else {
+        return challenge("Bearer", Some((ErrorCode::InvalidRequest, "unsupported authorization scheme")));
+    };
+    let token = token.trim();
+    let facts = match bearer::resolve(&state, token).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return challenge(scheme, Some((ErrorCode::InvalidToken, "the access token is not valid"))),
+        Err(e) => return e.into_response(),
+    };
+    // RFC 9449 §7.1: a bound token needs the DPoP scheme and a proof with its key and `ath`.
+    match (&facts.jkt, scheme) {
+        (Some(jkt), "DPoP") => {
+            let htu = state.oidc().endpoint("userinfo");
+            match dpop_proof::check(&state, &headers, method.as_str(), &htu, Some(token), Some(jkt)).await {
+                Ok(Some(_)) => {}
+                Ok(None) => return challenge("DPoP", Some((ErrorCode::InvalidDpopProof, "a DPoP proof is required"))),
+                Err(_) => return challenge("DPoP", Some((ErrorCode::InvalidDpopProof, "the DPoP proof is not valid"))),
+            }
+        }
+        (Some(_), _) => {
+            return challenge("DPoP", Some((ErrorCode::InvalidToken, "this token must be used with DPoP")));
+        }
+        (None, "DPoP") => {
+            return challenge("Bearer", Some((ErrorCode::InvalidToken, "this token is not DPoP-bound")));
+        }
+        (None, _) => {}
+    }
+    let Some(grant_id) = facts.grant_id.as_deref().filter(|_| facts.has_scope("openid")) else {
+        return challenge(scheme, Some((ErrorCode::InsufficientScope, "the openid scope is required")));
+    };
+    match claims(&state, grant_id, &facts.scope).await {
+        Ok(body) => json_no_store(StatusCode::OK, body),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn claims(state: &AppState, grant_id: &str, scopes: &[String]) -> Result<serde_json::Value, OAuthError> {
+    let store = state.store();
+    let invalid = || OAuthError::new(ErrorCode::InvalidToken, "the access token is not valid");
+    let grant = store.find_oidc_grant(grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;
+    let client = store.find_oidc_client(&grant.client_id).await.map_err(server_error)?.ok_or_else(invalid)?;
+    let gs = issue::grant_subject(state, &grant).await?;
+    let provider = state.oidc();
+    let ctx = TokenContext {
+        issuer: provider.issuer(),
+        client: &client,
+        subject: &gs.subject,
+        session: &gs.session,
+        profile: gs.profile.as_ref(),
+        scopes,
+        claims: &gs.request.claims,
+        nonce: None,
+        now: unix_now(),
+        pairwise_pepper: provider.pairwise_pepper(),
+    };
+    Ok(serde_json::Value::Object(tokens::userinfo_claims(&ctx)))
+}

@@ -1,0 +1,466 @@
+//! Poort's own signing keys: generation (aws-lc-rs), JWKS publication, rotation with a
+//! verification-only overlap, signing and verifying our own tokens.
+//!
+//! Rotation (documented semantics):
+//! * Exactly one *active* key per [`Alg`]; it signs everything of that algorithm.
+//! * [`KeySet::rotate`] makes a fresh key active and moves the previous one to *retired* with
+//!   `verify_until = now + overlap`. A retired key never signs, is still published in the JWKS
+//!   (relying parties verify tokens they already hold) and still verifies our own tokens
+//!   (`id_token_hint`, logout tokens) until `verify_until`.
+//! * `overlap` must be at least the longest lifetime of any token signed with the key
+//!   (id_token, JWT access token) plus the relying parties' JWKS cache time (we advise 1 h),
+//!   so a token signed just before rotation stays verifiable until it expires.
+//!   `id_token_hint` older than that is refused (the user is then asked to confirm logout).
+//! * [`KeySet::prune`] drops retired keys past `verify_until`.
+//!
+//! Storage: [`StoredKey`] (PKCS#8 DER, base64) is what the database keeps; the storage engineer
+//! may encrypt `private_pkcs8_b64` at rest. Never log it.
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair, RsaKeyPair};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::protocol::oidc::jwt::{self, Claims, JwtError};
+
+/// Signing algorithms Poort uses for its own tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Alg {
+    ES256,
+    RS256,
+}
+
+impl Alg {
+    pub fn jwt(self) -> Algorithm {
+        match self {
+            Self::ES256 => Algorithm::ES256,
+            Self::RS256 => Algorithm::RS256,
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ES256" => Some(Self::ES256),
+            "RS256" => Some(Self::RS256),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ES256 => "ES256",
+            Self::RS256 => "RS256",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("key generation failed")]
+    Generation,
+    #[error("stored key is not valid PKCS#8 for its algorithm")]
+    BadKey,
+    #[error("no active key for {0:?}")]
+    NoActiveKey(Alg),
+    #[error("signing failed")]
+    Signing,
+    #[error(transparent)]
+    Token(#[from] JwtError),
+}
+
+/// Public JWK as published in the JWKS (RFC 7517 §4, RFC 7518 §6.2.1 / §6.3.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicJwk {
+    pub kty: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crv: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub e: Option<String>,
+    pub kid: String,
+    pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+}
+
+impl PublicJwk {
+    /// RFC 7638 §3.2 thumbprint input: required members only, lexicographic order.
+    fn thumbprint(&self) -> String {
+        let input = match self.kty.as_str() {
+            "EC" => format!(
+                r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
+                self.crv.as_deref().unwrap_or_default(),
+                self.x.as_deref().unwrap_or_default(),
+                self.y.as_deref().unwrap_or_default()
+            ),
+            _ => format!(
+                r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
+                self.e.as_deref().unwrap_or_default(),
+                self.n.as_deref().unwrap_or_default()
+            ),
+        };
+        URL_SAFE_NO_PAD.encode(Sha256::digest(input.as_bytes()))
+    }
+}
+
+/// One of Poort's private signing keys.
+pub struct SigningKey {
+    pub kid: String,
+    pub alg: Alg,
+    pub created_at: i64,
+    private_pkcs8_der: Vec<u8>,
+    encoding: EncodingKey,
+    public: PublicJwk,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for SigningKey {
+    /// Best-effort wipe of our copy of the private key (no `zeroize` crate in the contract;
+    /// `jsonwebtoken::EncodingKey` keeps its own copy which it does not wipe).
+    fn drop(&mut self) {
+        self.private_pkcs8_der.iter_mut().for_each(|b| *b = 0);
+        std::hint::black_box(&self.private_pkcs8_der);
+    }
+}
+
+/// Storage form of a [`SigningKey`].
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredKey {
+    pub kid: String,
+    pub alg: Alg,
+    pub created_at: i64,
+    /// Base64 (standard) of the PKCS#8 v1 DER private key. Secret.
+    pub private_pkcs8_b64: String,
+}
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StoredKey({}, {:?})", self.kid, self.alg)
+    }
+}
+
+/// Generates a new key: ES256 on P-256 or RS256 with RSA-2048.
+pub fn generate(alg: Alg, created_at: i64) -> Result<SigningKey, KeyError> {
+    let der = match alg {
+        Alg::ES256 => EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
+            .and_then(|k| k.to_pkcs8v1())
+            .map_err(|_| KeyError::Generation)?
+            .as_ref()
+            .to_vec(),
+        Alg::RS256 => aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
+            .and_then(|k| k.as_der())
+            .map_err(|_| KeyError::Generation)?
+            .as_ref()
+            .to_vec(),
+    };
+    SigningKey::from_pkcs8(alg, der, created_at)
+}
+
+impl SigningKey {
+    /// Loads a key from PKCS#8 DER; the `kid` is the RFC 7638 thumbprint of the public key.
+    pub fn from_pkcs8(alg: Alg, der: Vec<u8>, created_at: i64) -> Result<Self, KeyError> {
+        let (mut public, encoding) = match alg {
+            Alg::ES256 => {
+                let kp = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der)
+                    .map_err(|_| KeyError::BadKey)?;
+                let point = kp.public_key().as_ref();
+                // SEC 1 uncompressed point: 0x04 || x (32) || y (32).
+                if point.len() != 65 || point[0] != 4 {
+                    return Err(KeyError::BadKey);
+                }
+                let jwk = PublicJwk {
+                    kty: "EC".into(),
+                    crv: Some("P-256".into()),
+                    x: Some(URL_SAFE_NO_PAD.encode(&point[1..33])),
+                    y: Some(URL_SAFE_NO_PAD.encode(&point[33..])),
+                    n: None,
+                    e: None,
+                    kid: String::new(),
+                    alg: alg.as_str().into(),
+                    use_: "sig".into(),
+                };
+                (jwk, EncodingKey::from_ec_der(&der))
+            }
+            Alg::RS256 => {
+                let kp = RsaKeyPair::from_pkcs8(&der).map_err(|_| KeyError::BadKey)?;
+                let pk = kp.public_key();
+                let jwk = PublicJwk {
+                    kty: "RSA".into(),
+                    crv: None,
+                    x: None,
+                    y: None,
+                    n: Some(URL_SAFE_NO_PAD.encode(pk.modulus().big_endian_without_leading_zero())),
+                    e: Some(
+                        URL_SAFE_NO_PAD.encode(pk.exponent().big_endian_without_leading_zero()),
+                    ),
+                    kid: String::new(),
+                    alg: alg.as_str().into(),
+                    use_: "sig".into(),
+                };
+                // jsonwebtoken's aws-lc RSA signer wants PKCS#1 RSAPrivateKey.
+                let pkcs1 = pkcs8_inner_key(&der).ok_or(KeyError::BadKey)?;
+                (jwk, EncodingKey::from_rsa_der(pkcs1))
+            }
+        };
+        public.kid = public.thumbprint();
+        Ok(Self {
+            kid: public.kid.clone(),
+            alg,
+            created_at,
+            private_pkcs8_der: der,
+            encoding,
+            public,
+        })
+    }
+
+    pub fn to_stored(&self) -> StoredKey {
+        StoredKey {
+            kid: self.kid.clone(),
+            alg: self.alg,
+            created_at: self.created_at,
+            private_pkcs8_b64: STANDARD.encode(&self.private_pkcs8_der),
+        }
+    }
+
+    pub fn from_stored(stored: &StoredKey) -> Result<Self, KeyError> {
+        let der = STANDARD
+            .decode(&stored.private_pkcs8_b64)
+            .map_err(|_| KeyError::BadKey)?;
+        let key = Self::from_pkcs8(stored.alg, der, stored.created_at)?;
+        if key.kid != stored.kid {
+            return Err(KeyError::BadKey);
+        }
+        Ok(key)
+    }
+
+    /// The PKCS#8 DER private key, to be encrypted before it is stored. Secret.
+    pub(crate) fn private_der(&self) -> &[u8] {
+        &self.private_pkcs8_der
+    }
+
+    pub fn to_jwk_public(&self) -> PublicJwk {
+        self.public.clone()
+    }
+
+    fn decoding_key(&self) -> Result<DecodingKey, KeyError> {
+        match self.alg {
+            Alg::ES256 => DecodingKey::from_ec_components(
+                self.public.x.as_deref().unwrap_or_default(),
+                self.public.y.as_deref().unwrap_or_default(),
+            ),
+            Alg::RS256 => DecodingKey::from_rsa_components(
+                self.public.n.as_deref().unwrap_or_default(),
+                self.public.e.as_deref().unwrap_or_default(),
+            ),
+        }
+        .map_err(|_| KeyError::BadKey)
+    }
+
+    /// Signs `claims` as a JWS with header `alg`, `kid` and `typ`.
+    pub fn sign(&self, claims: &impl Serialize, typ: &str) -> Result<String, KeyError> {
+        let mut header = Header::new(self.alg.jwt());
+        header.kid = Some(self.kid.clone());
+        header.typ = Some(typ.to_owned());
+        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|_| KeyError::Signing)
+    }
+}
+
+/// Minimal DER walk: PKCS#8 `PrivateKeyInfo ::= SEQUENCE { version INTEGER,
+/// algorithm SEQUENCE, privateKey OCTET STRING, ... }` → contents of `privateKey`
+/// (RFC 5208 §5).
+fn pkcs8_inner_key(der: &[u8]) -> Option<&[u8]> {
+    fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        let (&tag, rest) = input.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        let (len, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            let n = usize::from(first & 0x7f);
+            if n == 0 || n > 4 || rest.len() < n {
+                return None;
+            }
+            let len = rest[..n]
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            (len, &rest[n..])
+        };
+        (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
+    }
+    let (0x30, body, _) = tlv(der)? else {
+        return None;
+    };
+    let (0x02, _, rest) = tlv(body)? else {
+        return None;
+    };
+    let (0x30, _, rest) = tlv(rest)? else {
+        return None;
+    };
+    let (0x04, key, _) = tlv(rest)? else {
+        return None;
+    };
+    Some(key)
+}
+
+/// A key kept for verification only.
+#[derive(Debug)]
+pub struct RetiredKey {
+    pub key: SigningKey,
+    /// Unix seconds; after this the key neither verifies nor is published.
+    pub verify_until: i64,
+}
+
+/// What [`KeySet::verify_own`] checks besides the signature.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnTokenCheck<'a> {
+    pub issuer: &'a str,
+    /// Expected `typ` header (e.g. `JWT` for id tokens, `at+jwt`).
+    pub typ: &'a str,
+    /// `false` for `id_token_hint`, which may be expired (OIDC RP-Initiated Logout §2).
+    pub require_unexpired: bool,
+}
+
+/// The OP's key set.
+#[derive(Debug, Default)]
+pub struct KeySet {
+    pub active: Vec<SigningKey>,
+    pub retired: Vec<RetiredKey>,
+}
+
+impl KeySet {
+    /// Builds a key set with one active key per algorithm given.
+    pub fn new(active: Vec<SigningKey>) -> Self {
+        Self {
+            active,
+            retired: Vec::new(),
+        }
+    }
+
+    pub fn active(&self, alg: Alg) -> Result<&SigningKey, KeyError> {
+        self.active
+            .iter()
+            .find(|k| k.alg == alg)
+            .ok_or(KeyError::NoActiveKey(alg))
+    }
+
+    /// JWKS document (RFC 7517 §5): active keys and retired keys still within their overlap.
+    pub fn jwks(&self, now: i64) -> serde_json::Value {
+        let keys: Vec<PublicJwk> = self
+            .active
+            .iter()
+            .chain(
+                self.retired
+                    .iter()
+                    .filter(|r| r.verify_until > now)
+                    .map(|r| &r.key),
+            )
+            .map(SigningKey::to_jwk_public)
+            .collect();
+        serde_json::json!({ "keys": keys })
+    }
+
+    /// Makes `new_key` the active key of its algorithm; the previous one is retired until
+    /// `now + overlap` (see the module documentation).
+    pub fn rotate_to(&mut self, new_key: SigningKey, now: i64, overlap: i64) {
+        if let Some(pos) = self.active.iter().position(|k| k.alg == new_key.alg) {
+            let old = self.active.swap_remove(pos);
+            self.retired.push(RetiredKey {
+                key: old,
+                verify_until: now + overlap,
+            });
+        }
+        self.active.push(new_key);
+    }
+
+    /// Generates a fresh key for every active algorithm and rotates to it.
+    pub fn rotate(&mut self, now: i64, overlap: i64) -> Result<(), KeyError> {
+        let algs: Vec<Alg> = self.active.iter().map(|k| k.alg).collect();
+        for alg in algs {
+            self.rotate_to(generate(alg, now)?, now, overlap);
+        }
+        Ok(())
+    }
+
+    /// Forgets retired keys whose overlap has ended.
+    pub fn prune(&mut self, now: i64) {
+        self.retired.retain(|r| r.verify_until > now);
+    }
+
+    /// Signs with the active key of `alg`.
+    pub fn sign(&self, claims: &impl Serialize, alg: Alg, typ: &str) -> Result<String, KeyError> {
+        self.active(alg)?.sign(claims, typ)
+    }
+
+    /// Verifies a token Poort signed itself (id_token_hint, refresh/logout checks): `kid` must
+    /// name an active key or a retired key before its `verify_until`; `alg` must be the key's;
+    /// `typ` and `iss` must match; `exp` is checked when asked.
+    pub fn verify_own<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        now: i64,
+        check: OwnTokenCheck<'_>,
+    ) -> Result<T, KeyError> {
+        let header = jwt::peek_header(token)?;
+        let kid = header.kid.as_deref().ok_or(JwtError::UnknownKey)?;
+        let key = self
+            .active
+            .iter()
+            .find(|k| k.kid == kid)
+            .or_else(|| {
+                self.retired
+                    .iter()
+                    .find(|r| r.key.kid == kid && r.verify_until > now)
+                    .map(|r| &r.key)
+            })
+            .ok_or(JwtError::UnknownKey)?;
+        if header.alg != key.alg.jwt() {
+            return Err(JwtError::AlgorithmNotAllowed.into());
+        }
+        let (header, claims): (_, Claims) =
+            jwt::verify_signature(token, &key.decoding_key()?, key.alg.jwt())?;
+        if !jwt::typ_is(&header, check.typ) {
+            return Err(JwtError::WrongType.into());
+        }
+        if jwt::str_claim(&claims, "iss")? != check.issuer {
+            return Err(JwtError::WrongClaim("iss").into());
+        }
+        if check.require_unexpired {
+            jwt::check_times(&claims, now)?;
+        }
+        serde_json::from_value(serde_json::Value::Object(claims))
+            .map_err(|_| KeyError::Token(JwtError::Malformed))
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Test helpers shared by other modules' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A client-side key pair and its public JWKS, as a relying party would register it.
+    pub(crate) fn client_key(alg: Alg) -> (SigningKey, jsonwebtoken::jwk::JwkSet) {
+        let key = generate(alg, 0).unwrap();
+        let jwk = serde_json::to_value(key.to_jwk_public()).unwrap();
+        let set = serde_json::from_value(serde_json::json!({ "keys": [jwk] })).unwrap();
+        (key, set)
+    }
+}

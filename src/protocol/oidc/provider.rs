@@ -1,0 +1,240 @@
+//! The running OpenID Provider: issuer, the key set cached from the database, the peppers,
+//! the HTTP client for back-channel calls, and its background work.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use base64::Engine as _;
+
+use crate::protocol::oidc::client::{AuthMethod, Client, ClientKind, GrantType, hash_secret};
+use crate::protocol::oidc::keys::KeySet;
+use crate::protocol::oidc::keystore::{self, KeyCipher, KeyStoreError};
+use crate::protocol::oidc::settings::OidcSettings;
+use crate::startup::derive_key;
+use crate::store::oidc_clients::ClientSource;
+use crate::store::{Store, unix_now};
+
+/// The id of the demo relying party Poort serves itself at `/demo-rp` (demo mode only).
+pub const DEMO_RP_CLIENT_ID: &str = "poort-demo-rp";
+
+pub struct Provider {
+    issuer: String,
+    settings: OidcSettings,
+    keys: RwLock<Arc<KeySet>>,
+    cipher: KeyCipher,
+    secret_pepper: Vec<u8>,
+    pairwise_pepper: [u8; 32],
+    demo_rp_secret: Option<String>,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Provider").field("issuer", &self.issuer).finish_non_exhaustive()
+    }
+}
+
+impl Provider {
+    /// Makes sure keys exist and are fresh, loads them, and syncs the configured clients.
+    pub async fn start(
+        settings: &OidcSettings,
+        store: &Store,
+        secret: &[u8],
+        public_url: &str,
+        is_demo: bool,
+    ) -> anyhow::Result<Self> {
+        let issuer = if settings.issuer.is_empty() {
+            public_url.trim_end_matches('/').to_string()
+        } else {
+            settings.issuer.trim_end_matches('/').to_string()
+        };
+        let secret_pepper = if settings.client_secret_pepper.is_empty() {
+            derive_key(secret, "oidc-client-secret").to_vec()
+        } else {
+            base64::engine::general_purpose::STANDARD.decode(settings.client_secret_pepper.trim())?
+        };
+        let cipher = KeyCipher::new(derive_key(secret, "oidc-keys"));
+        let now = unix_now();
+        keystore::ensure_fresh(
+            store,
+            &cipher,
+            &settings.signing_algs,
+            settings.key_rotation_days,
+            now,
+            settings.key_overlap_secs,
+        )
+        .await
+        .context("preparing the OpenID Provider signing keys")?;
+        let set = keystore::load(store, &cipher, now, settings.key_overlap_secs).await?;
+        let demo_rp_secret = is_demo.then(|| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(derive_key(secret, "oidc-demo-rp"))
+        });
+        let provider = Self {
+            issuer,
+            settings: settings.clone(),
+            keys: RwLock::new(Arc::new(set)),
+            cipher,
+            secret_pepper,
+            pairwise_pepper: derive_key(secret, "oidc-pairwise"),
+            demo_rp_secret,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .context("building the back-channel HTTP client")?,
+        };
+        provider.sync_configured_clients(store, public_url).await?;
+        Ok(provider)
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// `issuer` + `/path`.
+    pub fn endpoint(&self, path: &str) -> String {
+        format!("{}/{}", self.issuer, path.trim_start_matches('/'))
+    }
+
+    pub fn settings(&self) -> &OidcSettings {
+        &self.settings
+    }
+
+    /// The current key set (cheap: an `Arc`).
+    pub fn keys(&self) -> Arc<KeySet> {
+        self.keys.read().map(|k| Arc::clone(&k)).unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    pub fn client_secret_pepper(&self) -> &[u8] {
+        &self.secret_pepper
+    }
+
+    pub fn pairwise_pepper(&self) -> &[u8] {
+        &self.pairwise_pepper
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The demo relying party's secret (derived, never configured), demo mode only.
+    pub fn demo_rp_secret(&self) -> Option<&str> {
+        self.demo_rp_secret.as_deref()
+    }
+
+    /// Reloads the key set from the database (other nodes may have rotated).
+    pub async fn reload_keys(&self, store: &Store) -> Result<(), KeyStoreError> {
+        let set = keystore::load(store, &self.cipher, unix_now(), self.settings.key_overlap_secs).await?;
+        if let Ok(mut guard) = self.keys.write() {
+            *guard = Arc::new(set);
+        }
+        Ok(())
+    }
+
+    /// Rotates every configured algorithm now (`poort keys rotate`) and reloads.
+    pub async fn rotate_keys(&self, store: &Store) -> Result<Vec<String>, KeyStoreError> {
+        let mut kids = Vec::new();
+        for alg in &self.settings.signing_algs {
+            kids.push(
+                keystore::rotate(store, &self.cipher, *alg, unix_now(), self.settings.key_overlap_secs).await?,
+            );
+        }
+        self.reload_keys(store).await?;
+        Ok(kids)
+    }
+
+    /// The age-based rotation check, then a reload.
+    pub async fn refresh_keys(&self, store: &Store) -> Result<(), KeyStoreError> {
+        keystore::ensure_fresh(
+            store,
+            &self.cipher,
+            &self.settings.signing_algs,
+            self.settings.key_rotation_days,
+            unix_now(),
+            self.settings.key_overlap_secs,
+        )
+        .await?;
+        self.reload_keys(store).await
+    }
+
+    /// Writes `[[oidc.clients]]` (secrets hashed) and, in demo mode, the demo relying party
+    /// into the database; removes config clients no longer configured.
+    async fn sync_configured_clients(&self, store: &Store, public_url: &str) -> anyhow::Result<()> {
+        let mut ids = Vec::new();
+        for configured in &self.settings.clients {
+            let mut client = configured.clone();
+            if let Some(secret) = client.secret.take() {
+                client.secret_hash = Some(hash_secret(&self.secret_pepper, &secret.0));
+            }
+            store.upsert_oidc_client(&client, ClientSource::Config, None).await?;
+            ids.push(client.id.clone());
+        }
+        if let Some(secret) = &self.demo_rp_secret {
+            let client = demo_rp_client(public_url, hash_secret(&self.secret_pepper, secret));
+            store.upsert_oidc_client(&client, ClientSource::Config, None).await?;
+            ids.push(client.id);
+        }
+        let removed = store.delete_oidc_config_clients_except(&ids).await?;
+        tracing::info!(oidc.clients = ids.len(), oidc.clients_removed = removed, "configured clients synced");
+        Ok(())
+    }
+}
+
+/// The demo relying party at `{public_url}/demo-rp`: a first-party confidential client.
+fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
+    Client {
+        id: DEMO_RP_CLIENT_ID.into(),
+        name: "Poort demo relying party".into(),
+        kind: ClientKind::Confidential,
+        secret_hash: Some(secret_hash),
+        secret: None,
+        auth_method: AuthMethod::ClientSecretBasic,
+        jwks: None,
+        jwks_uri: None,
+        redirect_uris: vec![format!("{public_url}/demo-rp/callback")],
+        post_logout_redirect_uris: vec![format!("{public_url}/demo-rp")],
+        backchannel_logout_uri: None,
+        backchannel_logout_session_required: false,
+        grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+        scopes: ["openid", "profile", "email", "egovnrn", "roles"].map(String::from).to_vec(),
+        allowed_claims: ["given_name", "family_name", "name", "locale", "birthdate", "email", "egovNRN", "roles", "enterprise_number", "enterprise_name"]
+            .map(String::from)
+            .to_vec(),
+        subject_type: crate::protocol::oidc::client::SubjectType::Public,
+        id_token_alg: crate::protocol::oidc::keys::Alg::ES256,
+        access_token_format: crate::protocol::oidc::client::AccessTokenFormat::Jwt,
+        claims_in_id_token: true,
+        require_par: false,
+        require_dpop: false,
+        is_first_party: true,
+        min_level: None,
+        lifetimes: Default::default(),
+    }
+}
+
+/// Background work of one node: reload keys every minute, the rotation check and
+/// housekeeping every hour, back-channel logout deliveries every few seconds.
+pub async fn background(state: crate::startup::AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    let mut n: u64 = 0;
+    loop {
+        tick.tick().await;
+        n += 1;
+        let provider = state.oidc();
+        if n.is_multiple_of(12)
+            && let Err(e) = provider.reload_keys(state.store()).await
+        {
+            tracing::warn!(error = %e, "reloading signing keys failed");
+        }
+        if n.is_multiple_of(720) {
+            if let Err(e) = provider.refresh_keys(state.store()).await {
+                tracing::warn!(error = %e, "signing key rotation check failed");
+            }
+            if let Err(e) = state.store().delete_expired_oidc_rows(unix_now()).await {
+                tracing::warn!(error = %e, "OIDC housekeeping failed");
+            }
+        }
+        crate::protocol::oidc::endpoints::backchannel::deliver_due(&state).await;
+    }
+}

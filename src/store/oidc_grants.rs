@@ -1,0 +1,346 @@
+//! SQL of grants, tokens, pushed requests and single-use identifiers of the OpenID Provider
+//! (`oidc_grants`, `oidc_tokens`, `oidc_par_requests`, `oidc_used_jtis`).
+//!
+//! Only `code::storage_key(handle)` values are stored, never codes or tokens themselves.
+
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use super::{Store, StoreError, StoreResult};
+
+/// One authorization: the code and everything needed to issue tokens from it.
+#[derive(Debug, Clone)]
+pub struct GrantRow {
+    pub id: String,
+    pub client_id: String,
+    pub identity_id: String,
+    pub sid: String,
+    /// JSON of the validated authorization request.
+    pub request: serde_json::Value,
+    /// JSON of the authentication (auth_time, acr, amr, profile).
+    pub auth: serde_json::Value,
+    pub code_expires_at: i64,
+    pub code_used_at: Option<i64>,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A refresh token or an opaque access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    pub token_key: String,
+    pub kind: TokenKind,
+    pub grant_id: String,
+    pub client_id: String,
+    pub subject: Option<String>,
+    pub scope: String,
+    pub dpop_jkt: Option<String>,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub rotated_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Refresh,
+    Access,
+}
+
+impl TokenKind {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Refresh => "refresh",
+            Self::Access => "access",
+        }
+    }
+}
+
+fn json_col(row: &AnyRow, name: &str) -> StoreResult<serde_json::Value> {
+    let text: String = row.try_get(name)?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
+}
+
+fn grant_from_row(r: &AnyRow) -> StoreResult<GrantRow> {
+    Ok(GrantRow {
+        id: r.try_get("id")?,
+        client_id: r.try_get("client_id")?,
+        identity_id: r.try_get("identity_id")?,
+        sid: r.try_get("sid")?,
+        request: json_col(r, "request")?,
+        auth: json_col(r, "auth")?,
+        code_expires_at: r.try_get("code_expires_at")?,
+        code_used_at: r.try_get("code_used_at")?,
+        expires_at: r.try_get("expires_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn token_from_row(r: &AnyRow) -> StoreResult<TokenRow> {
+    let kind: String = r.try_get("kind")?;
+    Ok(TokenRow {
+        token_key: r.try_get("token_key")?,
+        kind: match kind.as_str() {
+            "refresh" => TokenKind::Refresh,
+            "access" => TokenKind::Access,
+            other => return Err(StoreError::Corrupt(format!("token kind {other}"))),
+        },
+        grant_id: r.try_get("grant_id")?,
+        client_id: r.try_get("client_id")?,
+        subject: r.try_get("subject")?,
+        scope: r.try_get("scope")?,
+        dpop_jkt: r.try_get("dpop_jkt")?,
+        issued_at: r.try_get("issued_at")?,
+        expires_at: r.try_get("expires_at")?,
+        rotated_at: r.try_get("rotated_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+    })
+}
+
+const GRANT_COLUMNS: &str = "id, client_id, identity_id, sid, request, auth, code_expires_at, code_used_at, \
+     expires_at, revoked_at, created_at";
+const TOKEN_COLUMNS: &str = "token_key, kind, grant_id, client_id, subject, scope, dpop_jkt, issued_at, \
+     expires_at, rotated_at, revoked_at";
+
+impl Store {
+    /// Records a grant with its code (one INSERT, at the end of the authorization).
+    pub async fn create_oidc_grant(&self, grant: &GrantRow, code_key: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO oidc_grants (id, code_key, client_id, identity_id, sid, request, auth, \
+             code_expires_at, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(grant.id.clone())
+        .bind(code_key.to_string())
+        .bind(grant.client_id.clone())
+        .bind(grant.identity_id.clone())
+        .bind(grant.sid.clone())
+        .bind(grant.request.to_string())
+        .bind(grant.auth.to_string())
+        .bind(grant.code_expires_at)
+        .bind(grant.expires_at)
+        .bind(grant.created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn find_oidc_grant_by_code(&self, code_key: &str) -> StoreResult<Option<GrantRow>> {
+        let sql = format!("SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE code_key = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(code_key.to_string()).fetch_optional(self.pool()).await?;
+        row.as_ref().map(grant_from_row).transpose()
+    }
+
+    pub async fn find_oidc_grant(&self, id: &str) -> StoreResult<Option<GrantRow>> {
+        let sql = format!("SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(self.pool()).await?;
+        row.as_ref().map(grant_from_row).transpose()
+    }
+
+    /// Live grants of a person (for the session page), newest first.
+    pub async fn find_oidc_grants_of_identity(&self, identity_id: &str, now: i64) -> StoreResult<Vec<GrantRow>> {
+        let sql = format!(
+            "SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE identity_id = $1 AND revoked_at IS NULL \
+             AND expires_at > $2 ORDER BY created_at DESC"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(identity_id.to_string())
+            .bind(now)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(grant_from_row).collect()
+    }
+
+    /// Write 1 of a code exchange: marks the code used. `false`: it was used already
+    /// (or never existed), and the exchange must be refused.
+    pub async fn update_oidc_code_used(&self, code_key: &str, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE oidc_grants SET code_used_at = $1 WHERE code_key = $2 AND code_used_at IS NULL",
+        )
+        .bind(now)
+        .bind(code_key.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Revokes a grant and every token issued from it.
+    pub async fn update_oidc_grant_revoked(&self, grant_id: &str, now: i64) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE oidc_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(grant_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE oidc_tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(grant_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The ids of live grants made in a browser session (to revoke them at logout).
+    pub async fn find_oidc_grant_ids_of_session(&self, sid: &str) -> StoreResult<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT id, client_id FROM oidc_grants WHERE sid = $1 AND revoked_at IS NULL")
+            .bind(sid.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("client_id")?))).collect()
+    }
+
+    /// Write 2 of a code exchange or a refresh: the new refresh token and/or opaque access
+    /// token, in one INSERT statement.
+    pub async fn create_oidc_tokens(&self, tokens: &[TokenRow]) -> StoreResult<()> {
+        if tokens.is_empty() {
+            return Ok(());
+        }
+        let values: Vec<String> = (0..tokens.len())
+            .map(|i| {
+                let b = i * 9;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO oidc_tokens (token_key, kind, grant_id, client_id, subject, scope, dpop_jkt, \
+             issued_at, expires_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for t in tokens {
+            query = query
+                .bind(t.token_key.clone())
+                .bind(t.kind.code())
+                .bind(t.grant_id.clone())
+                .bind(t.client_id.clone())
+                .bind(t.subject.clone())
+                .bind(t.scope.clone())
+                .bind(t.dpop_jkt.clone())
+                .bind(t.issued_at)
+                .bind(t.expires_at);
+        }
+        query.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    pub async fn find_oidc_token(&self, token_key: &str) -> StoreResult<Option<TokenRow>> {
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM oidc_tokens WHERE token_key = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_key.to_string()).fetch_optional(self.pool()).await?;
+        row.as_ref().map(token_from_row).transpose()
+    }
+
+    /// Write 1 of a refresh: marks the presented refresh token rotated. `false`: it was
+    /// rotated already (reuse).
+    pub async fn update_oidc_refresh_rotated(&self, token_key: &str, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE oidc_tokens SET rotated_at = $1 WHERE token_key = $2 AND rotated_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_key.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn update_oidc_token_revoked(&self, token_key: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE oidc_tokens SET revoked_at = $1 WHERE token_key = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(token_key.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a pushed authorization request (RFC 9126).
+    pub async fn create_oidc_par_request(
+        &self,
+        request_key: &str,
+        client_id: &str,
+        request: &serde_json::Value,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO oidc_par_requests (request_key, client_id, request, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(request_key.to_string())
+            .bind(client_id.to_string())
+            .bind(request.to_string())
+            .bind(expires_at)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Takes a pushed request out of the table: single use (RFC 9126 §4). `None` when
+    /// unknown or already taken.
+    pub async fn take_oidc_par_request(&self, request_key: &str) -> StoreResult<Option<(serde_json::Value, i64)>> {
+        let row = sqlx::query("SELECT request, expires_at FROM oidc_par_requests WHERE request_key = $1")
+            .bind(request_key.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let done = sqlx::query("DELETE FROM oidc_par_requests WHERE request_key = $1")
+            .bind(request_key.to_string())
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() != 1 {
+            return Ok(None);
+        }
+        Ok(Some((json_col(&row, "request")?, row.try_get("expires_at")?)))
+    }
+
+    /// Records a single-use identifier; `true` the first time only (one INSERT).
+    pub async fn create_oidc_used_jti(
+        &self,
+        namespace: &str,
+        issuer: &str,
+        jti: &str,
+        expires_at: i64,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO oidc_used_jtis (namespace, issuer, jti, expires_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (namespace, issuer, jti) DO NOTHING",
+        )
+        .bind(namespace.to_string())
+        .bind(issuer.to_string())
+        .bind(jti.to_string())
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn find_oidc_used_jti(&self, namespace: &str, issuer: &str, jti: &str) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT 1 AS one FROM oidc_used_jtis WHERE namespace = $1 AND issuer = $2 AND jti = $3")
+            .bind(namespace.to_string())
+            .bind(issuer.to_string())
+            .bind(jti.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Housekeeping: expired tokens, pushed requests and identifiers.
+    pub async fn delete_expired_oidc_rows(&self, now: i64) -> StoreResult<()> {
+        for sql in [
+            "DELETE FROM oidc_tokens WHERE expires_at < $1",
+            "DELETE FROM oidc_par_requests WHERE expires_at < $1",
+            "DELETE FROM oidc_used_jtis WHERE expires_at < $1",
+            "DELETE FROM oidc_grants WHERE expires_at < $1",
+        ] {
+            sqlx::query(sql).bind(now).execute(self.pool()).await?;
+        }
+        Ok(())
+    }
+}
