@@ -48,7 +48,9 @@ impl Store {
         let rows = sqlx::query("SELECT metadata, source FROM oidc_clients ORDER BY id")
             .fetch_all(self.pool())
             .await?;
-        rows.into_iter().map(|r| Ok((decode(&r.try_get::<String, _>("metadata")?)?, r.try_get("source")?))).collect()
+        rows.into_iter()
+            .map(|r| Ok((decode(&r.try_get::<String, _>("metadata")?)?, r.try_get("source")?)))
+            .collect()
     }
 
     /// Inserts or replaces a client.
@@ -75,13 +77,17 @@ impl Store {
     }
 
     pub async fn delete_oidc_client(&self, id: &str) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM oidc_clients WHERE id = $1").bind(id.to_string()).execute(self.pool()).await?;
+        let done = sqlx::query("DELETE FROM oidc_clients WHERE id = $1")
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Removes clients that came from the configuration but are no longer in it.
     pub async fn delete_oidc_config_clients_except(&self, keep: &[String]) -> StoreResult<u64> {
-        let rows = sqlx::query("SELECT id FROM oidc_clients WHERE source = 'config'").fetch_all(self.pool()).await?;
+        let rows =
+            sqlx::query("SELECT id FROM oidc_clients WHERE source = 'config'").fetch_all(self.pool()).await?;
         let mut removed = 0;
         for row in rows {
             let id: String = row.try_get("id")?;

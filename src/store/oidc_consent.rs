@@ -16,28 +16,39 @@ pub struct LogoutDelivery {
 }
 
 impl Store {
-    /// The scopes a person agreed to share with a client, if any.
-    pub async fn find_oidc_consent(&self, identity_id: &str, client_id: &str) -> StoreResult<Option<Vec<String>>> {
-        let row = sqlx::query("SELECT scope FROM oidc_consents WHERE identity_id = $1 AND client_id = $2")
-            .bind(identity_id.to_string())
-            .bind(client_id.to_string())
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(row
-            .map(|r| r.try_get::<String, _>("scope"))
-            .transpose()?
-            .map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_string).collect()))
+    /// The scopes a person agreed to share with a client, and when, if ever.
+    pub async fn find_oidc_consent(
+        &self,
+        identity_id: &str,
+        client_id: &str,
+    ) -> StoreResult<Option<(Vec<String>, i64)>> {
+        let row = sqlx::query(
+            "SELECT scope, granted_at FROM oidc_consents WHERE identity_id = $1 AND client_id = $2",
+        )
+        .bind(identity_id.to_string())
+        .bind(client_id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let scope: String = r.try_get("scope")?;
+        let scopes = scope.split(' ').filter(|x| !x.is_empty()).map(str::to_string).collect();
+        Ok(Some((scopes, r.try_get("granted_at")?)))
     }
 
     /// Every client a person consented to, with the scopes and when.
-    pub async fn find_oidc_consents_of_identity(&self, identity_id: &str) -> StoreResult<Vec<(String, String, i64)>> {
+    pub async fn find_oidc_consents_of_identity(
+        &self,
+        identity_id: &str,
+    ) -> StoreResult<Vec<(String, String, i64)>> {
         let rows = sqlx::query(
             "SELECT client_id, scope, granted_at FROM oidc_consents WHERE identity_id = $1 ORDER BY client_id",
         )
         .bind(identity_id.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(|r| Ok((r.try_get("client_id")?, r.try_get("scope")?, r.try_get("granted_at")?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get("client_id")?, r.try_get("scope")?, r.try_get("granted_at")?)))
+            .collect()
     }
 
     pub async fn upsert_oidc_consent(
@@ -132,13 +143,18 @@ impl Store {
     }
 
     /// Status and attempts of the deliveries of a session (for tests and operators).
-    pub async fn find_oidc_logout_deliveries_of_session(&self, sid: &str) -> StoreResult<Vec<(String, String, i64)>> {
+    pub async fn find_oidc_logout_deliveries_of_session(
+        &self,
+        sid: &str,
+    ) -> StoreResult<Vec<(String, String, i64)>> {
         let rows = sqlx::query(
             "SELECT client_id, status, attempts FROM oidc_logout_deliveries WHERE sid = $1 ORDER BY client_id",
         )
         .bind(sid.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(|r| Ok((r.try_get("client_id")?, r.try_get("status")?, r.try_get("attempts")?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get("client_id")?, r.try_get("status")?, r.try_get("attempts")?)))
+            .collect()
     }
 }

@@ -128,18 +128,26 @@ impl Store {
 
     pub async fn find_oidc_grant_by_code(&self, code_key: &str) -> StoreResult<Option<GrantRow>> {
         let sql = format!("SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE code_key = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(code_key.to_string()).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(code_key.to_string())
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(grant_from_row).transpose()
     }
 
     pub async fn find_oidc_grant(&self, id: &str) -> StoreResult<Option<GrantRow>> {
         let sql = format!("SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(self.pool()).await?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(self.pool()).await?;
         row.as_ref().map(grant_from_row).transpose()
     }
 
     /// Live grants of a person (for the session page), newest first.
-    pub async fn find_oidc_grants_of_identity(&self, identity_id: &str, now: i64) -> StoreResult<Vec<GrantRow>> {
+    pub async fn find_oidc_grants_of_identity(
+        &self,
+        identity_id: &str,
+        now: i64,
+    ) -> StoreResult<Vec<GrantRow>> {
         let sql = format!(
             "SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE identity_id = $1 AND revoked_at IS NULL \
              AND expires_at > $2 ORDER BY created_at DESC"
@@ -238,7 +246,10 @@ impl Store {
 
     pub async fn find_oidc_token(&self, token_key: &str) -> StoreResult<Option<TokenRow>> {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM oidc_tokens WHERE token_key = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_key.to_string()).fetch_optional(self.pool()).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(token_key.to_string())
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(token_from_row).transpose()
     }
 
@@ -284,7 +295,10 @@ impl Store {
 
     /// Takes a pushed request out of the table: single use (RFC 9126 §4). `None` when
     /// unknown or already taken.
-    pub async fn take_oidc_par_request(&self, request_key: &str) -> StoreResult<Option<(serde_json::Value, i64)>> {
+    pub async fn take_oidc_par_request(
+        &self,
+        request_key: &str,
+    ) -> StoreResult<Option<(serde_json::Value, i64)>> {
         let row = sqlx::query("SELECT request, expires_at FROM oidc_par_requests WHERE request_key = $1")
             .bind(request_key.to_string())
             .fetch_optional(self.pool())
@@ -322,12 +336,14 @@ impl Store {
     }
 
     pub async fn find_oidc_used_jti(&self, namespace: &str, issuer: &str, jti: &str) -> StoreResult<bool> {
-        let row = sqlx::query("SELECT 1 AS one FROM oidc_used_jtis WHERE namespace = $1 AND issuer = $2 AND jti = $3")
-            .bind(namespace.to_string())
-            .bind(issuer.to_string())
-            .bind(jti.to_string())
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT 1 AS one FROM oidc_used_jtis WHERE namespace = $1 AND issuer = $2 AND jti = $3",
+        )
+        .bind(namespace.to_string())
+        .bind(issuer.to_string())
+        .bind(jti.to_string())
+        .fetch_optional(self.pool())
+        .await?;
         Ok(row.is_some())
     }
 

@@ -46,7 +46,11 @@ impl Store {
 
     /// Inserts `new` as the active key of its algorithm and retires every other active key
     /// of that algorithm until `verify_until`, in one transaction.
-    pub async fn rotate_oidc_signing_key(&self, new: &StoredSigningKey, verify_until: i64) -> StoreResult<()> {
+    pub async fn rotate_oidc_signing_key(
+        &self,
+        new: &StoredSigningKey,
+        verify_until: i64,
+    ) -> StoreResult<()> {
         let mut tx = self.pool().begin().await?;
         sqlx::query(
             "UPDATE oidc_signing_keys SET status = 'retired', retired_at = $1, verify_until = $2 \
@@ -73,10 +77,11 @@ impl Store {
 
     /// Forgets retired keys whose overlap has ended.
     pub async fn delete_expired_oidc_signing_keys(&self, now: i64) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM oidc_signing_keys WHERE status = 'retired' AND verify_until <= $1")
-            .bind(now)
-            .execute(self.pool())
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM oidc_signing_keys WHERE status = 'retired' AND verify_until <= $1")
+                .bind(now)
+                .execute(self.pool())
+                .await?;
         Ok(done.rows_affected())
     }
 }

@@ -2,8 +2,11 @@
 //! PostgreSQL (`TEST_DATABASE=postgres`). One test binary, one link.
 
 mod helpers;
+mod oidc_support;
 
 mod authn_spine;
 mod cli;
+mod oidc_endpoints;
+mod oidc_flow;
 mod registry;
 mod web_shell;

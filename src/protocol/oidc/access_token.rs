@@ -58,7 +58,12 @@ pub fn verify_jwt(keys: &KeySet, issuer: &str, token: &str, now: i64) -> Option<
     Some(AccessFacts {
         client_id: s("client_id")?,
         sub: s("sub")?,
-        scope: s("scope").unwrap_or_default().split(' ').filter(|x| !x.is_empty()).map(str::to_string).collect(),
+        scope: s("scope")
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect(),
         iat: claims.get("iat").and_then(Value::as_i64).unwrap_or_default(),
         exp: claims.get("exp").and_then(Value::as_i64)?,
         grant_id: s("grant_id"),

@@ -57,14 +57,22 @@ pub struct NewClient {
 }
 
 /// `poort client add`: returns the secret (shown once) for confidential clients.
-pub async fn add_client(settings: &Settings, store: &Store, new: NewClient) -> anyhow::Result<Option<String>> {
+pub async fn add_client(
+    settings: &Settings,
+    store: &Store,
+    new: NewClient,
+) -> anyhow::Result<Option<String>> {
     if store.find_oidc_client(&new.id).await?.is_some() {
         bail!("a client with id {} exists already", new.id);
     }
     for uri in &new.redirect_uris {
         url::Url::parse(uri).with_context(|| format!("redirect URI {uri}"))?;
     }
-    let auth_method = new.auth_method.unwrap_or(if new.is_public { AuthMethod::None } else { AuthMethod::ClientSecretBasic });
+    let auth_method = new.auth_method.unwrap_or(if new.is_public {
+        AuthMethod::None
+    } else {
+        AuthMethod::ClientSecretBasic
+    });
     let has_secret = matches!(auth_method, AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost);
     if new.is_public && auth_method != AuthMethod::None {
         bail!("a public client authenticates with `none`");

@@ -88,12 +88,7 @@ pub enum AuthorizeError {
     Untrusted(OAuthError),
     /// Send the error to the client (RFC 6749 §4.1.2.1).
     #[error("authorization error: {error}")]
-    Redirect {
-        error: OAuthError,
-        redirect_uri: String,
-        state: Option<String>,
-        response_mode: ResponseMode,
-    },
+    Redirect { error: OAuthError, redirect_uri: String, state: Option<String>, response_mode: ResponseMode },
 }
 
 impl AuthorizeError {
@@ -105,20 +100,11 @@ impl AuthorizeError {
 }
 
 /// RFC 6749 §4.1.2.1 + RFC 9207 §2: `redirect_uri?error=…&state=…&iss=…`.
-pub fn error_redirect_url(
-    err: &OAuthError,
-    redirect_uri: &str,
-    state: Option<&str>,
-    issuer: &str,
-) -> String {
+pub fn error_redirect_url(err: &OAuthError, redirect_uri: &str, state: Option<&str>, issuer: &str) -> String {
     let params = err.redirect_params(state, issuer);
     let mut out = String::from(redirect_uri);
     out.push(if redirect_uri.contains('?') { '&' } else { '?' });
-    out.push_str(
-        &form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(params)
-            .finish(),
-    );
+    out.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish());
     out
 }
 
@@ -130,9 +116,7 @@ pub fn params_from_pairs(
     let mut out = HashMap::new();
     for (k, v) in pairs {
         if out.insert(k, v).is_some() {
-            return Err(OAuthError::invalid_request(
-                "a parameter was sent more than once",
-            ));
+            return Err(OAuthError::invalid_request("a parameter was sent more than once"));
         }
     }
     Ok(out)
@@ -142,10 +126,7 @@ pub fn params_from_pairs(
 /// (low ≥200, substantial ≥300, high ≥450; see CONTRACT "Levels of assurance").
 pub fn acr_to_level(acr: &str) -> Option<u16> {
     if let Some(n) = acr.strip_prefix("urn:be:fedict:iam:fas:Level") {
-        return n
-            .parse()
-            .ok()
-            .filter(|l| [100, 200, 300, 400, 450, 500].contains(l));
+        return n.parse().ok().filter(|l| [100, 200, 300, 400, 450, 500].contains(l));
     }
     match acr {
         "http://eidas.europa.eu/LoA/low" => Some(200),
@@ -174,15 +155,9 @@ pub fn validate(
     ctx: &AuthorizeContext<'_>,
 ) -> Result<AuthorizationRequest, AuthorizeError> {
     let untrusted = |d: &str| AuthorizeError::Untrusted(OAuthError::invalid_request(d));
-    let client_id = params
-        .get("client_id")
-        .ok_or_else(|| untrusted("client_id is required"))?;
-    let client = client
-        .filter(|c| &c.id == client_id)
-        .ok_or_else(|| untrusted("unknown client"))?;
-    let query_redirect = params
-        .get("redirect_uri")
-        .filter(|r| client.has_redirect_uri(r));
+    let client_id = params.get("client_id").ok_or_else(|| untrusted("client_id is required"))?;
+    let client = client.filter(|c| &c.id == client_id).ok_or_else(|| untrusted("unknown client"))?;
+    let query_redirect = params.get("redirect_uri").filter(|r| client.has_redirect_uri(r));
     let redirect_err = |error: OAuthError, redirect_uri: &str| AuthorizeError::Redirect {
         error,
         redirect_uri: redirect_uri.to_owned(),
@@ -190,10 +165,7 @@ pub fn validate(
         response_mode: ResponseMode::Query,
     };
     if params.contains_key("request_uri") {
-        let e = OAuthError::new(
-            ErrorCode::RequestUriNotSupported,
-            "request_uri is only accepted from PAR",
-        );
+        let e = OAuthError::new(ErrorCode::RequestUriNotSupported, "request_uri is only accepted from PAR");
         return Err(match query_redirect {
             Some(r) => redirect_err(e, r),
             None => AuthorizeError::Untrusted(e),
@@ -259,20 +231,14 @@ pub(crate) fn validate_params(
         response_mode,
     };
     let bad = |d: &str| fail(OAuthError::invalid_request(d));
-    if !matches!(
-        p.get("response_mode").map(String::as_str),
-        None | Some("query" | "form_post")
-    ) {
+    if !matches!(p.get("response_mode").map(String::as_str), None | Some("query" | "form_post")) {
         return Err(bad("unsupported response_mode"));
     }
     match p.get("response_type").map(String::as_str) {
         Some("code") => {}
         None => return Err(bad("response_type is required")),
         Some(_) => {
-            return Err(fail(OAuthError::new(
-                ErrorCode::UnsupportedResponseType,
-                "only code is supported",
-            )));
+            return Err(fail(OAuthError::new(ErrorCode::UnsupportedResponseType, "only code is supported")));
         }
     }
     if p.contains_key("registration") {
@@ -283,26 +249,16 @@ pub(crate) fn validate_params(
     }
     let scopes: Vec<String> = p
         .get("scope")
-        .map(|s| {
-            s.split(' ')
-                .filter(|x| !x.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect())
         .unwrap_or_default();
     if !scopes.iter().any(|s| s == "openid") {
-        return Err(fail(OAuthError::invalid_scope(
-            "the openid scope is required",
-        )));
+        return Err(fail(OAuthError::invalid_scope("the openid scope is required")));
     }
-    if let Some(s) = scopes
-        .iter()
-        .find(|s| !ctx.supported_scopes.contains(&s.as_str()) || !client.scopes.contains(s))
+    if let Some(s) =
+        scopes.iter().find(|s| !ctx.supported_scopes.contains(&s.as_str()) || !client.scopes.contains(s))
     {
         let _ = s;
-        return Err(fail(OAuthError::invalid_scope(
-            "a requested scope is not allowed for this client",
-        )));
+        return Err(fail(OAuthError::invalid_scope("a requested scope is not allowed for this client")));
     }
     let code_challenge = pkce::check_challenge(
         p.get("code_challenge").map(String::as_str),
@@ -329,16 +285,11 @@ pub(crate) fn validate_params(
     }
     let max_age = match p.get("max_age") {
         None => None,
-        Some(m) => Some(
-            m.parse::<u64>()
-                .map_err(|_| bad("max_age must be a non-negative integer"))?,
-        ),
+        Some(m) => Some(m.parse::<u64>().map_err(|_| bad("max_age must be a non-negative integer"))?),
     };
     let claims: ClaimsRequest = match p.get("claims") {
         None => ClaimsRequest::default(),
-        Some(c) => {
-            serde_json::from_str(c).map_err(|_| bad("claims is not a valid claims request"))?
-        }
+        Some(c) => serde_json::from_str(c).map_err(|_| bad("claims is not a valid claims request"))?,
     };
     let mut levels: Vec<u16> = Vec::new();
     if let Some(acr) = p.get("acr_values") {
@@ -352,11 +303,7 @@ pub(crate) fn validate_params(
     }
     // OIDC Core §5.5.1.1: an essential `acr` claim request is binding.
     if let Some(acr) = claims.id_token.get("acr").filter(|c| c.essential) {
-        let wanted: Vec<&String> = acr
-            .value
-            .iter()
-            .chain(acr.values.iter().flatten())
-            .collect();
+        let wanted: Vec<&String> = acr.value.iter().chain(acr.values.iter().flatten()).collect();
         let known: Vec<u16> = wanted.iter().filter_map(|a| acr_to_level(a)).collect();
         if !wanted.is_empty() && known.is_empty() {
             return Err(bad("no supported acr value"));
@@ -366,12 +313,7 @@ pub(crate) fn validate_params(
     levels.extend(client.min_level);
     let ui_locales = p
         .get("ui_locales")
-        .map(|s| {
-            s.split(' ')
-                .filter(|x| !x.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect())
         .unwrap_or_default();
     Ok(AuthorizationRequest {
         client_id: client.id.clone(),
@@ -401,12 +343,9 @@ pub(crate) fn request_object(
     ctx: &AuthorizeContext<'_>,
 ) -> Result<HashMap<String, String>, OAuthError> {
     let fail = |d: &str| OAuthError::new(ErrorCode::InvalidRequestObject, d);
-    let keys = ctx
-        .client_keys
-        .ok_or_else(|| fail("the client has no keys for request objects"))?;
+    let keys = ctx.client_keys.ok_or_else(|| fail("the client has no keys for request objects"))?;
     let header = jwt::peek_header(jar).map_err(|_| fail("malformed request object"))?;
-    let key =
-        jwt::client_key(keys, &header).map_err(|_| fail("no usable key for the request object"))?;
+    let key = jwt::client_key(keys, &header).map_err(|_| fail("no usable key for the request object"))?;
     let (_, claims) = jwt::verify_signature(jar, &key, header.alg)
         .map_err(|_| fail("request object signature does not verify"))?;
     // RFC 9101 §10.8 / RFC 9700: iss = client_id, aud = our issuer.
@@ -419,11 +358,7 @@ pub(crate) fn request_object(
     if claims.contains_key("exp") && jwt::check_times(&claims, ctx.now).is_err() {
         return Err(fail("request object expired"));
     }
-    if claims
-        .get("client_id")
-        .and_then(Value::as_str)
-        .is_some_and(|c| c != client.id)
-    {
+    if claims.get("client_id").and_then(Value::as_str).is_some_and(|c| c != client.id) {
         return Err(fail("request object client_id does not match"));
     }
     let mut out = HashMap::new();

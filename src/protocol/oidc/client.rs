@@ -108,12 +108,7 @@ pub struct Lifetimes {
 
 impl Default for Lifetimes {
     fn default() -> Self {
-        Self {
-            id_token: 300,
-            access_token: 300,
-            refresh_token: 8 * 3600,
-            refresh_family: 24 * 3600,
-        }
+        Self { id_token: 300, access_token: 300, refresh_token: 8 * 3600, refresh_family: 24 * 3600 }
     }
 }
 
@@ -210,17 +205,13 @@ const SECRET_PREFIX: &str = "hmac-sha256$";
 pub fn hash_secret(pepper: &[u8], secret: &str) -> String {
     let mut mac = HmacSha256::new_from_slice(pepper).expect("HMAC accepts any key length");
     mac.update(secret.as_bytes());
-    format!(
-        "{SECRET_PREFIX}{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    )
+    format!("{SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
 }
 
 /// Constant-time comparison of the presented secret's hash with the stored one.
 pub fn verify_secret(pepper: &[u8], presented: &str, stored_hash: &str) -> bool {
     let computed = hash_secret(pepper, presented);
-    computed.len() == stored_hash.len()
-        && bool::from(computed.as_bytes().ct_eq(stored_hash.as_bytes()))
+    computed.len() == stored_hash.len() && bool::from(computed.as_bytes().ct_eq(stored_hash.as_bytes()))
 }
 
 #[cfg(test)]

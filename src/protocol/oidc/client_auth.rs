@@ -20,31 +20,15 @@ pub const MAX_ASSERTION_LIFETIME: i64 = 600;
 /// What the request presented; parsed before the client is looked up.
 #[derive(Clone, PartialEq, Eq)]
 pub enum ClientCredentials {
-    Basic {
-        client_id: String,
-        secret: String,
-    },
-    Post {
-        client_id: String,
-        secret: String,
-    },
-    PrivateKeyJwt {
-        client_id: String,
-        assertion: String,
-    },
-    None {
-        client_id: String,
-    },
+    Basic { client_id: String, secret: String },
+    Post { client_id: String, secret: String },
+    PrivateKeyJwt { client_id: String, assertion: String },
+    None { client_id: String },
 }
 
 impl std::fmt::Debug for ClientCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "ClientCredentials({:?}, {})",
-            self.method(),
-            self.client_id()
-        )
+        write!(f, "ClientCredentials({:?}, {})", self.method(), self.client_id())
     }
 }
 
@@ -62,52 +46,35 @@ impl ClientCredentials {
             + usize::from(post_secret.is_some())
             + usize::from(assertion.is_some());
         if used > 1 {
-            return Err(OAuthError::invalid_request(
-                "more than one client authentication method",
-            ));
+            return Err(OAuthError::invalid_request("more than one client authentication method"));
         }
         let form_id = form.get("client_id").cloned();
         if let Some((client_id, secret)) = basic {
             // A client_id in the body must agree with the header.
             if form_id.as_ref().is_some_and(|f| *f != client_id) {
-                return Err(OAuthError::invalid_request(
-                    "client_id does not match the Authorization header",
-                ));
+                return Err(OAuthError::invalid_request("client_id does not match the Authorization header"));
             }
             return Ok(Self::Basic { client_id, secret });
         }
         if let Some(secret) = post_secret {
-            let client_id =
-                form_id.ok_or_else(|| OAuthError::invalid_request("client_id is required"))?;
-            return Ok(Self::Post {
-                client_id,
-                secret: secret.clone(),
-            });
+            let client_id = form_id.ok_or_else(|| OAuthError::invalid_request("client_id is required"))?;
+            return Ok(Self::Post { client_id, secret: secret.clone() });
         }
         if let Some(assertion) = assertion {
             if form.get("client_assertion_type").map(String::as_str) != Some(JWT_BEARER_ASSERTION) {
-                return Err(OAuthError::invalid_request(
-                    "unsupported client_assertion_type",
-                ));
+                return Err(OAuthError::invalid_request("unsupported client_assertion_type"));
             }
             // RFC 7523 §3: client_id is optional; the assertion's `sub` names the client.
             let sub = jwt::insecure_sub(assertion)
                 .ok_or_else(|| OAuthError::invalid_client("malformed client assertion"))?;
             if form_id.as_ref().is_some_and(|f| *f != sub) {
-                return Err(OAuthError::invalid_client(
-                    "client_id does not match the assertion",
-                ));
+                return Err(OAuthError::invalid_client("client_id does not match the assertion"));
             }
-            return Ok(Self::PrivateKeyJwt {
-                client_id: sub,
-                assertion: assertion.clone(),
-            });
+            return Ok(Self::PrivateKeyJwt { client_id: sub, assertion: assertion.clone() });
         }
         match form_id {
             Some(client_id) => Ok(Self::None { client_id }),
-            None => Err(OAuthError::invalid_client(
-                "client authentication is required",
-            )),
+            None => Err(OAuthError::invalid_client("client authentication is required")),
         }
     }
 
@@ -133,11 +100,7 @@ impl ClientCredentials {
     /// client used Basic, RFC 6749 §5.2).
     pub fn invalid_client(&self, description: &str) -> OAuthError {
         let e = OAuthError::invalid_client(description);
-        if matches!(self, Self::Basic { .. }) {
-            e.with_basic_challenge()
-        } else {
-            e
-        }
+        if matches!(self, Self::Basic { .. }) { e.with_basic_challenge() } else { e }
     }
 }
 
@@ -147,9 +110,7 @@ fn parse_basic(header: &str) -> Result<(String, String), OAuthError> {
     let bad = || OAuthError::invalid_client("malformed Basic credentials").with_basic_challenge();
     let (scheme, value) = header.trim().split_once(' ').ok_or_else(bad)?;
     if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(OAuthError::invalid_request(
-            "unsupported Authorization scheme",
-        ));
+        return Err(OAuthError::invalid_request("unsupported Authorization scheme"));
     }
     let raw = STANDARD.decode(value.trim()).map_err(|_| bad())?;
     let text = String::from_utf8(raw).map_err(|_| bad())?;
@@ -192,21 +153,13 @@ pub fn authenticate(
     match creds {
         ClientCredentials::Basic { secret, .. } | ClientCredentials::Post { secret, .. } => {
             let ok = client.kind == ClientKind::Confidential
-                && client
-                    .secret_hash
-                    .as_deref()
-                    .is_some_and(|h| verify_secret(pepper, secret, h));
-            if ok {
-                Ok(())
-            } else {
-                Err(creds.invalid_client("client authentication failed"))
-            }
+                && client.secret_hash.as_deref().is_some_and(|h| verify_secret(pepper, secret, h));
+            if ok { Ok(()) } else { Err(creds.invalid_client("client authentication failed")) }
         }
-        ClientCredentials::PrivateKeyJwt {
-            client_id,
-            assertion,
-        } => verify_assertion(client_id, assertion, ctx)
-            .map_err(|_| creds.invalid_client("client assertion refused")),
+        ClientCredentials::PrivateKeyJwt { client_id, assertion } => {
+            verify_assertion(client_id, assertion, ctx)
+                .map_err(|_| creds.invalid_client("client assertion refused"))
+        }
         ClientCredentials::None { .. } => {
             if client.kind == ClientKind::Public {
                 Ok(())
@@ -218,11 +171,7 @@ pub fn authenticate(
 }
 
 /// RFC 7523 §3 checks on a `private_key_jwt` assertion (OIDC Core §9).
-fn verify_assertion(
-    client_id: &str,
-    assertion: &str,
-    ctx: AssertionContext<'_>,
-) -> Result<(), JwtError> {
+fn verify_assertion(client_id: &str, assertion: &str, ctx: AssertionContext<'_>) -> Result<(), JwtError> {
     let keys = ctx.client_keys.ok_or(JwtError::UnknownKey)?;
     let header = jwt::peek_header(assertion)?;
     let key = jwt::client_key(keys, &header)?;
@@ -240,12 +189,7 @@ fn verify_assertion(
         return Err(JwtError::WrongClaim("exp"));
     }
     let jti = jwt::str_claim(&claims, "jti")?;
-    if !ctx.replay.first_use(
-        ReplayNamespace::ClientAssertion,
-        client_id,
-        jti,
-        exp + jwt::LEEWAY,
-    ) {
+    if !ctx.replay.first_use(ReplayNamespace::ClientAssertion, client_id, jti, exp + jwt::LEEWAY) {
         return Err(JwtError::WrongClaim("jti"));
     }
     Ok(())

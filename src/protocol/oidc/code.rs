@@ -71,10 +71,7 @@ pub fn redeem(
     dpop_jkt: Option<&str>,
     now: i64,
 ) -> Result<(), CodeRefusal> {
-    let refuse = |d: &str| CodeRefusal {
-        error: OAuthError::invalid_grant(d),
-        revoke_grant: None,
-    };
+    let refuse = |d: &str| CodeRefusal { error: OAuthError::invalid_grant(d), revoke_grant: None };
     if record.used_at.is_some() {
         return Err(CodeRefusal {
             error: OAuthError::invalid_grant("the code was already used"),
@@ -91,16 +88,12 @@ pub fn redeem(
     if redirect_uri != Some(record.redirect_uri.as_str()) {
         return Err(refuse("redirect_uri does not match"));
     }
-    pkce::verify_s256(code_verifier, &record.code_challenge).map_err(|error| CodeRefusal {
-        error,
-        revoke_grant: None,
-    })?;
+    pkce::verify_s256(code_verifier, &record.code_challenge)
+        .map_err(|error| CodeRefusal { error, revoke_grant: None })?;
     if let Some(bound) = &record.dpop_jkt
         && dpop_jkt != Some(bound.as_str())
     {
-        return Err(refuse(
-            "the DPoP key does not match the authorization request",
-        ));
+        return Err(refuse("the DPoP key does not match the authorization request"));
     }
     Ok(())
 }
@@ -135,17 +128,7 @@ mod tests {
 
     #[test]
     fn a_valid_code_is_redeemed() {
-        assert_eq!(
-            redeem(
-                &record(),
-                "rp",
-                Some("https://rp/cb"),
-                Some(VERIFIER),
-                None,
-                50
-            ),
-            Ok(())
-        );
+        assert_eq!(redeem(&record(), "rp", Some("https://rp/cb"), Some(VERIFIER), None, 50), Ok(()));
     }
 
     #[test]
@@ -160,39 +143,11 @@ mod tests {
     #[test]
     fn expired_foreign_or_misdirected_codes_are_invalid_grant() {
         let cases = [
-            redeem(
-                &record(),
-                "rp",
-                Some("https://rp/cb"),
-                Some(VERIFIER),
-                None,
-                100,
-            ),
-            redeem(
-                &record(),
-                "other",
-                Some("https://rp/cb"),
-                Some(VERIFIER),
-                None,
-                50,
-            ),
-            redeem(
-                &record(),
-                "rp",
-                Some("https://rp/cb/"),
-                Some(VERIFIER),
-                None,
-                50,
-            ),
+            redeem(&record(), "rp", Some("https://rp/cb"), Some(VERIFIER), None, 100),
+            redeem(&record(), "other", Some("https://rp/cb"), Some(VERIFIER), None, 50),
+            redeem(&record(), "rp", Some("https://rp/cb/"), Some(VERIFIER), None, 50),
             redeem(&record(), "rp", None, Some(VERIFIER), None, 50),
-            redeem(
-                &record(),
-                "rp",
-                Some("https://rp/cb"),
-                Some(&"x".repeat(43)),
-                None,
-                50,
-            ),
+            redeem(&record(), "rp", Some("https://rp/cb"), Some(&"x".repeat(43)), None, 50),
         ];
         for c in cases {
             let e = c.unwrap_err();
@@ -205,26 +160,8 @@ mod tests {
     fn a_code_bound_to_a_dpop_key_needs_that_key() {
         let mut r = record();
         r.dpop_jkt = Some("jkt1".into());
-        let e = redeem(
-            &r,
-            "rp",
-            Some("https://rp/cb"),
-            Some(VERIFIER),
-            Some("jkt2"),
-            50,
-        )
-        .unwrap_err();
+        let e = redeem(&r, "rp", Some("https://rp/cb"), Some(VERIFIER), Some("jkt2"), 50).unwrap_err();
         assert_eq!(e.error.error, ErrorCode::InvalidGrant);
-        assert!(
-            redeem(
-                &r,
-                "rp",
-                Some("https://rp/cb"),
-                Some(VERIFIER),
-                Some("jkt1"),
-                50
-            )
-            .is_ok()
-        );
+        assert!(redeem(&r, "rp", Some("https://rp/cb"), Some(VERIFIER), Some("jkt1"), 50).is_ok());
     }
 }

@@ -29,19 +29,8 @@ pub const ACR_VALUES: &[&str] = &[
 pub fn provider_metadata(issuer: &str, f: &Features) -> Value {
     let ep = |p: &str| format!("{}/{p}", issuer.trim_end_matches('/'));
     let algs: Vec<&str> = f.signing_algs.iter().map(|a| a.as_str()).collect();
-    let mut claims: Vec<&str> = vec![
-        "iss",
-        "sub",
-        "aud",
-        "exp",
-        "iat",
-        "auth_time",
-        "nonce",
-        "acr",
-        "amr",
-        "sid",
-        "at_hash",
-    ];
+    let mut claims: Vec<&str> =
+        vec!["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "at_hash"];
     claims.extend(crate::protocol::oidc::tokens::CLAIM_TABLE.iter().map(|(n, _, _)| *n));
     let mut m = json!({
         "issuer": issuer,
@@ -112,15 +101,7 @@ mod tests {
         assert_eq!(m["authorization_response_iss_parameter_supported"], true);
         assert_eq!(m["token_endpoint"], "https://poort.example/token");
         assert!(m.get("registration_endpoint").is_none());
-        assert!(
-            m["claims_supported"]
-                .as_array()
-                .unwrap()
-                .contains(&json!("egovNRN"))
-        );
-        assert_eq!(
-            m["id_token_signing_alg_values_supported"],
-            json!(["ES256", "RS256"])
-        );
+        assert!(m["claims_supported"].as_array().unwrap().contains(&json!("egovNRN")));
+        assert_eq!(m["id_token_signing_alg_values_supported"], json!(["ES256", "RS256"]));
     }
 }

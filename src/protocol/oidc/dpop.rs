@@ -69,21 +69,12 @@ pub fn verify_proof(
     if !jwt::typ_is(&header, "dpop+jwt") {
         return Err(bad("typ must be dpop+jwt"));
     }
-    if !matches!(
-        header.alg,
-        Algorithm::ES256 | Algorithm::RS256 | Algorithm::PS256
-    ) {
+    if !matches!(header.alg, Algorithm::ES256 | Algorithm::RS256 | Algorithm::PS256) {
         return Err(bad("unsupported alg"));
     }
     // §4.3 item 7: the jwk header must not contain a private key.
-    let raw_jwk = raw
-        .get("jwk")
-        .and_then(|v| v.as_object())
-        .ok_or(bad("jwk header missing"))?;
-    if ["d", "p", "q", "dp", "dq", "qi", "k"]
-        .iter()
-        .any(|m| raw_jwk.contains_key(*m))
-    {
+    let raw_jwk = raw.get("jwk").and_then(|v| v.as_object()).ok_or(bad("jwk header missing"))?;
+    if ["d", "p", "q", "dp", "dq", "qi", "k"].iter().any(|m| raw_jwk.contains_key(*m)) {
         return Err(bad("jwk header contains a private key"));
     }
     let jwk: &Jwk = header.jwk.as_ref().ok_or(bad("jwk header missing"))?;
@@ -117,19 +108,12 @@ pub fn verify_proof(
             return Err(bad("ath does not match the access token"));
         }
     }
-    let jkt = Jkt(jwk
-        .thumbprint(ThumbprintHash::SHA256)
-        .map_err(|_| bad("unusable jwk"))?);
+    let jkt = Jkt(jwk.thumbprint(ThumbprintHash::SHA256).map_err(|_| bad("unusable jwk"))?);
     if check.expected_jkt.is_some_and(|e| e != jkt.0) {
         return Err(bad("proof key does not match the bound key"));
     }
     let jti = jwt::str_claim(&claims, "jti").map_err(|_| bad("jti missing"))?;
-    if !replay.first_use(
-        ReplayNamespace::DpopProof,
-        &jkt.0,
-        jti,
-        iat + IAT_WINDOW + jwt::LEEWAY,
-    ) {
+    if !replay.first_use(ReplayNamespace::DpopProof, &jkt.0, jti, iat + IAT_WINDOW + jwt::LEEWAY) {
         return Err(bad("jti was already used"));
     }
     Ok(jkt)

@@ -129,10 +129,7 @@ impl OAuthError {
         Self::new(ErrorCode::UnauthorizedClient, d)
     }
     pub fn server_error() -> Self {
-        Self::new(
-            ErrorCode::ServerError,
-            "the server could not handle the request",
-        )
+        Self::new(ErrorCode::ServerError, "the server could not handle the request")
     }
 
     /// RFC 6749 §5.2: `invalid_client` after HTTP Basic authentication → 401 with
@@ -174,10 +171,7 @@ mod tests {
     fn the_json_body_has_error_and_description_only() {
         let e = OAuthError::invalid_grant("code expired");
         assert_eq!(e.status, 400);
-        assert_eq!(
-            e.to_json(),
-            json!({"error": "invalid_grant", "error_description": "code expired"})
-        );
+        assert_eq!(e.to_json(), json!({"error": "invalid_grant", "error_description": "code expired"}));
     }
 
     #[test]
@@ -189,8 +183,7 @@ mod tests {
 
     #[test]
     fn redirect_params_carry_state_and_issuer() {
-        let p =
-            OAuthError::new(ErrorCode::LoginRequired, "x").redirect_params(Some("s1"), "https://i");
+        let p = OAuthError::new(ErrorCode::LoginRequired, "x").redirect_params(Some("s1"), "https://i");
         assert!(p.contains(&("error".into(), "login_required".into())));
         assert!(p.contains(&("state".into(), "s1".into())));
         assert!(p.contains(&("iss".into(), "https://i".into())));

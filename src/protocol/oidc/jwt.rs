@@ -42,9 +42,8 @@ pub fn peek_header(token: &str) -> Result<Header, JwtError> {
 pub fn raw_header(token: &str) -> Result<Claims, JwtError> {
     use base64::Engine as _;
     let first = token.split('.').next().ok_or(JwtError::Malformed)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(first)
-        .map_err(|_| JwtError::Malformed)?;
+    let bytes =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(first).map_err(|_| JwtError::Malformed)?;
     serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed)
 }
 
@@ -61,13 +60,11 @@ pub fn verify_signature(
     v.validate_aud = false;
     v.required_spec_claims.clear();
     v.leeway = 0;
-    jsonwebtoken::decode::<Claims>(token, key, &v)
-        .map(|d| (d.header, d.claims))
-        .map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::InvalidSignature => JwtError::BadSignature,
-            jsonwebtoken::errors::ErrorKind::InvalidAlgorithm => JwtError::AlgorithmNotAllowed,
-            _ => JwtError::Malformed,
-        })
+    jsonwebtoken::decode::<Claims>(token, key, &v).map(|d| (d.header, d.claims)).map_err(|e| match e.kind() {
+        jsonwebtoken::errors::ErrorKind::InvalidSignature => JwtError::BadSignature,
+        jsonwebtoken::errors::ErrorKind::InvalidAlgorithm => JwtError::AlgorithmNotAllowed,
+        _ => JwtError::Malformed,
+    })
 }
 
 /// RFC 7515 §4.1.9: `typ` compares case-insensitively and may omit `application/`.
@@ -97,17 +94,11 @@ pub fn int_claim(claims: &Claims, name: &'static str) -> Result<i64, JwtError> {
 pub fn aud_contains_any(claims: &Claims, accepted: &[&str]) -> Result<(), JwtError> {
     let ok = match claims.get("aud") {
         Some(Value::String(s)) => accepted.contains(&s.as_str()),
-        Some(Value::Array(a)) => a
-            .iter()
-            .any(|v| v.as_str().is_some_and(|s| accepted.contains(&s))),
+        Some(Value::Array(a)) => a.iter().any(|v| v.as_str().is_some_and(|s| accepted.contains(&s))),
         Some(_) => false,
         None => return Err(JwtError::MissingClaim("aud")),
     };
-    if ok {
-        Ok(())
-    } else {
-        Err(JwtError::WrongClaim("aud"))
-    }
+    if ok { Ok(()) } else { Err(JwtError::WrongClaim("aud")) }
 }
 
 /// RFC 7519 §4.1.4 (`exp` required) and §4.1.5 (`nbf` if present), with [`LEEWAY`].
@@ -135,10 +126,7 @@ pub fn client_key(jwks: &JwkSet, header: &Header) -> Result<DecodingKey, JwtErro
     }
     let fits = |jwk: &&Jwk| jwk_fits_alg(jwk, header.alg);
     let jwk = match &header.kid {
-        Some(kid) => jwks
-            .find(kid)
-            .filter(|k| fits(k))
-            .ok_or(JwtError::UnknownKey)?,
+        Some(kid) => jwks.find(kid).filter(|k| fits(k)).ok_or(JwtError::UnknownKey)?,
         None => {
             let mut candidates = jwks.keys.iter().filter(fits);
             match (candidates.next(), candidates.next()) {
@@ -161,27 +149,15 @@ pub fn jwk_fits_alg(jwk: &Jwk, alg: Algorithm) -> bool {
         (&jwk.algorithm, alg),
         (AlgorithmParameters::EllipticCurve(p), Algorithm::ES256)
             if p.curve == jsonwebtoken::jwk::EllipticCurve::P256
-    ) || matches!(
-        (&jwk.algorithm, alg),
-        (
-            AlgorithmParameters::RSA(_),
-            Algorithm::RS256 | Algorithm::PS256
-        )
-    )
+    ) || matches!((&jwk.algorithm, alg), (AlgorithmParameters::RSA(_), Algorithm::RS256 | Algorithm::PS256))
 }
 
 /// Reads `sub` without verifying anything: only to find which client's keys to use.
 pub fn insecure_sub(token: &str) -> Option<String> {
     use base64::Engine as _;
     let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .ok()?;
-    serde_json::from_slice::<Claims>(&bytes)
-        .ok()?
-        .get("sub")?
-        .as_str()
-        .map(str::to_owned)
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice::<Claims>(&bytes).ok()?.get("sub")?.as_str().map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -198,22 +174,13 @@ mod tests {
         let c = claims(json!({"exp": 1000}));
         assert_eq!(check_times(&c, 1000 + LEEWAY), Ok(()));
         assert_eq!(check_times(&c, 1001 + LEEWAY), Err(JwtError::Expired));
-        assert_eq!(
-            check_times(&claims(json!({})), 0),
-            Err(JwtError::MissingClaim("exp"))
-        );
+        assert_eq!(check_times(&claims(json!({})), 0), Err(JwtError::MissingClaim("exp")));
     }
 
     #[test]
     fn aud_may_be_a_string_or_an_array() {
-        assert_eq!(
-            aud_contains_any(&claims(json!({"aud": "a"})), &["a"]),
-            Ok(())
-        );
-        assert_eq!(
-            aud_contains_any(&claims(json!({"aud": ["x", "a"]})), &["a"]),
-            Ok(())
-        );
+        assert_eq!(aud_contains_any(&claims(json!({"aud": "a"})), &["a"]), Ok(()));
+        assert_eq!(aud_contains_any(&claims(json!({"aud": ["x", "a"]})), &["a"]), Ok(()));
         assert_eq!(
             aud_contains_any(&claims(json!({"aud": ["x"]})), &["a"]),
             Err(JwtError::WrongClaim("aud"))

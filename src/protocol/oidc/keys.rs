@@ -207,9 +207,7 @@ impl SigningKey {
                     x: None,
                     y: None,
                     n: Some(URL_SAFE_NO_PAD.encode(pk.modulus().big_endian_without_leading_zero())),
-                    e: Some(
-                        URL_SAFE_NO_PAD.encode(pk.exponent().big_endian_without_leading_zero()),
-                    ),
+                    e: Some(URL_SAFE_NO_PAD.encode(pk.exponent().big_endian_without_leading_zero())),
                     kid: String::new(),
                     alg: alg.as_str().into(),
                     use_: "sig".into(),
@@ -220,14 +218,7 @@ impl SigningKey {
             }
         };
         public.kid = public.thumbprint();
-        Ok(Self {
-            kid: public.kid.clone(),
-            alg,
-            created_at,
-            private_pkcs8_der: der,
-            encoding,
-            public,
-        })
+        Ok(Self { kid: public.kid.clone(), alg, created_at, private_pkcs8_der: der, encoding, public })
     }
 
     pub fn to_stored(&self) -> StoredKey {
@@ -240,9 +231,7 @@ impl SigningKey {
     }
 
     pub fn from_stored(stored: &StoredKey) -> Result<Self, KeyError> {
-        let der = STANDARD
-            .decode(&stored.private_pkcs8_b64)
-            .map_err(|_| KeyError::BadKey)?;
+        let der = STANDARD.decode(&stored.private_pkcs8_b64).map_err(|_| KeyError::BadKey)?;
         let key = Self::from_pkcs8(stored.alg, der, stored.created_at)?;
         if key.kid != stored.kid {
             return Err(KeyError::BadKey);
@@ -296,9 +285,7 @@ fn pkcs8_inner_key(der: &[u8]) -> Option<&[u8]> {
             if n == 0 || n > 4 || rest.len() < n {
                 return None;
             }
-            let len = rest[..n]
-                .iter()
-                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
             (len, &rest[n..])
         };
         (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
@@ -346,17 +333,11 @@ pub struct KeySet {
 impl KeySet {
     /// Builds a key set with one active key per algorithm given.
     pub fn new(active: Vec<SigningKey>) -> Self {
-        Self {
-            active,
-            retired: Vec::new(),
-        }
+        Self { active, retired: Vec::new() }
     }
 
     pub fn active(&self, alg: Alg) -> Result<&SigningKey, KeyError> {
-        self.active
-            .iter()
-            .find(|k| k.alg == alg)
-            .ok_or(KeyError::NoActiveKey(alg))
+        self.active.iter().find(|k| k.alg == alg).ok_or(KeyError::NoActiveKey(alg))
     }
 
     /// JWKS document (RFC 7517 §5): active keys and retired keys still within their overlap.
@@ -364,12 +345,7 @@ impl KeySet {
         let keys: Vec<PublicJwk> = self
             .active
             .iter()
-            .chain(
-                self.retired
-                    .iter()
-                    .filter(|r| r.verify_until > now)
-                    .map(|r| &r.key),
-            )
+            .chain(self.retired.iter().filter(|r| r.verify_until > now).map(|r| &r.key))
             .map(SigningKey::to_jwk_public)
             .collect();
         serde_json::json!({ "keys": keys })
@@ -380,10 +356,7 @@ impl KeySet {
     pub fn rotate_to(&mut self, new_key: SigningKey, now: i64, overlap: i64) {
         if let Some(pos) = self.active.iter().position(|k| k.alg == new_key.alg) {
             let old = self.active.swap_remove(pos);
-            self.retired.push(RetiredKey {
-                key: old,
-                verify_until: now + overlap,
-            });
+            self.retired.push(RetiredKey { key: old, verify_until: now + overlap });
         }
         self.active.push(new_key);
     }
@@ -423,10 +396,7 @@ impl KeySet {
             .iter()
             .find(|k| k.kid == kid)
             .or_else(|| {
-                self.retired
-                    .iter()
-                    .find(|r| r.key.kid == kid && r.verify_until > now)
-                    .map(|r| &r.key)
+                self.retired.iter().find(|r| r.key.kid == kid && r.verify_until > now).map(|r| &r.key)
             })
             .ok_or(JwtError::UnknownKey)?;
         if header.alg != key.alg.jwt() {

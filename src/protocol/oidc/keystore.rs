@@ -54,7 +54,11 @@ impl KeyCipher {
         SystemRandom::new().fill(&mut nonce).map_err(|_| KeyStoreError::Generation)?;
         let mut buffer = plaintext.to_vec();
         self.0
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(kid.as_bytes()), &mut buffer)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(kid.as_bytes()),
+                &mut buffer,
+            )
             .map_err(|_| KeyStoreError::Generation)?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&buffer);
@@ -70,16 +74,22 @@ impl KeyCipher {
         let (nonce, rest) = bytes.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| fail())?;
         let mut buffer = rest.to_vec();
-        let plain = self.0.open_in_place(nonce, Aad::from(kid.as_bytes()), &mut buffer).map_err(|_| fail())?;
+        let plain =
+            self.0.open_in_place(nonce, Aad::from(kid.as_bytes()), &mut buffer).map_err(|_| fail())?;
         Ok(plain.to_vec())
     }
 }
 
 /// Builds the key set from the stored rows: per algorithm the newest active key signs;
 /// other rows verify until their `verify_until`.
-pub async fn load(store: &Store, cipher: &KeyCipher, now: i64, overlap: i64) -> Result<KeySet, KeyStoreError> {
+pub async fn load(
+    store: &Store,
+    cipher: &KeyCipher,
+    now: i64,
+    overlap: i64,
+) -> Result<KeySet, KeyStoreError> {
     let mut rows = store.find_oidc_signing_keys().await?;
-    rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.created_at));
     let mut set = KeySet::default();
     for row in rows {
         let der = cipher.open(&row.kid, &row.private_key)?;
@@ -120,7 +130,7 @@ pub async fn rotate(
     };
     store.rotate_oidc_signing_key(&row, now + overlap).await?;
     tracing::info!(key.kid = %key.kid, key.alg = alg.as_str(), "signing key rotated");
-    Ok(key.kid)
+    Ok(key.kid.clone())
 }
 
 /// At start and hourly: every configured algorithm has an active key younger than
@@ -137,7 +147,8 @@ pub async fn ensure_fresh(
     let max_age = i64::try_from(rotation_days).unwrap_or(i64::MAX / 86_400).saturating_mul(86_400);
     let mut rotated = 0;
     for alg in algs {
-        let newest_active = rows.iter().filter(|r| r.alg == *alg && r.status == "active").map(|r| r.created_at).max();
+        let newest_active =
+            rows.iter().filter(|r| r.alg == *alg && r.status == "active").map(|r| r.created_at).max();
         let is_due = match newest_active {
             None => true,
             Some(created) => rotation_days > 0 && now - created >= max_age,

@@ -23,11 +23,7 @@ pub fn logout_token_claims(
     jti: &str,
     now: i64,
 ) -> Option<Map<String, Value>> {
-    let sid = if client.backchannel_logout_session_required {
-        Some(sid?)
-    } else {
-        sid
-    };
+    let sid = if client.backchannel_logout_session_required { Some(sid?) } else { sid };
     if sub.is_none() && sid.is_none() {
         return None;
     }
@@ -81,21 +77,11 @@ pub fn end_session(
     if let Some(hint) = params.get("id_token_hint") {
         // §2: the hint may be expired; it must be ours (signature, iss, key not yet retired).
         let claims: Map<String, Value> = keys
-            .verify_own(
-                hint,
-                now,
-                OwnTokenCheck {
-                    issuer,
-                    typ: "JWT",
-                    require_unexpired: false,
-                },
-            )
+            .verify_own(hint, now, OwnTokenCheck { issuer, typ: "JWT", require_unexpired: false })
             .map_err(|_| OAuthError::invalid_request("id_token_hint is not valid"))?;
         let aud = claims.get("aud").and_then(Value::as_str).map(str::to_owned);
         if out.client_id.is_some() && out.client_id != aud {
-            return Err(OAuthError::invalid_request(
-                "client_id does not match id_token_hint",
-            ));
+            return Err(OAuthError::invalid_request("client_id does not match id_token_hint"));
         }
         out.client_id = aud;
         out.sid = claims.get("sid").and_then(Value::as_str).map(str::to_owned);
@@ -103,20 +89,12 @@ pub fn end_session(
         out.must_confirm = false;
     }
     if let Some(uri) = params.get("post_logout_redirect_uri") {
-        let client = out
-            .client_id
-            .as_deref()
-            .and_then(find_client)
-            .ok_or_else(|| {
-                OAuthError::invalid_request(
-                    "post_logout_redirect_uri needs id_token_hint or client_id",
-                )
-            })?;
+        let client = out.client_id.as_deref().and_then(find_client).ok_or_else(|| {
+            OAuthError::invalid_request("post_logout_redirect_uri needs id_token_hint or client_id")
+        })?;
         // §3: exact match with a registered value.
         if !client.post_logout_redirect_uris.iter().any(|r| r == uri) {
-            return Err(OAuthError::invalid_request(
-                "post_logout_redirect_uri is not registered",
-            ));
+            return Err(OAuthError::invalid_request("post_logout_redirect_uri is not registered"));
         }
         let mut target = url::Url::parse(uri)
             .map_err(|_| OAuthError::invalid_request("post_logout_redirect_uri is not a URL"))?;
@@ -142,22 +120,15 @@ mod tests {
     }
 
     fn p(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect()
+        pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
     }
 
     #[test]
     fn a_logout_token_has_the_event_and_no_nonce() {
-        let m =
-            logout_token_claims(ISS, &test_client(), Some("p-42"), Some("s1"), "j", 10).unwrap();
+        let m = logout_token_claims(ISS, &test_client(), Some("p-42"), Some("s1"), "j", 10).unwrap();
         assert_eq!(m["events"], json!({ BACKCHANNEL_EVENT: {} }));
         assert!(!m.contains_key("nonce"));
-        assert_eq!(
-            (m["aud"].as_str(), m["sid"].as_str()),
-            (Some("rp-1"), Some("s1"))
-        );
+        assert_eq!((m["aud"].as_str(), m["sid"].as_str()), (Some("rp-1"), Some("s1")));
         assert!(logout_token_claims(ISS, &test_client(), None, None, "j", 10).is_none());
         let mut c = test_client();
         c.backchannel_logout_session_required = true;
@@ -187,15 +158,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!((r.sid.as_deref(), r.must_confirm), (Some("s1"), false));
-        assert_eq!(
-            r.redirect_to.as_deref(),
-            Some("https://rp.example/bye?state=x")
-        );
+        assert_eq!(r.redirect_to.as_deref(), Some("https://rp.example/bye?state=x"));
         let e = end_session(
-            &p(&[
-                ("id_token_hint", &hint),
-                ("post_logout_redirect_uri", "https://rp.example/bye/"),
-            ]),
+            &p(&[("id_token_hint", &hint), ("post_logout_redirect_uri", "https://rp.example/bye/")]),
             &keys,
             ISS,
             &find,
@@ -209,29 +174,15 @@ mod tests {
     fn a_foreign_hint_or_an_unidentified_redirect_is_invalid_request() {
         let keys = KeySet::new(vec![generate(Alg::ES256, 0).unwrap()]);
         let other = KeySet::new(vec![generate(Alg::ES256, 0).unwrap()]);
-        let hint = other
-            .sign(
-                &json!({"iss": ISS, "aud": "rp-1", "exp": 10}),
-                Alg::ES256,
-                "JWT",
-            )
-            .unwrap();
+        let hint = other.sign(&json!({"iss": ISS, "aud": "rp-1", "exp": 10}), Alg::ES256, "JWT").unwrap();
         assert_eq!(
-            end_session(&p(&[("id_token_hint", &hint)]), &keys, ISS, &find, 0)
-                .unwrap_err()
-                .error,
+            end_session(&p(&[("id_token_hint", &hint)]), &keys, ISS, &find, 0).unwrap_err().error,
             ErrorCode::InvalidRequest
         );
         assert_eq!(
-            end_session(
-                &p(&[("post_logout_redirect_uri", "https://rp.example/bye")]),
-                &keys,
-                ISS,
-                &find,
-                0
-            )
-            .unwrap_err()
-            .error,
+            end_session(&p(&[("post_logout_redirect_uri", "https://rp.example/bye")]), &keys, ISS, &find, 0)
+                .unwrap_err()
+                .error,
             ErrorCode::InvalidRequest
         );
         let r = end_session(&p(&[]), &keys, ISS, &find, 0).unwrap();

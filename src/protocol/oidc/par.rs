@@ -39,9 +39,7 @@ pub fn push(
         return Err(OAuthError::invalid_request("request_uri cannot be pushed"));
     }
     if params.get("client_id").is_some_and(|c| *c != client.id) {
-        return Err(OAuthError::invalid_request(
-            "client_id does not match the authenticated client",
-        ));
+        return Err(OAuthError::invalid_request("client_id does not match the authenticated client"));
     }
     let mut merged = params.clone();
     if let Some(jar) = params.get("request") {
@@ -49,10 +47,9 @@ pub fn push(
         merged = authorize_request::request_object(jar, client, ctx)?;
     }
     merged.insert("client_id".into(), client.id.clone());
-    let request =
-        authorize_request::validate_params(&merged, client, ctx, true).map_err(|e| match e {
-            AuthorizeError::Untrusted(e) | AuthorizeError::Redirect { error: e, .. } => e,
-        })?;
+    let request = authorize_request::validate_params(&merged, client, ctx, true).map_err(|e| match e {
+        AuthorizeError::Untrusted(e) | AuthorizeError::Redirect { error: e, .. } => e,
+    })?;
     Ok(PushedRequest {
         request_uri: format!("{PAR_PREFIX}{}", code::new_handle()),
         expires_in: PAR_LIFETIME,
@@ -74,10 +71,7 @@ pub fn resolve(
             d,
         ))
     };
-    if !params
-        .get("request_uri")
-        .is_some_and(|u| u.starts_with(PAR_PREFIX))
-    {
+    if !params.get("request_uri").is_some_and(|u| u.starts_with(PAR_PREFIX)) {
         return Err(untrusted("request_uri is not a pushed request handle"));
     }
     let (request, expires_at) = stored.ok_or_else(|| untrusted("unknown or used request_uri"))?;
@@ -105,21 +99,13 @@ mod tests {
         assert!(p.request_uri.starts_with(PAR_PREFIX));
         assert!((60..=90).contains(&p.expires_in));
         assert!(p.request.pushed);
-        let q: HashMap<String, String> = [
-            ("client_id".to_owned(), "rp-1".to_owned()),
-            ("request_uri".to_owned(), p.request_uri.clone()),
-        ]
-        .into();
-        assert_eq!(
-            resolve(&q, Some((p.request.clone(), p.expires_at)), 1000).unwrap(),
-            p.request
-        );
+        let q: HashMap<String, String> =
+            [("client_id".to_owned(), "rp-1".to_owned()), ("request_uri".to_owned(), p.request_uri.clone())]
+                .into();
+        assert_eq!(resolve(&q, Some((p.request.clone(), p.expires_at)), 1000).unwrap(), p.request);
         let e = resolve(&q, Some((p.request.clone(), p.expires_at)), p.expires_at).unwrap_err();
         assert_eq!(e.error().error, ErrorCode::InvalidRequestUri);
-        assert!(matches!(
-            resolve(&q, None, 1000),
-            Err(AuthorizeError::Untrusted(_))
-        ));
+        assert!(matches!(resolve(&q, None, 1000), Err(AuthorizeError::Untrusted(_))));
     }
 
     #[test]
@@ -134,21 +120,12 @@ mod tests {
         let c = test_client();
         let mut p = good();
         p.insert("request_uri".into(), "x".into());
-        assert_eq!(
-            push(&p, &c, &ctx(None)).unwrap_err().error,
-            ErrorCode::InvalidRequest
-        );
+        assert_eq!(push(&p, &c, &ctx(None)).unwrap_err().error, ErrorCode::InvalidRequest);
         let mut p = good();
         p.insert("response_type".into(), "token".into());
-        assert_eq!(
-            push(&p, &c, &ctx(None)).unwrap_err().error,
-            ErrorCode::UnsupportedResponseType
-        );
+        assert_eq!(push(&p, &c, &ctx(None)).unwrap_err().error, ErrorCode::UnsupportedResponseType);
         let mut p = good();
         p.insert("client_id".into(), "other".into());
-        assert_eq!(
-            push(&p, &c, &ctx(None)).unwrap_err().error,
-            ErrorCode::InvalidRequest
-        );
+        assert_eq!(push(&p, &c, &ctx(None)).unwrap_err().error, ErrorCode::InvalidRequest);
     }
 }

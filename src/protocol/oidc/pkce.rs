@@ -11,17 +11,12 @@ use crate::protocol::oidc::error::OAuthError;
 /// RFC 7636 §4.1: `code-verifier = 43*128unreserved`.
 pub fn is_valid_verifier(verifier: &str) -> bool {
     (43..=128).contains(&verifier.len())
-        && verifier
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 /// RFC 7636 §4.2: an S256 challenge is BASE64URL(SHA256(verifier)) without padding: 43 chars.
 pub fn is_valid_s256_challenge(challenge: &str) -> bool {
-    challenge.len() == 43
-        && challenge
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    challenge.len() == 43 && challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// RFC 7636 §4.2 `S256` transformation.
@@ -31,18 +26,12 @@ pub fn s256_challenge(verifier: &str) -> String {
 
 /// Validates the authorization request's PKCE parameters (RFC 7636 §4.3, §4.4.1).
 /// `plain` and a missing method (which defaults to `plain`) are refused.
-pub fn check_challenge(
-    challenge: Option<&str>,
-    method: Option<&str>,
-) -> Result<String, OAuthError> {
-    let challenge =
-        challenge.ok_or_else(|| OAuthError::invalid_request("code_challenge is required"))?;
+pub fn check_challenge(challenge: Option<&str>, method: Option<&str>) -> Result<String, OAuthError> {
+    let challenge = challenge.ok_or_else(|| OAuthError::invalid_request("code_challenge is required"))?;
     match method {
         Some("S256") => {}
         _ => {
-            return Err(OAuthError::invalid_request(
-                "code_challenge_method must be S256",
-            ));
+            return Err(OAuthError::invalid_request("code_challenge_method must be S256"));
         }
     }
     if !is_valid_s256_challenge(challenge) {
@@ -54,17 +43,12 @@ pub fn check_challenge(
 /// Token endpoint check (RFC 7636 §4.6): constant-time comparison of
 /// BASE64URL(SHA256(verifier)) with the stored challenge. Errors are `invalid_grant`.
 pub fn verify_s256(verifier: Option<&str>, stored_challenge: &str) -> Result<(), OAuthError> {
-    let verifier =
-        verifier.ok_or_else(|| OAuthError::invalid_grant("code_verifier is required"))?;
+    let verifier = verifier.ok_or_else(|| OAuthError::invalid_grant("code_verifier is required"))?;
     if !is_valid_verifier(verifier) {
         return Err(OAuthError::invalid_grant("code_verifier is malformed"));
     }
     let computed = s256_challenge(verifier);
-    if computed
-        .as_bytes()
-        .ct_eq(stored_challenge.as_bytes())
-        .into()
-    {
+    if computed.as_bytes().ct_eq(stored_challenge.as_bytes()).into() {
         Ok(())
     } else {
         Err(OAuthError::invalid_grant("code_verifier does not match"))
@@ -89,14 +73,8 @@ mod tests {
     #[test]
     fn a_pkce_mismatch_is_invalid_grant() {
         let other = "a".repeat(43);
-        assert_eq!(
-            verify_s256(Some(&other), CHALLENGE).unwrap_err().error,
-            ErrorCode::InvalidGrant
-        );
-        assert_eq!(
-            verify_s256(None, CHALLENGE).unwrap_err().error,
-            ErrorCode::InvalidGrant
-        );
+        assert_eq!(verify_s256(Some(&other), CHALLENGE).unwrap_err().error, ErrorCode::InvalidGrant);
+        assert_eq!(verify_s256(None, CHALLENGE).unwrap_err().error, ErrorCode::InvalidGrant);
     }
 
     #[test]
@@ -108,10 +86,7 @@ mod tests {
         assert!(!is_valid_verifier(&format!("{}+", "a".repeat(43))));
         assert!(is_valid_verifier(&format!("{}-._~", "a".repeat(43))));
         let short = "a".repeat(42);
-        assert_eq!(
-            verify_s256(Some(&short), CHALLENGE).unwrap_err().error,
-            ErrorCode::InvalidGrant
-        );
+        assert_eq!(verify_s256(Some(&short), CHALLENGE).unwrap_err().error, ErrorCode::InvalidGrant);
     }
 
     #[test]
@@ -122,19 +97,11 @@ mod tests {
                 ErrorCode::InvalidRequest
             );
         }
+        assert_eq!(check_challenge(None, Some("S256")).unwrap_err().error, ErrorCode::InvalidRequest);
         assert_eq!(
-            check_challenge(None, Some("S256")).unwrap_err().error,
+            check_challenge(Some("short"), Some("S256")).unwrap_err().error,
             ErrorCode::InvalidRequest
         );
-        assert_eq!(
-            check_challenge(Some("short"), Some("S256"))
-                .unwrap_err()
-                .error,
-            ErrorCode::InvalidRequest
-        );
-        assert_eq!(
-            check_challenge(Some(CHALLENGE), Some("S256")).unwrap(),
-            CHALLENGE
-        );
+        assert_eq!(check_challenge(Some(CHALLENGE), Some("S256")).unwrap(), CHALLENGE);
     }
 }

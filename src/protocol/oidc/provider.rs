@@ -137,7 +137,8 @@ impl Provider {
         let mut kids = Vec::new();
         for alg in &self.settings.signing_algs {
             kids.push(
-                keystore::rotate(store, &self.cipher, *alg, unix_now(), self.settings.key_overlap_secs).await?,
+                keystore::rotate(store, &self.cipher, *alg, unix_now(), self.settings.key_overlap_secs)
+                    .await?,
             );
         }
         self.reload_keys(store).await?;
@@ -198,9 +199,20 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
         backchannel_logout_session_required: false,
         grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
         scopes: ["openid", "profile", "email", "egovnrn", "roles"].map(String::from).to_vec(),
-        allowed_claims: ["given_name", "family_name", "name", "locale", "birthdate", "email", "egovNRN", "roles", "enterprise_number", "enterprise_name"]
-            .map(String::from)
-            .to_vec(),
+        allowed_claims: [
+            "given_name",
+            "family_name",
+            "name",
+            "locale",
+            "birthdate",
+            "email",
+            "egovNRN",
+            "roles",
+            "enterprise_number",
+            "enterprise_name",
+        ]
+        .map(String::from)
+        .to_vec(),
         subject_type: crate::protocol::oidc::client::SubjectType::Public,
         id_token_alg: crate::protocol::oidc::keys::Alg::ES256,
         access_token_format: crate::protocol::oidc::client::AccessTokenFormat::Jwt,

@@ -45,10 +45,7 @@ pub fn check_refresh(
     dpop_jkt: Option<&str>,
     now: i64,
 ) -> Result<Vec<String>, RefreshRefusal> {
-    let refuse = |d: &str| RefreshRefusal {
-        error: OAuthError::invalid_grant(d),
-        revoke_family: None,
-    };
+    let refuse = |d: &str| RefreshRefusal { error: OAuthError::invalid_grant(d), revoke_family: None };
     if record.revoked_at.is_some() {
         return Err(refuse("the refresh token was revoked"));
     }
@@ -73,11 +70,7 @@ pub fn check_refresh(
     match requested_scope {
         None => Ok(record.scope.clone()),
         Some(s) => {
-            let asked: Vec<String> = s
-                .split(' ')
-                .filter(|x| !x.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let asked: Vec<String> = s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect();
             if asked.iter().all(|a| record.scope.contains(a)) {
                 Ok(asked)
             } else {
@@ -111,16 +104,8 @@ mod tests {
 
     #[test]
     fn a_fresh_refresh_token_may_narrow_the_scope() {
-        assert_eq!(
-            check_refresh(&record(), "rp", Some("openid"), None, 10).unwrap(),
-            vec!["openid"]
-        );
-        assert_eq!(
-            check_refresh(&record(), "rp", None, None, 10)
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(check_refresh(&record(), "rp", Some("openid"), None, 10).unwrap(), vec!["openid"]);
+        assert_eq!(check_refresh(&record(), "rp", None, None, 10).unwrap().len(), 2);
     }
 
     #[test]

@@ -70,11 +70,7 @@ pub fn register(
     if !req.post_logout_redirect_uris.iter().all(|u| redirect_ok(u)) {
         return Err(meta("post_logout_redirect_uris must be https"));
     }
-    let auth_method = match req
-        .token_endpoint_auth_method
-        .as_deref()
-        .unwrap_or("client_secret_basic")
-    {
+    let auth_method = match req.token_endpoint_auth_method.as_deref().unwrap_or("client_secret_basic") {
         "client_secret_basic" => AuthMethod::ClientSecretBasic,
         "client_secret_post" => AuthMethod::ClientSecretPost,
         "private_key_jwt" => AuthMethod::PrivateKeyJwt,
@@ -88,10 +84,7 @@ pub fn register(
         return Err(meta("private_key_jwt needs jwks or jwks_uri"));
     }
     let mut grants = Vec::new();
-    for g in req
-        .grant_types
-        .unwrap_or_else(|| vec!["authorization_code".into()])
-    {
+    for g in req.grant_types.unwrap_or_else(|| vec!["authorization_code".into()]) {
         grants.push(match g.as_str() {
             "authorization_code" => GrantType::AuthorizationCode,
             "refresh_token" => GrantType::RefreshToken,
@@ -101,37 +94,24 @@ pub fn register(
     // RFC 7591 §2.1: response_types and grant_types must be consistent.
     let responses = req.response_types.unwrap_or_else(|| vec!["code".into()]);
     if responses != ["code"] || !grants.contains(&GrantType::AuthorizationCode) {
-        return Err(meta(
-            "only response_type code with the authorization_code grant",
-        ));
+        return Err(meta("only response_type code with the authorization_code grant"));
     }
     let scopes: Vec<String> = match req.scope {
         None => default_scopes.iter().map(|s| (*s).to_owned()).collect(),
         Some(s) => {
-            let asked: Vec<String> = s
-                .split(' ')
-                .filter(|x| !x.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let asked: Vec<String> = s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect();
             if asked.iter().any(|a| !default_scopes.contains(&a.as_str())) {
                 return Err(meta("scope not available by registration"));
             }
             asked
         }
     };
-    let secret = matches!(
-        auth_method,
-        AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost
-    )
-    .then(new_handle);
+    let secret =
+        matches!(auth_method, AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost).then(new_handle);
     let client = Client {
         id: new_handle(),
         name: req.client_name.unwrap_or_else(|| "unnamed client".into()),
-        kind: if auth_method == AuthMethod::None {
-            ClientKind::Public
-        } else {
-            ClientKind::Confidential
-        },
+        kind: if auth_method == AuthMethod::None { ClientKind::Public } else { ClientKind::Confidential },
         secret_hash: secret.as_deref().map(|s| hash_secret(pepper, s)),
         secret: None,
         auth_method,
@@ -154,10 +134,7 @@ pub fn register(
         min_level: None,
         lifetimes: Lifetimes::default(),
     };
-    Ok(Registered {
-        client,
-        client_secret: secret,
-    })
+    Ok(Registered { client, client_secret: secret })
 }
 
 #[cfg(test)]
@@ -179,21 +156,14 @@ mod tests {
         )
         .unwrap();
         let s = r.client_secret.unwrap();
-        assert!(verify_secret(
-            b"p",
-            &s,
-            r.client.secret_hash.as_deref().unwrap()
-        ));
+        assert!(verify_secret(b"p", &s, r.client.secret_hash.as_deref().unwrap()));
         assert_eq!(r.client.id.len(), 43);
     }
 
     #[test]
     fn refused_registrations_carry_the_exact_code() {
         let code = |v| register(req(v), b"p", &["openid"]).unwrap_err().error;
-        assert_eq!(
-            code(json!({"redirect_uris": ["http://rp.example/cb"]})),
-            ErrorCode::InvalidRedirectUri
-        );
+        assert_eq!(code(json!({"redirect_uris": ["http://rp.example/cb"]})), ErrorCode::InvalidRedirectUri);
         assert_eq!(
             code(json!({"redirect_uris": ["https://rp.example/cb#f"]})),
             ErrorCode::InvalidRedirectUri

@@ -32,13 +32,7 @@ impl ReplayNamespace {
 pub trait ReplayGuard {
     /// Records `(namespace, issuer, jti)` and returns `true` if it had not been seen before.
     /// `keep_until` is when the record may be forgotten (unix seconds). Must be atomic.
-    fn first_use(
-        &mut self,
-        namespace: ReplayNamespace,
-        issuer: &str,
-        jti: &str,
-        keep_until: i64,
-    ) -> bool;
+    fn first_use(&mut self, namespace: ReplayNamespace, issuer: &str, jti: &str, keep_until: i64) -> bool;
 }
 
 /// In-memory guard for tests and single-node development.
@@ -48,16 +42,8 @@ pub struct MemoryReplayGuard {
 }
 
 impl ReplayGuard for MemoryReplayGuard {
-    fn first_use(
-        &mut self,
-        namespace: ReplayNamespace,
-        issuer: &str,
-        jti: &str,
-        keep_until: i64,
-    ) -> bool {
-        self.seen
-            .insert((namespace, issuer.to_owned(), jti.to_owned()), keep_until)
-            .is_none()
+    fn first_use(&mut self, namespace: ReplayNamespace, issuer: &str, jti: &str, keep_until: i64) -> bool {
+        self.seen.insert((namespace, issuer.to_owned(), jti.to_owned()), keep_until).is_none()
     }
 }
 

@@ -17,10 +17,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::domain::NationalNumber;
 use crate::protocol::oidc::authorize_request::ClaimsRequest;
 use crate::protocol::oidc::client::{Client, SubjectType};
 use crate::protocol::oidc::keys::Alg;
-use crate::domain::NationalNumber;
 
 /// Who the tokens are about (from the register and the login).
 #[derive(Debug, Clone)]
@@ -148,9 +148,7 @@ pub fn released(
                 && scopes.iter().any(|s| s == scope)
                 && match target {
                     Target::Userinfo => true,
-                    Target::IdToken => {
-                        client.claims_in_id_token || claims.id_token.contains_key(*name)
-                    }
+                    Target::IdToken => client.claims_in_id_token || claims.id_token.contains_key(*name),
                 }
         })
         .map(|(name, _, _)| *name)
@@ -179,9 +177,7 @@ pub fn subject_identifier(client: &Client, person_id: &str, pepper: &[u8]) -> St
 /// (SHA-256 for both ES256 and RS256).
 pub fn at_hash(access_token: &str, alg: Alg) -> String {
     match alg {
-        Alg::ES256 | Alg::RS256 => {
-            URL_SAFE_NO_PAD.encode(&Sha256::digest(access_token.as_bytes())[..16])
-        }
+        Alg::ES256 | Alg::RS256 => URL_SAFE_NO_PAD.encode(&Sha256::digest(access_token.as_bytes())[..16]),
     }
 }
 
@@ -198,12 +194,7 @@ fn attr_value(ctx: &TokenContext<'_>, sub: &str, attr: Attr) -> Option<Value> {
         Attr::Email => json!(s.email.as_ref()?),
         Attr::NationalNumber => json!(s.national_number.as_ref()?.as_str()),
         Attr::Fedid => json!(sub),
-        Attr::Roles => json!(
-            p?.roles
-                .iter()
-                .map(|r| format!("{}:{}", r.scope, r.name))
-                .collect::<Vec<_>>()
-        ),
+        Attr::Roles => json!(p?.roles.iter().map(|r| format!("{}:{}", r.scope, r.name)).collect::<Vec<_>>()),
         Attr::EnterpriseNumber => json!(p?.enterprise_number),
         Attr::EnterpriseName => json!(p?.enterprise_name),
         Attr::CertSubject => json!(c?.subject),
@@ -214,10 +205,7 @@ fn attr_value(ctx: &TokenContext<'_>, sub: &str, attr: Attr) -> Option<Value> {
 
 fn add_released(ctx: &TokenContext<'_>, sub: &str, target: Target, out: &mut Map<String, Value>) {
     for name in released(ctx.client, ctx.scopes, ctx.claims, target) {
-        let attr = CLAIM_TABLE
-            .iter()
-            .find(|(n, _, _)| *n == name)
-            .map(|(_, _, a)| *a);
+        let attr = CLAIM_TABLE.iter().find(|(n, _, _)| *n == name).map(|(_, _, a)| *a);
         if let Some(v) = attr.and_then(|a| attr_value(ctx, sub, a)) {
             out.insert(name.to_owned(), v);
         }
@@ -241,10 +229,7 @@ pub fn id_token_claims(ctx: &TokenContext<'_>, access_token: Option<&str>) -> Ma
         m.insert("nonce".into(), json!(n));
     }
     if let Some(at) = access_token {
-        m.insert(
-            "at_hash".into(),
-            json!(at_hash(at, ctx.client.id_token_alg)),
-        );
+        m.insert("at_hash".into(), json!(at_hash(at, ctx.client.id_token_alg)));
     }
     add_released(ctx, &sub, Target::IdToken, &mut m);
     m
@@ -263,17 +248,10 @@ pub fn access_token_claims(
     m.insert("iss".into(), json!(ctx.issuer));
     m.insert(
         "sub".into(),
-        json!(subject_identifier(
-            ctx.client,
-            &ctx.subject.person_id,
-            ctx.pairwise_pepper
-        )),
+        json!(subject_identifier(ctx.client, &ctx.subject.person_id, ctx.pairwise_pepper)),
     );
     m.insert("aud".into(), json!(audience.unwrap_or(ctx.issuer)));
-    m.insert(
-        "exp".into(),
-        json!(ctx.now + ctx.client.lifetimes.access_token),
-    );
+    m.insert("exp".into(), json!(ctx.now + ctx.client.lifetimes.access_token));
     m.insert("iat".into(), json!(ctx.now));
     m.insert("jti".into(), json!(jti));
     m.insert("client_id".into(), json!(ctx.client.id));

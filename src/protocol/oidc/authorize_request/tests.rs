@@ -6,23 +6,11 @@ use crate::protocol::oidc::keys::{Alg, testing::client_key};
 use serde_json::json;
 
 pub(crate) const ISS: &str = "https://poort.example";
-pub(crate) const SCOPES: &[&str] = &[
-    "openid",
-    "profile",
-    "email",
-    "egovnrn",
-    "roles",
-    "certificateInfo",
-];
+pub(crate) const SCOPES: &[&str] = &["openid", "profile", "email", "egovnrn", "roles", "certificateInfo"];
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 pub(crate) fn ctx(keys: Option<&JwkSet>) -> AuthorizeContext<'_> {
-    AuthorizeContext {
-        issuer: ISS,
-        supported_scopes: SCOPES,
-        client_keys: keys,
-        now: 1000,
-    }
+    AuthorizeContext { issuer: ISS, supported_scopes: SCOPES, client_keys: keys, now: 1000 }
 }
 
 pub(crate) fn good() -> HashMap<String, String> {
@@ -67,80 +55,50 @@ fn a_good_request_is_accepted() {
 #[test]
 fn unknown_client_or_bad_redirect_uri_is_never_redirected() {
     let c = test_client();
-    assert!(matches!(
-        validate(&good(), None, &ctx(None)),
-        Err(AuthorizeError::Untrusted(_))
-    ));
-    let r = validate(
-        &with("redirect_uri", "https://rp.example/cb/"),
-        Some(&c),
-        &ctx(None),
-    );
-    assert!(
-        matches!(r, Err(AuthorizeError::Untrusted(e)) if e.error == ErrorCode::InvalidRequest)
-    );
+    assert!(matches!(validate(&good(), None, &ctx(None)), Err(AuthorizeError::Untrusted(_))));
+    let r = validate(&with("redirect_uri", "https://rp.example/cb/"), Some(&c), &ctx(None));
+    assert!(matches!(r, Err(AuthorizeError::Untrusted(e)) if e.error == ErrorCode::InvalidRequest));
     let mut p = good();
     p.remove("redirect_uri");
-    assert!(matches!(
-        validate(&p, Some(&c), &ctx(None)),
-        Err(AuthorizeError::Untrusted(_))
-    ));
+    assert!(matches!(validate(&p, Some(&c), &ctx(None)), Err(AuthorizeError::Untrusted(_))));
 }
 
 #[test]
 fn redirectable_errors_carry_the_exact_code() {
     let c = test_client();
     let v = |k: &str, val: &str| redirect_code(validate(&with(k, val), Some(&c), &ctx(None)));
-    assert_eq!(
-        v("response_type", "token"),
-        ErrorCode::UnsupportedResponseType
-    );
+    assert_eq!(v("response_type", "token"), ErrorCode::UnsupportedResponseType);
     assert_eq!(v("scope", "profile"), ErrorCode::InvalidScope);
     assert_eq!(v("scope", "openid admin"), ErrorCode::InvalidScope);
-    assert_eq!(
-        v("code_challenge_method", "plain"),
-        ErrorCode::InvalidRequest
-    );
+    assert_eq!(v("code_challenge_method", "plain"), ErrorCode::InvalidRequest);
     assert_eq!(v("prompt", "none login"), ErrorCode::InvalidRequest);
     assert_eq!(v("prompt", "bogus"), ErrorCode::InvalidRequest);
     assert_eq!(v("max_age", "-1"), ErrorCode::InvalidRequest);
     assert_eq!(v("response_mode", "fragment"), ErrorCode::InvalidRequest);
     assert_eq!(v("claims", "{not json"), ErrorCode::InvalidRequest);
     assert_eq!(v("acr_values", "urn:unknown"), ErrorCode::InvalidRequest);
-    assert_eq!(
-        v("request_uri", "https://rp.example/req"),
-        ErrorCode::RequestUriNotSupported
-    );
+    assert_eq!(v("request_uri", "https://rp.example/req"), ErrorCode::RequestUriNotSupported);
     let mut p = good();
     p.remove("code_challenge");
-    assert_eq!(
-        redirect_code(validate(&p, Some(&c), &ctx(None))),
-        ErrorCode::InvalidRequest
-    );
+    assert_eq!(redirect_code(validate(&p, Some(&c), &ctx(None))), ErrorCode::InvalidRequest);
 }
 
 #[test]
 fn acr_values_map_to_the_weakest_acceptable_level_and_the_client_minimum() {
     let mut c = test_client();
     let r = validate(
-        &with(
-            "acr_values",
-            "urn:be:fedict:iam:fas:Level500 http://eidas.europa.eu/LoA/substantial",
-        ),
+        &with("acr_values", "urn:be:fedict:iam:fas:Level500 http://eidas.europa.eu/LoA/substantial"),
         Some(&c),
         &ctx(None),
     )
     .unwrap();
     assert_eq!(r.required_level, Some(300));
     c.min_level = Some(400);
-    let r = validate(
-        &with("acr_values", "http://eidas.europa.eu/LoA/low"),
-        Some(&c),
-        &ctx(None),
-    )
-    .unwrap();
+    let r = validate(&with("acr_values", "http://eidas.europa.eu/LoA/low"), Some(&c), &ctx(None)).unwrap();
     assert_eq!(r.required_level, Some(400));
-    let claims = json!({"id_token": {"acr": {"essential": true, "values": ["urn:be:fedict:iam:fas:Level450"]}}}).to_string();
+    let claims =
+        json!({"id_token": {"acr": {"essential": true, "values": ["urn:be:fedict:iam:fas:Level450"]}}})
+            .to_string();
     let r = validate(&with("claims", &claims), Some(&c), &ctx(None)).unwrap();
     assert_eq!(r.required_level, Some(450));
     assert!(r.claims.id_token["acr"].essential);
@@ -150,10 +108,7 @@ fn acr_values_map_to_the_weakest_acceptable_level_and_the_client_minimum() {
 fn a_require_par_client_refuses_front_channel_requests() {
     let mut c = test_client();
     c.require_par = true;
-    assert_eq!(
-        redirect_code(validate(&good(), Some(&c), &ctx(None))),
-        ErrorCode::InvalidRequest
-    );
+    assert_eq!(redirect_code(validate(&good(), Some(&c), &ctx(None))), ErrorCode::InvalidRequest);
 }
 
 #[test]
@@ -170,8 +125,7 @@ fn the_error_redirect_carries_state_and_iss() {
 
 #[test]
 fn duplicate_parameters_are_refused() {
-    let e = params_from_pairs(vec![("a".into(), "1".into()), ("a".into(), "2".into())])
-        .unwrap_err();
+    let e = params_from_pairs(vec![("a".into(), "1".into()), ("a".into(), "2".into())]).unwrap_err();
     assert_eq!(e.error, ErrorCode::InvalidRequest);
 }
 
@@ -179,10 +133,7 @@ fn jar(key: &crate::protocol::oidc::keys::SigningKey, aud: &str, extra: Value) -
     let mut claims = json!({"iss": "rp-1", "aud": aud, "exp": 2000, "client_id": "rp-1",
         "redirect_uri": "https://rp.example/cb", "response_type": "code", "scope": "openid email",
         "code_challenge": CHALLENGE, "code_challenge_method": "S256", "max_age": 60});
-    claims
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
+    claims.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
     key.sign(&claims, "oauth-authz-req+jwt").unwrap()
 }
 
@@ -190,12 +141,7 @@ fn jar(key: &crate::protocol::oidc::keys::SigningKey, aud: &str, extra: Value) -
 fn a_signed_request_object_overrides_query_parameters() {
     let (key, jwks) = client_key(Alg::ES256);
     let c = test_client();
-    let r = validate(
-        &with("request", &jar(&key, ISS, json!({}))),
-        Some(&c),
-        &ctx(Some(&jwks)),
-    )
-    .unwrap();
+    let r = validate(&with("request", &jar(&key, ISS, json!({}))), Some(&c), &ctx(Some(&jwks))).unwrap();
     assert_eq!(r.scopes, vec!["openid", "email"]);
     assert_eq!(r.max_age, Some(60));
     assert_eq!(r.nonce.as_deref(), Some("n"));
@@ -208,11 +154,7 @@ fn request_objects_with_a_bad_signature_or_audience_are_refused() {
     let (key, _) = (other, ());
     let c = test_client();
     assert_eq!(
-        redirect_code(validate(
-            &with("request", &jar(&key, ISS, json!({}))),
-            Some(&c),
-            &ctx(Some(&jwks))
-        )),
+        redirect_code(validate(&with("request", &jar(&key, ISS, json!({}))), Some(&c), &ctx(Some(&jwks)))),
         ErrorCode::InvalidRequestObject
     );
     let (key, jwks) = client_key(Alg::RS256);
@@ -233,11 +175,7 @@ fn request_objects_with_a_bad_signature_or_audience_are_refused() {
         ErrorCode::InvalidRequestObject
     );
     assert_eq!(
-        redirect_code(validate(
-            &with("request", "not.a.jwt"),
-            Some(&c),
-            &ctx(Some(&jwks))
-        )),
+        redirect_code(validate(&with("request", "not.a.jwt"), Some(&c), &ctx(Some(&jwks)))),
         ErrorCode::InvalidRequestObject
     );
 }

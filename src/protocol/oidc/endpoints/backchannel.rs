@@ -67,7 +67,9 @@ pub async fn deliver_due(state: &AppState) {
             Err(e) => ("pending", Some(e), now + 5 * (1 << attempts.clamp(0, 10))),
         };
         tracing::info!(client.id = %delivery.client_id, logout.status = status, logout.attempts = attempts, "back-channel logout attempt");
-        if let Err(e) = store.update_oidc_logout_delivery(&delivery.id, status, error.as_deref(), next, now).await {
+        if let Err(e) =
+            store.update_oidc_logout_delivery(&delivery.id, status, error.as_deref(), next, now).await
+        {
             tracing::warn!(error = %e, "recording a back-channel logout attempt failed");
         }
     }
@@ -81,13 +83,21 @@ async fn deliver_one(state: &AppState, delivery: &LogoutDelivery) -> Result<(), 
         .await
         .map_err(|_| "client lookup failed".to_string())?
         .ok_or_else(|| "client no longer exists".to_string())?;
-    let uri = client.backchannel_logout_uri.as_deref().ok_or_else(|| "no backchannel_logout_uri".to_string())?;
+    let uri =
+        client.backchannel_logout_uri.as_deref().ok_or_else(|| "no backchannel_logout_uri".to_string())?;
     let provider = state.oidc();
     let sub = subject_identifier(&client, &delivery.identity_id, provider.pairwise_pepper());
-    let claims =
-        logout_token_claims(provider.issuer(), &client, Some(&sub), Some(&delivery.sid), &new_handle(), unix_now())
-            .ok_or_else(|| "no subject for the logout token".to_string())?;
-    let token = provider.keys().sign(&claims, client.id_token_alg, LOGOUT_TOKEN_TYP).map_err(|e| e.to_string())?;
+    let claims = logout_token_claims(
+        provider.issuer(),
+        &client,
+        Some(&sub),
+        Some(&delivery.sid),
+        &new_handle(),
+        unix_now(),
+    )
+    .ok_or_else(|| "no subject for the logout token".to_string())?;
+    let token =
+        provider.keys().sign(&claims, client.id_token_alg, LOGOUT_TOKEN_TYP).map_err(|e| e.to_string())?;
     let response = provider
         .http()
         .post(uri)

@@ -23,14 +23,18 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<AccessFacts
             return Ok(None);
         };
         if let Some(jti) = &facts.jti
-            && store.find_oidc_used_jti(REVOKED_AT_NAMESPACE, &facts.client_id, jti).await.map_err(server_error)?
+            && store
+                .find_oidc_used_jti(REVOKED_AT_NAMESPACE, &facts.client_id, jti)
+                .await
+                .map_err(server_error)?
         {
             return Ok(None);
         }
         facts
     } else {
         let row = store.find_oidc_token(&storage_key(token)).await.map_err(server_error)?;
-        let Some(row) = row.filter(|r| r.kind == TokenKind::Access && r.revoked_at.is_none() && r.expires_at > now)
+        let Some(row) =
+            row.filter(|r| r.kind == TokenKind::Access && r.revoked_at.is_none() && r.expires_at > now)
         else {
             return Ok(None);
         };

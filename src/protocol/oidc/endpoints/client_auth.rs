@@ -46,8 +46,11 @@ impl PendingReplays {
     /// Records every identifier; `false` if one was seen before.
     pub async fn commit(self, state: &AppState) -> Result<bool, OAuthError> {
         for (ns, issuer, jti, until) in self.0 {
-            let is_first =
-                state.store().create_oidc_used_jti(ns.as_str(), &issuer, &jti, until).await.map_err(server_error)?;
+            let is_first = state
+                .store()
+                .create_oidc_used_jti(ns.as_str(), &issuer, &jti, until)
+                .await
+                .map_err(server_error)?;
             if !is_first {
                 return Ok(false);
             }
@@ -93,7 +96,12 @@ pub async fn authenticate_client(
         &creds,
         client.as_ref(),
         provider.client_secret_pepper(),
-        AssertionContext { audiences: &audiences, now: unix_now(), client_keys: keys.as_ref(), replay: &mut replays },
+        AssertionContext {
+            audiences: &audiences,
+            now: unix_now(),
+            client_keys: keys.as_ref(),
+            replay: &mut replays,
+        },
     );
     if let Err(e) = result {
         tracing::info!(client.id = %creds.client_id(), client.auth_method = creds.method().as_str(), "client authentication refused");

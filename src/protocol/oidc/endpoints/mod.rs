@@ -1,15 +1,21 @@
 //! The OpenID Provider's HTTP endpoints: one thin handler per endpoint or grant (extract →
 //! call the protocol logic → respond). Paths as published in discovery.
 
+pub mod authorize;
 pub mod backchannel;
 pub mod bearer;
 pub mod client_auth;
+pub mod demo_rp;
 pub mod discovery;
 pub mod dpop_proof;
 pub mod introspect;
+pub mod logout;
 pub mod par;
 pub mod register;
+pub mod respond;
+pub mod resume;
 pub mod revoke;
+pub mod sessions;
 pub mod token;
 pub mod userinfo;
 
@@ -28,12 +34,22 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery::configuration))
         .route("/jwks", get(discovery::jwks))
+        .route("/authorize", get(authorize::get).post(authorize::post))
+        .route("/authorize/resume", get(resume::resume))
+        .route("/authorize/consent", post(resume::consent))
+        .route("/authorize/select", post(resume::select))
         .route("/token", post(token::token))
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
         .route("/introspect", post(introspect::introspect))
         .route("/revoke", post(revoke::revoke))
         .route("/par", post(par::push))
         .route("/register", post(register::register))
+        .route("/logout", get(logout::get))
+        .route("/logout/confirm", post(logout::confirm))
+        .route("/my/sessions", get(sessions::page))
+        .route("/my/sessions/end", post(sessions::end_session))
+        .route("/my/sessions/revoke-client", post(sessions::revoke_client))
+        .merge(demo_rp::router())
 }
 
 impl IntoResponse for OAuthError {
@@ -41,7 +57,8 @@ impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
         let mut response = (status, axum::Json(self.to_json())).into_response();
-        if let Some(challenge) = self.www_authenticate.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        if let Some(challenge) = self.www_authenticate.as_deref().and_then(|c| HeaderValue::from_str(c).ok())
+        {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
         }
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

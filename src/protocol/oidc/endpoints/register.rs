@@ -31,14 +31,16 @@ async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Re
     if expected.is_empty() {
         return Err(OAuthError::new(ErrorCode::AccessDenied, "dynamic registration is not enabled"));
     }
-    let presented = header_str(headers, "authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
+    let presented =
+        header_str(headers, "authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
     if !bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
         let mut e = OAuthError::new(ErrorCode::InvalidToken, "a valid initial access token is required");
         e.www_authenticate = Some("Bearer realm=\"poort\", error=\"invalid_token\"".into());
         return Err(e);
     }
-    let request: RegistrationRequest = serde_json::from_slice(body)
-        .map_err(|_| OAuthError::new(ErrorCode::InvalidClientMetadata, "the body is not valid client metadata"))?;
+    let request: RegistrationRequest = serde_json::from_slice(body).map_err(|_| {
+        OAuthError::new(ErrorCode::InvalidClientMetadata, "the body is not valid client metadata")
+    })?;
     let allowed: Vec<&str> = SELF_SERVICE_SCOPES.iter().copied().filter(|s| SCOPES.contains(s)).collect();
     let registered = validate(request, state.oidc().client_secret_pepper(), &allowed)?;
     let client = &registered.client;

@@ -44,14 +44,20 @@ async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<()
     } else {
         let key = storage_key(token);
         match store.find_oidc_token(&key).await.map_err(server_error)? {
-            Some(row) if row.kind == TokenKind::Refresh => (Some(row.client_id), Revocation::Grant(row.grant_id)),
+            Some(row) if row.kind == TokenKind::Refresh => {
+                (Some(row.client_id), Revocation::Grant(row.grant_id))
+            }
             Some(row) => (Some(row.client_id), Revocation::OpaqueAccess(key)),
             None => (None, Revocation::Nothing),
         }
     };
     match decide(client.id(), owner.as_deref(), revocation) {
-        Revocation::Grant(grant_id) => store.update_oidc_grant_revoked(&grant_id, now).await.map_err(server_error)?,
-        Revocation::OpaqueAccess(key) => store.update_oidc_token_revoked(&key, now).await.map_err(server_error)?,
+        Revocation::Grant(grant_id) => {
+            store.update_oidc_grant_revoked(&grant_id, now).await.map_err(server_error)?
+        }
+        Revocation::OpaqueAccess(key) => {
+            store.update_oidc_token_revoked(&key, now).await.map_err(server_error)?
+        }
         Revocation::JwtAccess { jti, exp } => {
             store
                 .create_oidc_used_jti(bearer::REVOKED_AT_NAMESPACE, client.id(), &jti, exp + 60)

@@ -18,7 +18,10 @@ fn challenge(scheme: &str, error: Option<(ErrorCode, &str)>) -> Response {
         None => (StatusCode::UNAUTHORIZED, format!("{scheme} realm=\"poort\"")),
         Some((code, description)) => (
             StatusCode::from_u16(code.default_status()).unwrap_or(StatusCode::UNAUTHORIZED),
-            format!("{scheme} realm=\"poort\", error=\"{}\", error_description=\"{description}\"", code.as_str()),
+            format!(
+                "{scheme} realm=\"poort\", error=\"{}\", error_description=\"{description}\"",
+                code.as_str()
+            ),
         ),
     };
     let mut response = match error {
@@ -51,7 +54,9 @@ pub async fn userinfo(State(state): State<AppState>, method: Method, headers: He
     let token = token.trim();
     let facts = match bearer::resolve(&state, token).await {
         Ok(Some(f)) => f,
-        Ok(None) => return challenge(scheme, Some((ErrorCode::InvalidToken, "the access token is not valid"))),
+        Ok(None) => {
+            return challenge(scheme, Some((ErrorCode::InvalidToken, "the access token is not valid")));
+        }
         Err(e) => return e.into_response(),
     };
     // RFC 9449 §7.1: a bound token needs the DPoP scheme and a proof with its key and `ath`.
@@ -60,8 +65,15 @@ pub async fn userinfo(State(state): State<AppState>, method: Method, headers: He
             let htu = state.oidc().endpoint("userinfo");
             match dpop_proof::check(&state, &headers, method.as_str(), &htu, Some(token), Some(jkt)).await {
                 Ok(Some(_)) => {}
-                Ok(None) => return challenge("DPoP", Some((ErrorCode::InvalidDpopProof, "a DPoP proof is required"))),
-                Err(_) => return challenge("DPoP", Some((ErrorCode::InvalidDpopProof, "the DPoP proof is not valid"))),
+                Ok(None) => {
+                    return challenge("DPoP", Some((ErrorCode::InvalidDpopProof, "a DPoP proof is required")));
+                }
+                Err(_) => {
+                    return challenge(
+                        "DPoP",
+                        Some((ErrorCode::InvalidDpopProof, "the DPoP proof is not valid")),
+                    );
+                }
             }
         }
         (Some(_), _) => {
@@ -81,7 +93,11 @@ pub async fn userinfo(State(state): State<AppState>, method: Method, headers: He
     }
 }
 
-async fn claims(state: &AppState, grant_id: &str, scopes: &[String]) -> Result<serde_json::Value, OAuthError> {
+async fn claims(
+    state: &AppState,
+    grant_id: &str,
+    scopes: &[String],
+) -> Result<serde_json::Value, OAuthError> {
     let store = state.store();
     let invalid = || OAuthError::new(ErrorCode::InvalidToken, "the access token is not valid");
     let grant = store.find_oidc_grant(grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;

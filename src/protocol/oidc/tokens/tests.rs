@@ -30,32 +30,13 @@ fn profile() -> Profile {
     Profile {
         enterprise_number: "0123456749".into(),
         enterprise_name: "Acme".into(),
-        roles: vec![Role {
-            scope: "Financien".into(),
-            name: "TAX_VIEW".into(),
-        }],
+        roles: vec![Role { scope: "Financien".into(), name: "TAX_VIEW".into() }],
     }
 }
 
 fn names(m: &Map<String, Value>) -> Vec<&str> {
-    let protocol = [
-        "iss",
-        "sub",
-        "aud",
-        "exp",
-        "iat",
-        "auth_time",
-        "acr",
-        "amr",
-        "sid",
-        "nonce",
-        "at_hash",
-    ];
-    let mut v: Vec<&str> = m
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !protocol.contains(k))
-        .collect();
+    let protocol = ["iss", "sub", "aud", "exp", "iat", "auth_time", "acr", "amr", "sid", "nonce", "at_hash"];
+    let mut v: Vec<&str> = m.keys().map(String::as_str).filter(|k| !protocol.contains(k)).collect();
     v.sort_unstable();
     v
 }
@@ -75,14 +56,7 @@ fn the_claims_table_releases_exactly_what_scope_and_permission_allow() {
     let rows: &[Row] = &[
         // scopes, allowed_claims, claims_in_id_token, claims.id_token, userinfo, id_token
         ("openid", &["given_name", "egovNRN"], false, &[], &[], &[]),
-        (
-            "openid profile",
-            &["given_name", "family_name"],
-            false,
-            &[],
-            &["family_name", "given_name"],
-            &[],
-        ),
+        ("openid profile", &["given_name", "family_name"], false, &[], &["family_name", "given_name"], &[]),
         (
             "openid profile",
             &["given_name", "family_name"],
@@ -116,31 +90,10 @@ fn the_claims_table_releases_exactly_what_scope_and_permission_allow() {
             &[],
         ),
         // egovNRN only with both the scope and the permission.
-        (
-            "openid egovnrn",
-            &["given_name"],
-            true,
-            &["egovNRN"],
-            &[],
-            &[],
-        ),
+        ("openid egovnrn", &["given_name"], true, &["egovNRN"], &[], &[]),
         ("openid profile", &["egovNRN"], true, &["egovNRN"], &[], &[]),
-        (
-            "openid egovnrn",
-            &["egovNRN"],
-            false,
-            &[],
-            &["egovNRN"],
-            &[],
-        ),
-        (
-            "openid email",
-            &["email", "mail"],
-            false,
-            &[],
-            &["email", "mail"],
-            &[],
-        ),
+        ("openid egovnrn", &["egovNRN"], false, &[], &["egovNRN"], &[]),
+        ("openid email", &["email", "mail"], false, &[], &["email", "mail"], &[]),
         (
             "openid roles",
             &["roles", "enterprise_number", "enterprise_name"],
@@ -150,14 +103,7 @@ fn the_claims_table_releases_exactly_what_scope_and_permission_allow() {
             &[],
         ),
         // certificateInfo with no certificate in the session: nothing.
-        (
-            "openid certificateInfo",
-            &["cert_subject"],
-            false,
-            &[],
-            &[],
-            &[],
-        ),
+        ("openid certificateInfo", &["cert_subject"], false, &[], &[], &[]),
     ];
     let (subj, sess, prof) = (subject(), session(), profile());
     for (i, (scopes, allowed, in_id, id_req, want_ui, want_id)) in rows.iter().enumerate() {
@@ -167,9 +113,7 @@ fn the_claims_table_releases_exactly_what_scope_and_permission_allow() {
         let scopes: Vec<String> = scopes.split(' ').map(str::to_owned).collect();
         let mut claims = ClaimsRequest::default();
         for c in *id_req {
-            claims
-                .id_token
-                .insert((*c).to_owned(), ClaimRequest::default());
+            claims.id_token.insert((*c).to_owned(), ClaimRequest::default());
         }
         let ctx = TokenContext {
             issuer: "https://i",
@@ -184,11 +128,7 @@ fn the_claims_table_releases_exactly_what_scope_and_permission_allow() {
             pairwise_pepper: b"pp",
         };
         assert_eq!(names(&userinfo_claims(&ctx)), *want_ui, "row {i} userinfo");
-        assert_eq!(
-            names(&id_token_claims(&ctx, None)),
-            *want_id,
-            "row {i} id_token"
-        );
+        assert_eq!(names(&id_token_claims(&ctx, None)), *want_id, "row {i} id_token");
     }
 }
 
@@ -217,22 +157,15 @@ fn the_national_number_is_released_as_eleven_digits() {
 #[test]
 fn a_pairwise_subject_differs_between_sectors_and_is_stable() {
     let mut a = test_client();
-    a.subject_type = SubjectType::Pairwise {
-        sector_identifier: "a.example".into(),
-    };
+    a.subject_type = SubjectType::Pairwise { sector_identifier: "a.example".into() };
     let mut b = test_client();
-    b.subject_type = SubjectType::Pairwise {
-        sector_identifier: "b.example".into(),
-    };
+    b.subject_type = SubjectType::Pairwise { sector_identifier: "b.example".into() };
     let sa = subject_identifier(&a, "p-42", b"pepper");
     assert_eq!(sa, subject_identifier(&a, "p-42", b"pepper"));
     assert_ne!(sa, subject_identifier(&b, "p-42", b"pepper"));
     assert_ne!(sa, subject_identifier(&a, "p-43", b"pepper"));
     assert_ne!(sa, "p-42");
-    assert_eq!(
-        subject_identifier(&test_client(), "p-42", b"pepper"),
-        "p-42"
-    );
+    assert_eq!(subject_identifier(&test_client(), "p-42", b"pepper"), "p-42");
 }
 
 #[test]
@@ -282,16 +215,7 @@ fn the_access_token_follows_rfc_9068_and_binds_dpop() {
         pairwise_pepper: b"",
     };
     let m = access_token_claims(&ctx, "j1", None, Some("thumb"));
-    for k in [
-        "iss",
-        "sub",
-        "aud",
-        "exp",
-        "iat",
-        "jti",
-        "client_id",
-        "scope",
-    ] {
+    for k in ["iss", "sub", "aud", "exp", "iat", "jti", "client_id", "scope"] {
         assert!(m.contains_key(k), "{k}");
     }
     assert_eq!(m["scope"], "openid profile");

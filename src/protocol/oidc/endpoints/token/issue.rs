@@ -95,7 +95,8 @@ pub struct GrantSubject {
 
 /// Reads the grant's request and authentication and the person's identity.
 pub async fn grant_subject(state: &AppState, grant: &GrantRow) -> Result<GrantSubject, OAuthError> {
-    let request: AuthorizationRequest = serde_json::from_value(grant.request.clone()).map_err(server_error)?;
+    let request: AuthorizationRequest =
+        serde_json::from_value(grant.request.clone()).map_err(server_error)?;
     let identity = state
         .store()
         .find_identity(&grant.identity_id)
@@ -117,7 +118,10 @@ pub async fn grant_subject(state: &AppState, grant: &GrantRow) -> Result<GrantSu
         sid: grant.sid.clone(),
         auth_time: auth["auth_time"].as_i64().unwrap_or(grant.created_at),
         acr: auth["acr"].as_str().unwrap_or_default().to_string(),
-        amr: auth["amr"].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+        amr: auth["amr"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default(),
     };
     Ok(GrantSubject { subject, session, profile: profile_from_json(&auth["profile"]), request })
 }
@@ -136,7 +140,10 @@ pub fn profile_from_json(v: &Value) -> Option<Profile> {
                 roles
                     .iter()
                     .filter_map(|r| {
-                        Some(Role { scope: r.get("scope")?.as_str()?.to_string(), name: r.get("name")?.as_str()?.to_string() })
+                        Some(Role {
+                            scope: r.get("scope")?.as_str()?.to_string(),
+                            name: r.get("name")?.as_str()?.to_string(),
+                        })
                     })
                     .collect()
             })
@@ -172,8 +179,8 @@ pub async fn person_tokens(
     };
     let jti = new_handle();
     let at_claims = Value::Object(tokens::access_token_claims(&ctx, &jti, None, None));
-    let (access, mut rows) = access_token(state, client, at_claims, &grant.id, Some(&grant.id), jkt, now)
-        .map_err(server_error)?;
+    let (access, mut rows) =
+        access_token(state, client, at_claims, &grant.id, Some(&grant.id), jkt, now).map_err(server_error)?;
     let id_token = if scopes.iter().any(|s| s == "openid") {
         let claims = tokens::id_token_claims(&ctx, Some(&access));
         Some(provider.keys().sign(&claims, client.id_token_alg, "JWT").map_err(server_error)?)

@@ -21,11 +21,13 @@ pub async fn exchange(
     form: &HashMap<String, String>,
     jkt: Option<String>,
 ) -> Result<Value, OAuthError> {
-    let presented = form.get("refresh_token").ok_or_else(|| OAuthError::invalid_request("refresh_token is required"))?;
+    let presented =
+        form.get("refresh_token").ok_or_else(|| OAuthError::invalid_request("refresh_token is required"))?;
     let key = storage_key(presented);
     let store = state.store();
     let invalid = || OAuthError::invalid_grant("the refresh token is not valid");
-    let row = store.find_oidc_token(&key).await.map_err(server_error)?.filter(|r| r.kind == TokenKind::Refresh);
+    let row =
+        store.find_oidc_token(&key).await.map_err(server_error)?.filter(|r| r.kind == TokenKind::Refresh);
     let row = row.ok_or_else(invalid)?;
     let grant = store.find_oidc_grant(&row.grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;
     let record = RefreshRecord {
@@ -40,24 +42,27 @@ pub async fn exchange(
         revoked_at: row.revoked_at.or(grant.revoked_at),
     };
     let now = unix_now();
-    let scopes = match check_refresh(&record, client.id(), form.get("scope").map(String::as_str), jkt.as_deref(), now) {
-        Ok(scopes) => scopes,
-        Err(refusal) => {
-            if let Some(family) = refusal.revoke_family
-                && row.client_id == client.id()
-            {
-                store.update_oidc_grant_revoked(&family, now).await.map_err(server_error)?;
-                tracing::warn!(client.id = %client.id(), "refresh token reused: its family was revoked");
+    let scopes =
+        match check_refresh(&record, client.id(), form.get("scope").map(String::as_str), jkt.as_deref(), now)
+        {
+            Ok(scopes) => scopes,
+            Err(refusal) => {
+                if let Some(family) = refusal.revoke_family
+                    && row.client_id == client.id()
+                {
+                    store.update_oidc_grant_revoked(&family, now).await.map_err(server_error)?;
+                    tracing::warn!(client.id = %client.id(), "refresh token reused: its family was revoked");
+                }
+                return Err(refusal.error);
             }
-            return Err(refusal.error);
-        }
-    };
+        };
     // Write 1: exactly one refresh wins the presented token.
     if !store.update_oidc_refresh_rotated(&key, now).await.map_err(server_error)? {
         store.update_oidc_grant_revoked(&grant.id, now).await.map_err(server_error)?;
         return Err(OAuthError::invalid_grant("the refresh token was already used"));
     }
-    let (body, rows) = issue::person_tokens(state, client.client(), &grant, &scopes, jkt.as_deref(), None, now).await?;
+    let (body, rows) =
+        issue::person_tokens(state, client.client(), &grant, &scopes, jkt.as_deref(), None, now).await?;
     // Write 2: the next refresh token (and opaque access token).
     store.create_oidc_tokens(&rows).await.map_err(server_error)?;
     Ok(body)

@@ -1,0 +1,143 @@
+//! `GET|POST /authorize` (OIDC Core §3.1.2): validate the request (plain, JAR or PAR),
+//! then open a login transaction. With a live session that meets the level and no forced
+//! login it is authenticated at once (single sign-on) and the browser goes to
+//! `/authorize/resume`; otherwise to the login page. `prompt=none` never shows a page.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+
+use crate::authn::session;
+use crate::authn::transaction::{self, NewTransaction, Protocol};
+use crate::domain::AuthLevel;
+use crate::protocol::oidc::authorize_request::{
+    AuthorizationRequest, AuthorizeContext, AuthorizeError, PAR_PREFIX, Prompt, params_from_pairs, validate,
+};
+use crate::protocol::oidc::code::storage_key;
+use crate::protocol::oidc::endpoints::client_auth::client_keys;
+use crate::protocol::oidc::endpoints::discovery::SCOPES;
+use crate::protocol::oidc::endpoints::respond::{authorize_error, untrusted_page};
+use crate::protocol::oidc::error::{ErrorCode, OAuthError};
+use crate::protocol::oidc::par;
+use crate::startup::AppState;
+use crate::store::unix_now;
+use crate::web::error::WebError;
+use crate::web::page::PageCtx;
+
+pub async fn get(
+    State(state): State<AppState>,
+    page: PageCtx,
+    jar: CookieJar,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    authorize(&state, page, jar, query.as_bytes()).await
+}
+
+/// OIDC Core §3.1.2.1: the request may also be a form POST.
+pub async fn post(State(state): State<AppState>, page: PageCtx, jar: CookieJar, body: Bytes) -> Response {
+    authorize(&state, page, jar, &body).await
+}
+
+async fn authorize(state: &AppState, page: PageCtx, jar: CookieJar, raw: &[u8]) -> Response {
+    let issuer = state.oidc().issuer().to_string();
+    let request = match validated(state, raw).await {
+        Ok(r) => r,
+        Err(e) => return authorize_error(page, &issuer, e),
+    };
+    match start_login(state, jar, &request).await {
+        Ok(response) => response,
+        Err(Refusal::Protocol(e)) => authorize_error(page, &issuer, e),
+        Err(Refusal::Web(e)) => e.into_response(),
+    }
+}
+
+enum Refusal {
+    Protocol(AuthorizeError),
+    Web(WebError),
+}
+
+/// Parses and validates the request; a `request_uri` is a pushed request (RFC 9126 §4).
+async fn validated(state: &AppState, raw: &[u8]) -> Result<AuthorizationRequest, AuthorizeError> {
+    let pairs = form_urlencoded::parse(raw).map(|(k, v)| (k.into_owned(), v.into_owned()));
+    let params = params_from_pairs(pairs).map_err(AuthorizeError::Untrusted)?;
+    let server = |e| AuthorizeError::Untrusted(crate::protocol::oidc::endpoints::server_error(e));
+    let client_id = params.get("client_id").map(String::as_str).unwrap_or_default();
+    let client = state.store().find_oidc_client(client_id).await.map_err(server)?;
+    let now = unix_now();
+    if let Some(uri) = params.get("request_uri").filter(|u| u.starts_with(PAR_PREFIX)) {
+        let stored = state.store().take_oidc_par_request(&storage_key(uri)).await.map_err(server)?;
+        let stored = stored
+            .and_then(|(v, exp)| serde_json::from_value::<AuthorizationRequest>(v).ok().map(|r| (r, exp)));
+        return par::resolve(&params, stored, now);
+    }
+    let keys = match (&client, params.contains_key("request")) {
+        (Some(c), true) => client_keys(state, c).await,
+        _ => None,
+    };
+    let ctx = AuthorizeContext {
+        issuer: state.oidc().issuer(),
+        supported_scopes: SCOPES,
+        client_keys: keys.as_ref(),
+        now,
+    };
+    validate(&params, client.as_ref(), &ctx)
+}
+
+fn redirect_error(request: &AuthorizationRequest, code: ErrorCode, description: &str) -> AuthorizeError {
+    AuthorizeError::Redirect {
+        error: OAuthError::new(code, description),
+        redirect_uri: request.redirect_uri.clone(),
+        state: request.state.clone(),
+        response_mode: request.response_mode,
+    }
+}
+
+async fn start_login(
+    state: &AppState,
+    jar: CookieJar,
+    request: &AuthorizationRequest,
+) -> Result<Response, Refusal> {
+    let required = request.required_level.and_then(|l| AuthLevel::new(l).ok()).unwrap_or(AuthLevel::LOW);
+    let now = unix_now();
+    let current = session::current(state, &jar).await.map_err(|e| Refusal::Web(e.into()))?;
+    // OIDC Core §3.1.2.1: max_age forces a fresh login when the last one is older.
+    let is_too_old = |auth_time: i64| {
+        request.max_age.is_some_and(|m| now - auth_time > i64::try_from(m).unwrap_or(i64::MAX))
+    };
+    let usable = current.filter(|s| s.level.satisfies(required) && !is_too_old(s.auth_time));
+    let is_forced = request.prompt.contains(&Prompt::Login);
+    if request.prompt.contains(&Prompt::None) && usable.is_none() {
+        return Err(Refusal::Protocol(redirect_error(
+            request,
+            ErrorCode::LoginRequired,
+            "no session meets the request",
+        )));
+    }
+    let new = NewTransaction {
+        protocol: Protocol::Oidc,
+        client_id: Some(request.client_id.clone()),
+        request: serde_json::to_value(request).map_err(|e| Refusal::Web(WebError::internal(e)))?,
+        required_level: required,
+        is_forced_login: is_forced || request.max_age.is_some() && usable.is_none(),
+        login_hint: request.login_hint.clone(),
+        ui_locale: request.ui_locales.first().cloned(),
+    };
+    let (jar, tx) = transaction::begin(state, jar, new).await.map_err(|e| Refusal::Web(e.into()))?;
+    match usable.filter(|_| !is_forced) {
+        Some(s) => {
+            let tx = transaction::authenticate_with_session(state, &tx, &s)
+                .await
+                .map_err(|e| Refusal::Web(e.into()))?;
+            Ok((jar, Redirect::to(&tx.resume_url())).into_response())
+        }
+        None => Ok((jar, Redirect::to(&tx.login_url())).into_response()),
+    }
+}
+
+/// An error page for a transaction that cannot resume (used by `resume`).
+pub fn broken_request_page() -> Response {
+    untrusted_page(&OAuthError::invalid_request("the authorization request cannot be resumed"))
+        .into_response()
+}

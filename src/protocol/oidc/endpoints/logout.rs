@@ -1,0 +1,114 @@
+//! `GET /logout` (OIDC RP-Initiated Logout 1.0, the `end_session_endpoint`): with a valid
+//! `id_token_hint` the session ends at once; without one the person confirms on a page
+//! (`POST /logout/confirm`, CSRF-protected). Ending the session revokes its grants and
+//! notifies the clients by back-channel logout. `post_logout_redirect_uri` must match a
+//! registered value exactly (§3). (`POST /logout` is the portal's own logout form.)
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde_json::Value;
+
+use crate::authn::session;
+use crate::protocol::oidc::authorize_request::params_from_pairs;
+use crate::protocol::oidc::endpoints::backchannel;
+use crate::protocol::oidc::endpoints::respond::untrusted_page;
+use crate::protocol::oidc::logout::{EndSession, end_session};
+use crate::startup::AppState;
+use crate::store::unix_now;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::{WebError, render};
+use crate::web::page::PageCtx;
+
+#[derive(Template)]
+#[template(path = "oidc_logout.html")]
+struct LogoutPage {
+    page: PageCtx,
+    /// Confirmation form fields; `None`: the person is logged out.
+    confirm: Option<Vec<(String, String)>>,
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    page: PageCtx,
+    jar: CookieJar,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = q.unwrap_or_default();
+    let pairs = form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned()));
+    let params = match params_from_pairs(pairs) {
+        Ok(p) => p,
+        Err(e) => return untrusted_page(&e).into_response(),
+    };
+    respond(&state, page, jar, params, false).await.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    page: PageCtx,
+    jar: CookieJar,
+    CsrfForm(mut params): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    params.remove("csrf");
+    params.remove("id_token_hint");
+    respond(&state, page, jar, params, true).await
+}
+
+async fn respond(
+    state: &AppState,
+    page: PageCtx,
+    jar: CookieJar,
+    params: HashMap<String, String>,
+    is_confirmed: bool,
+) -> Result<Response, WebError> {
+    let provider = state.oidc();
+    // Find the client the request names (the hint's `aud`, read unverified only to choose
+    // which client to look up; end_session verifies the hint).
+    let hinted = params.get("id_token_hint").and_then(|h| hint_audience(h));
+    let client_id = params.get("client_id").cloned().or(hinted);
+    let client = match &client_id {
+        Some(id) => state.store().find_oidc_client(id).await?,
+        None => None,
+    };
+    let find = |id: &str| client.clone().filter(|c| c.id == id);
+    let outcome: EndSession =
+        match end_session(&params, &provider.keys(), provider.issuer(), &find, unix_now()) {
+            Ok(o) => o,
+            Err(e) => return Ok(untrusted_page(&e).into_response()),
+        };
+    if outcome.must_confirm && !is_confirmed {
+        let mut fields: Vec<(String, String)> =
+            params.into_iter().filter(|(k, _)| k != "id_token_hint").collect();
+        fields.sort();
+        return render(&LogoutPage { page, confirm: Some(fields) });
+    }
+    let jar = match session::current(state, &jar).await? {
+        Some(s) => {
+            session::end(state, &s.sid).await?;
+            backchannel::session_ended(state, &s.sid, &s.identity_id).await?;
+            tracing::info!(client.id = outcome.client_id.as_deref().unwrap_or("-"), "RP-initiated logout");
+            session::clear_cookie(jar)
+        }
+        None => jar,
+    };
+    match outcome.redirect_to {
+        Some(to) => Ok((jar, Redirect::to(&to)).into_response()),
+        None => Ok((jar, render(&LogoutPage { page, confirm: None })?).into_response()),
+    }
+}
+
+/// The `aud` of a JWT, unverified.
+fn hint_audience(token: &str) -> Option<String> {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    match &claims["aud"] {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(a) => a.first().and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    }
+}

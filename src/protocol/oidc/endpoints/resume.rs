@@ -1,0 +1,317 @@
+//! `GET /authorize/resume?tx=…`: the authenticated transaction comes back to the OpenID
+//! Provider, which asks for a profile (with `prompt=select_account`), asks for consent
+//! when needed, issues the code, finishes the transaction exactly once and answers the
+//! client. `POST /authorize/select` and `POST /authorize/consent` take the answers.
+//!
+//! Profile choice: the chooser is shown only when the client asks for it with
+//! `prompt=select_account`; otherwise the person acts as a private citizen (no enterprise
+//! profile in the tokens). Clients that need an enterprise profile must ask for it, so a
+//! person with many roles is not stopped at every login for every application.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::authn::AuthnError;
+use crate::authn::transaction::{self, LoginTransaction, Protocol, TxStatus};
+use crate::protocol::oidc::authorize_request::{AuthorizationRequest, AuthorizeError, Prompt};
+use crate::protocol::oidc::client::Client;
+use crate::protocol::oidc::code::{new_grant_id, new_handle, storage_key};
+use crate::protocol::oidc::endpoints::authorize::broken_request_page;
+use crate::protocol::oidc::endpoints::respond::{authorize_error, to_client};
+use crate::protocol::oidc::error::{ErrorCode, OAuthError};
+use crate::startup::AppState;
+use crate::store::oidc_grants::GrantRow;
+use crate::store::unix_now;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::{WebError, render};
+use crate::web::page::PageCtx;
+
+#[derive(Deserialize)]
+pub struct ResumeQuery {
+    tx: String,
+}
+
+pub async fn resume(
+    State(state): State<AppState>,
+    page: PageCtx,
+    jar: CookieJar,
+    Query(q): Query<ResumeQuery>,
+) -> Response {
+    match continue_tx(&state, page, &jar, &q.tx).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The transaction, its request and its client; anything else is an error page.
+async fn load(
+    state: &AppState,
+    jar: &CookieJar,
+    tx_id: &str,
+) -> Result<Result<(LoginTransaction, AuthorizationRequest, Client), Response>, WebError> {
+    let tx = transaction::load(state, jar, tx_id).await?;
+    if tx.protocol != Protocol::Oidc {
+        return Ok(Err(broken_request_page()));
+    }
+    match tx.status {
+        TxStatus::Authenticated => {}
+        TxStatus::Pending => return Ok(Err(Redirect::to(&tx.login_url()).into_response())),
+        TxStatus::Completed | TxStatus::Failed => return Err(AuthnError::AlreadyUsed.into()),
+    }
+    let Ok(request) = serde_json::from_value::<AuthorizationRequest>(tx.request.clone()) else {
+        return Ok(Err(broken_request_page()));
+    };
+    let Some(client) = state.store().find_oidc_client(&request.client_id).await? else {
+        return Ok(Err(broken_request_page()));
+    };
+    Ok(Ok((tx, request, client)))
+}
+
+fn to_client_error(
+    page: PageCtx,
+    state: &AppState,
+    request: &AuthorizationRequest,
+    code: ErrorCode,
+    d: &str,
+) -> Response {
+    authorize_error(
+        page,
+        state.oidc().issuer(),
+        AuthorizeError::Redirect {
+            error: OAuthError::new(code, d),
+            redirect_uri: request.redirect_uri.clone(),
+            state: request.state.clone(),
+            response_mode: request.response_mode,
+        },
+    )
+}
+
+async fn continue_tx(
+    state: &AppState,
+    page: PageCtx,
+    jar: &CookieJar,
+    tx_id: &str,
+) -> Result<Response, WebError> {
+    let (tx, request, client) = match load(state, jar, tx_id).await? {
+        Ok(loaded) => loaded,
+        Err(page) => return Ok(page),
+    };
+    let Some(auth) = tx.authentication.clone() else { return Ok(broken_request_page()) };
+    if !auth.level.satisfies(tx.required_level) {
+        return Ok(to_client_error(
+            page,
+            state,
+            &request,
+            ErrorCode::AccessDenied,
+            "the level reached is too low",
+        ));
+    }
+    if tx.profile.is_none() && request.prompt.contains(&Prompt::SelectAccount) {
+        let options = profiles::options(state, &auth.identity_id, page.lang()).await?;
+        return render(&SelectPage { page, tx_id: tx.id.clone(), client_name: client.name.clone(), options });
+    }
+    // Consent (OIDC Core §3.1.2.4): first-party clients skip it unless prompt=consent.
+    let settings = state.oidc().settings();
+    let consent = state.store().find_oidc_consent(&auth.identity_id, &client.id).await?;
+    let is_covered = consent.as_ref().is_some_and(|(scopes, at)| {
+        request.scopes.iter().all(|s| scopes.contains(s))
+            && (!request.prompt.contains(&Prompt::Consent) || *at >= tx.created_at)
+    });
+    let is_skipped = client.is_first_party
+        && settings.is_consent_skipped_for_first_party
+        && !request.prompt.contains(&Prompt::Consent);
+    if !is_covered && !is_skipped {
+        if request.prompt.contains(&Prompt::None) {
+            return Ok(to_client_error(
+                page,
+                state,
+                &request,
+                ErrorCode::ConsentRequired,
+                "consent is required",
+            ));
+        }
+        let scopes =
+            request.scopes.iter().map(|s| page.t(&format!("openid.scope.{s}")).to_string()).collect();
+        return render(&ConsentPage { page, tx_id: tx.id.clone(), client_name: client.name.clone(), scopes });
+    }
+    // Exactly once: a second resume of the same transaction gets no second code.
+    if !transaction::finish(state, &tx.id).await? {
+        return Err(AuthnError::AlreadyUsed.into());
+    }
+    let now = unix_now();
+    let code = new_handle();
+    let grant = GrantRow {
+        id: new_grant_id(),
+        client_id: client.id.clone(),
+        identity_id: auth.identity_id.clone(),
+        sid: auth.session_sid.clone(),
+        request: tx.request.clone(),
+        auth: json!({
+            "auth_time": auth.auth_time,
+            "acr": auth.level.fas_urn(),
+            "amr": auth.amr,
+            "profile": tx.profile.clone().unwrap_or(Value::Null),
+        }),
+        code_expires_at: now + settings.code_lifetime_secs,
+        code_used_at: None,
+        expires_at: now + client.lifetimes.refresh_family,
+        revoked_at: None,
+        created_at: now,
+    };
+    state.store().create_oidc_grant(&grant, &storage_key(&code)).await?;
+    tracing::info!(client.id = %client.id, "authorization code issued");
+    let mut params = vec![("code".to_string(), code)];
+    if let Some(s) = &request.state {
+        params.push(("state".into(), s.clone()));
+    }
+    Ok(to_client(page, state.oidc().issuer(), &request.redirect_uri, request.response_mode, params))
+}
+
+#[derive(Template)]
+#[template(path = "oidc_consent.html")]
+struct ConsentPage {
+    page: PageCtx,
+    tx_id: String,
+    client_name: String,
+    scopes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "oidc_select.html")]
+struct SelectPage {
+    page: PageCtx,
+    tx_id: String,
+    client_name: String,
+    options: Vec<profiles::ProfileOption>,
+}
+
+#[derive(Deserialize)]
+pub struct ConsentForm {
+    tx: String,
+    decision: String,
+}
+
+/// `POST /authorize/consent`: remember the consent and resume, or tell the client
+/// `access_denied`.
+pub async fn consent(
+    State(state): State<AppState>,
+    page: PageCtx,
+    jar: CookieJar,
+    CsrfForm(form): CsrfForm<ConsentForm>,
+) -> Result<Response, WebError> {
+    let (tx, request, client) = match load(&state, &jar, &form.tx).await? {
+        Ok(loaded) => loaded,
+        Err(page) => return Ok(page),
+    };
+    let Some(auth) = tx.authentication.as_ref() else { return Ok(broken_request_page()) };
+    if form.decision != "allow" {
+        transaction::finish(&state, &tx.id).await?;
+        return Ok(to_client_error(
+            page,
+            &state,
+            &request,
+            ErrorCode::AccessDenied,
+            "the person did not consent",
+        ));
+    }
+    state.store().upsert_oidc_consent(&auth.identity_id, &client.id, &request.scopes, unix_now()).await?;
+    Ok(Redirect::to(&tx.resume_url()).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SelectForm {
+    tx: String,
+    profile: String,
+}
+
+/// `POST /authorize/select`: records the chosen profile and resumes.
+pub async fn select(
+    State(state): State<AppState>,
+    page: PageCtx,
+    jar: CookieJar,
+    CsrfForm(form): CsrfForm<SelectForm>,
+) -> Result<Response, WebError> {
+    let (tx, _, _) = match load(&state, &jar, &form.tx).await? {
+        Ok(loaded) => loaded,
+        Err(page) => return Ok(page),
+    };
+    let Some(auth) = tx.authentication.as_ref() else { return Ok(broken_request_page()) };
+    let options = profiles::options(&state, &auth.identity_id, page.lang()).await?;
+    let chosen = options
+        .into_iter()
+        .find(|o| o.key == form.profile)
+        .ok_or_else(|| WebError::bad_request("error.bad_form"))?;
+    transaction::set_profile(&state, &tx.id, &chosen.value).await?;
+    Ok(Redirect::to(&tx.resume_url()).into_response())
+}
+
+/// The profiles a person can act in: as a citizen, or for an enterprise where the
+/// register knows them as legal representative or employee today.
+pub mod profiles {
+    use std::collections::BTreeMap;
+
+    use serde_json::{Value, json};
+
+    use crate::domain::Language;
+    use crate::startup::AppState;
+    use crate::web::error::WebError;
+
+    #[derive(Debug, Clone)]
+    pub struct ProfileOption {
+        pub key: String,
+        pub label: String,
+        pub value: Value,
+    }
+
+    pub async fn options(
+        state: &AppState,
+        identity_id: &str,
+        lang: Language,
+    ) -> Result<Vec<ProfileOption>, WebError> {
+        let mut out = vec![ProfileOption {
+            key: "citizen".into(),
+            label: String::new(),
+            value: json!({ "kind": "citizen" }),
+        }];
+        let Some(identity) = state.store().find_identity(identity_id).await? else { return Ok(out) };
+        let Some(number) = identity.national_number else { return Ok(out) };
+        let today = time::OffsetDateTime::now_utc().date();
+        let registry = state.registry();
+        let mut roles: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for r in registry.representations_of(&number).await.map_err(WebError::internal)? {
+            if r.is_valid_on(today) {
+                roles
+                    .entry(r.enterprise.as_str().to_string())
+                    .or_default()
+                    .push(json!({"scope": "legal", "name": r.function.code()}));
+            }
+        }
+        for e in registry.employments_of(&number).await.map_err(WebError::internal)? {
+            if e.is_valid_on(today) {
+                roles
+                    .entry(e.enterprise.as_str().to_string())
+                    .or_default()
+                    .push(json!({"scope": "employment", "name": "employee"}));
+            }
+        }
+        for (enterprise, roles) in roles {
+            let parsed = crate::domain::EnterpriseNumber::parse(&enterprise).map_err(WebError::internal)?;
+            let name = registry
+                .find_enterprise(&parsed)
+                .await
+                .map_err(WebError::internal)?
+                .map(|e| e.names.display(lang).to_string())
+                .unwrap_or_else(|| parsed.formatted());
+            out.push(ProfileOption {
+                key: enterprise.clone(),
+                label: format!("{name} ({})", parsed.formatted()),
+                value: json!({ "kind": "enterprise", "enterprise_number": enterprise, "enterprise_name": name, "roles": roles }),
+            });
+        }
+        Ok(out)
+    }
+}
