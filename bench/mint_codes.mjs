@@ -43,7 +43,7 @@ async function code(i) {
       });
       continue;
     }
-    const form = forms(html).find((f) => f.method === 'post' && !f.action.endsWith('/logout'));
+    const form = forms(html).find((f) => f.method === 'post' && f.action.startsWith('/authorize'));
     if (!form) throw new Error(`no way forward from ${url.pathname} (${step.response.status})`);
     const fields = { ...form.fields };
     if (form.buttons[0]) fields[form.buttons[0].name] = form.buttons[0].value;

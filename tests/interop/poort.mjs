@@ -85,7 +85,7 @@ export async function login(authorizationUrl, { browser = new Browser(), person 
     }
     // Another page (profile choice, consent): submit its first POST form with its first
     // choice, as a person clicking the first button would.
-    const form = forms(html).find((f) => f.method === 'post' && !f.action.endsWith('/logout'));
+    const form = forms(html).find((f) => f.method === 'post' && f.action.startsWith('/authorize'));
     if (!form) throw new Error(`no way forward from ${url.pathname}: ${html.slice(0, 300)}`);
     const fields = { ...form.fields };
     if (form.buttons[0]) fields[form.buttons[0].name] = form.buttons[0].value;
