@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Benchmark of the token endpoint on loopback (docs/PERFORMANCE.md).
+#
+#   bench/run.sh                   SQLite in a temporary directory
+#   BENCH_DATABASE=postgres bench/run.sh   a fresh database on 127.0.0.1:5432 (user postgres)
+#
+# Knobs: BENCH_SECONDS (client_credentials run, default 10), BENCH_CODES (codes to mint
+# and exchange, default 4000), BENCH_CONNECTIONS (default 8), BENCH_SERVER_CPU (0) and
+# BENCH_CLIENT_CPU (1).
+#
+# Needs: cargo, wrk, taskset, node (for minting codes), curl, python3. Builds the release
+# binary and the bare-signing example, starts Poort in demo mode with the test login
+# pinned to one core, and on that same core measures:
+#   1. the bare limit: build + sign ES256 tokens in a loop (bench/es256_sign.rs);
+#   2. client_credentials at /token (wrk, pinned to the other core);
+#   3. code exchange at /token: codes minted first by logins in one browser session
+#      (bench/mint_codes.mjs), then exchanged by wrk;
+#   4. database statements per code exchange and per client_credentials request, from
+#      the statement log of a second, short run.
+# and prints the ratios endpoint rate / bare signing rate.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+seconds=${BENCH_SECONDS:-10}
+n_codes=${BENCH_CODES:-4000}
+conns=${BENCH_CONNECTIONS:-8}
+server_cpu=${BENCH_SERVER_CPU:-0}
+client_cpu=${BENCH_CLIENT_CPU:-1}
+database=${BENCH_DATABASE:-sqlite}
+pg_base=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+client_id=bench-es256
+client_secret=bench-es256-secret
+redirect_uri=http://127.0.0.1:9000/callback
+verifier=bench-verifier-0123456789-0123456789-0123456789-abcdefgh
+auth="Basic $(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)"
+
+for tool in wrk taskset node curl python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
+done
+
+echo "==> cargo build --release (poort, es256_sign)"
+cargo build --release --locked --bin poort --example es256_sign 2>&1 | tail -n 1
+
+work=$(mktemp -d)
+server_pid=""
+pg_dbs=()
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  for db in "${pg_dbs[@]}"; do psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+{
+  cat config/poort.toml
+  cat <<EOF
+
+# --- added by bench/run.sh ---
+[[oidc.clients]]
+id = "$client_id"
+name = "Token endpoint benchmark"
+kind = "confidential"
+secret = "$client_secret"
+auth_method = "client_secret_basic"
+redirect_uris = ["$redirect_uri"]
+grant_types = ["authorization_code", "refresh_token", "client_credentials"]
+scopes = ["openid", "profile"]
+allowed_claims = ["given_name", "family_name", "name", "locale"]
+id_token_alg = "ES256"
+is_first_party = true
+EOF
+} >"$work/poort.toml"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_server NAME LOG_FILTER: starts Poort pinned to the server core on a fresh database.
+start_server() {
+  local name=$1 filter=$2 url
+  if [ "$database" = postgres ]; then
+    local db="poort_bench_${name}_$(date +%s)_$$"
+    psql "$pg_base/postgres" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null
+    pg_dbs+=("$db")
+    url="$pg_base/$db"
+  else
+    url="sqlite://$work/$name.db"
+  fi
+  port=$(free_port)
+  issuer="http://127.0.0.1:$port"
+  POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_OIDC__CODE_LIFETIME_SECS=600 POORT_LOG__FILTER="$filter" \
+    taskset -c "$server_cpu" target/release/poort --config "$work/poort.toml" --database-url "$url" \
+    serve --listen "127.0.0.1:$port" >"$work/$name.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 150); do
+    if curl -fsS "$issuer/readyz" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "bench: poort did not start; its log:" >&2
+  cat "$work/$name.log" >&2
+  exit 1
+}
+
+stop_server() {
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+}
+
+wrk_token() { # GRANT DURATION [CODES_FILE]
+  BENCH_GRANT=$1 BENCH_AUTH=$auth BENCH_CODES=${3:-} BENCH_VERIFIER=$verifier BENCH_REDIRECT_URI=$redirect_uri \
+    taskset -c "$client_cpu" wrk -t1 -c"$conns" -d"$2" -s bench/token.lua "$issuer" | grep '^RESULT'
+}
+
+field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
+
+echo "==> machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
+echo "==> server core $server_cpu, load generator core $client_cpu, $conns connections, database $database"
+
+start_server bench "warn"
+
+echo "==> 1. bare limit: build + sign ES256 on core $server_cpu (5 s per shape)"
+bare=$(taskset -c "$server_cpu" target/release/examples/es256_sign 5)
+echo "$bare"
+bare_cc=$(field rate "$(grep 'shape=client_credentials' <<<"$bare")")
+bare_ac=$(field rate "$(grep 'shape=authorization_code' <<<"$bare")")
+
+echo "==> 2. client_credentials (2 s warm-up, then ${seconds} s)"
+wrk_token client_credentials 2s >/dev/null
+cc=$(wrk_token client_credentials "${seconds}s")
+echo "$cc"
+
+echo "==> 3. code exchange: minting $n_codes codes (one login, then authorization requests)"
+taskset -c "$client_cpu" node bench/mint_codes.mjs "$issuer" "$client_id" "$n_codes" "$work/codes.txt" "$verifier" "$redirect_uri"
+ac=$(wrk_token authorization_code 120s "$work/codes.txt")
+echo "$ac"
+stop_server
+
+echo "==> 4. database statements per request (statement log of a short second run)"
+start_server count "warn,sqlx::query=trace"
+n=20
+node bench/mint_codes.mjs "$issuer" "$client_id" "$n" "$work/count-codes.txt" "$verifier" "$redirect_uri" >/dev/null
+statements() { grep -Eic "summary=\"$1" "$work/count.log" || true; }
+count_since() { # LABEL BEFORE_WRITES BEFORE_READS REQUESTS
+  local w r
+  w=$(( $(statements '(insert|update|delete)') - $2 ))
+  r=$(( $(statements 'select') - $3 ))
+  python3 -c "print(f'$1: {$w/$4:.2f} writes and {$r/$4:.2f} reads per request ($4 requests)')"
+}
+w0=$(statements '(insert|update|delete)'); r0=$(statements 'select')
+while read -r code; do
+  curl -fsS -o /dev/null -H "Authorization: $auth" --data-urlencode grant_type=authorization_code \
+    --data-urlencode "code=$code" --data-urlencode "redirect_uri=$redirect_uri" \
+    --data-urlencode "code_verifier=$verifier" "$issuer/token"
+done <"$work/count-codes.txt"
+sleep 0.5
+writes_ac=$(count_since "code exchange" "$w0" "$r0" "$n")
+w0=$(statements '(insert|update|delete)'); r0=$(statements 'select')
+for _ in $(seq 1 "$n"); do
+  curl -fsS -o /dev/null -H "Authorization: $auth" -d grant_type=client_credentials "$issuer/token"
+done
+sleep 0.5
+writes_cc=$(count_since "client_credentials" "$w0" "$r0" "$n")
+stop_server
+
+echo
+echo "==> summary ($database, server on core $server_cpu)"
+echo "$writes_ac"
+echo "$writes_cc"
+python3 - "$bare_cc" "$bare_ac" "$(field rate "$cc")" "$(field rate "$ac")" "$cc" "$ac" <<'EOF'
+import sys
+bare_cc, bare_ac, cc, ac = map(float, sys.argv[1:5])
+print(f"bare ES256 build+sign, 1 token     : {bare_cc:8.0f}/s")
+print(f"bare ES256 build+sign, AT + id_token: {bare_ac:8.0f}/s")
+print(f"client_credentials at /token        : {cc:8.0f}/s  = {100*cc/bare_cc:5.1f} % of bare (1 token)   [{sys.argv[5].split(' ', 1)[1]}]")
+print(f"code exchange at /token             : {ac:8.0f}/s  = {100*ac/bare_ac:5.1f} % of bare (2 tokens)  [{sys.argv[6].split(' ', 1)[1]}]")
+print(f"                                      = {100*ac/bare_cc:5.1f} % of the bare rate of 1 token")
+EOF

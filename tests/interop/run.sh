@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Interop test: Poort's OpenID Provider driven by openid-client and jose (Node).
+#
+#   tests/interop/run.sh POORT_BINARY [sqlite|postgres|all]     (default: all)
+#
+# Builds nothing: give it a built binary (`cargo build` → target/debug/poort) and install
+# the Node packages first (`cd tests/interop && npm ci`). For each database it starts
+# Poort in demo mode with the test login on a free loopback port and a fresh database
+# (PostgreSQL: a database of its own on 127.0.0.1:5432 as user postgres, dropped after),
+# waits for /readyz and runs `node --test`. Any failure fails the script; Poort's log is
+# printed when the tests fail. Tests that need the authorization endpoint are skipped
+# (and counted loudly) while the OP does not serve it; INTEROP_STRICT=1 fails on skips.
+set -euo pipefail
+
+binary=${1:?usage: tests/interop/run.sh POORT_BINARY [sqlite|postgres|all]}
+which_db=${2:-all}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
+[ -x "$binary" ] || { echo "interop: $binary is not an executable" >&2; exit 2; }
+[ -d "$here/node_modules/openid-client" ] || { echo "interop: run 'npm ci' in tests/interop first" >&2; exit 2; }
+pg_base=${INTEROP_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+
+work=$(mktemp -d)
+server_pid=""
+pg_db=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$pg_db" ]; then psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The demo configuration plus the interop clients (first-party, so no consent page).
+{
+  cat "$root/config/poort.toml"
+  cat <<'EOF'
+
+# --- added by tests/interop/run.sh ---
+[[oidc.clients]]
+id = "interop-es256"
+name = "Interop test (openid-client, ES256)"
+kind = "confidential"
+secret = "interop-es256-secret"
+auth_method = "client_secret_basic"
+redirect_uris = ["http://127.0.0.1:9000/callback", "http://localhost:9000/callback"]
+grant_types = ["authorization_code", "refresh_token", "client_credentials"]
+scopes = ["openid", "profile"]
+allowed_claims = ["given_name", "family_name", "name", "locale"]
+id_token_alg = "ES256"
+is_first_party = true
+
+[[oidc.clients]]
+id = "interop-rs256"
+name = "Interop test (openid-client, RS256)"
+kind = "confidential"
+secret = "interop-rs256-secret"
+auth_method = "client_secret_post"
+redirect_uris = ["http://127.0.0.1:9000/callback"]
+grant_types = ["authorization_code", "refresh_token", "client_credentials"]
+scopes = ["openid", "profile"]
+allowed_claims = ["given_name", "family_name", "name", "locale"]
+id_token_alg = "RS256"
+is_first_party = true
+EOF
+} >"$work/poort.toml"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+run_pass() {
+  local db=$1 url port
+  case $db in
+    sqlite) url="sqlite://$work/poort-interop.db" ;;
+    postgres)
+      pg_db="poort_interop_$(date +%s)_$$"
+      psql "$pg_base/postgres" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_db" >/dev/null
+      url="$pg_base/$pg_db" ;;
+    *) echo "interop: unknown database $db (sqlite|postgres|all)" >&2; exit 2 ;;
+  esac
+  port=$(free_port)
+  printf '\n--- interop on %s: poort on 127.0.0.1:%s\n' "$db" "$port"
+  (cd "$root" && POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_LOG__FILTER="warn,poort=info" \
+    exec "$binary" --config "$work/poort.toml" --database-url "$url" serve --listen "127.0.0.1:$port") \
+    >"$work/poort-$db.log" 2>&1 &
+  server_pid=$!
+  local ready=""
+  for _ in $(seq 1 150); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
+    sleep 0.2
+  done
+  if [ -z "$ready" ]; then
+    echo "interop: poort did not become ready on $db; its log:" >&2
+    cat "$work/poort-$db.log" >&2
+    exit 1
+  fi
+  local status=0
+  (cd "$here" && POORT_ISSUER="http://127.0.0.1:$port" node --test --test-reporter=spec oidc.test.mjs) \
+    2>&1 | tee "$work/node-$db.txt" || status=$?
+  local skipped
+  skipped=$(sed -nE 's/^. skipped ([0-9]+)$/\1/p' "$work/node-$db.txt" | tail -n 1)
+  if [ "${skipped:-0}" != 0 ]; then
+    echo "interop: WARNING: $skipped tests skipped on $db (see '# SKIPPING' above)" >&2
+    [ "${INTEROP_STRICT:-0}" = 1 ] && status=1
+  fi
+  if [ "$status" != 0 ]; then
+    echo "interop: FAILED on $db; poort's log (last 80 lines):" >&2
+    tail -n 80 "$work/poort-$db.log" >&2
+    exit "$status"
+  fi
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  if [ -n "$pg_db" ]; then
+    psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
+    pg_db=""
+  fi
+}
+
+case $which_db in
+  all) run_pass sqlite; run_pass postgres ;;
+  *) run_pass "$which_db" ;;
+esac
+echo "interop: all passes succeeded ($which_db)"
