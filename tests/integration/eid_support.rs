@@ -61,11 +61,17 @@ impl EidKit {
     /// Starts the application with the eID listener on port 0 using this PKI (through
     /// `eid.demo_pki_dir`, as the demo configuration does).
     pub async fn spawn_app(&self) -> TestApp {
+        self.spawn_app_with(|_| {}).await
+    }
+
+    /// Like [`EidKit::spawn_app`], with more settings adjusted by `adjust`.
+    pub async fn spawn_app_with(&self, adjust: impl FnOnce(&mut poort::config::Settings)) -> TestApp {
         let dir = self.pki.dir.clone();
         TestApp::spawn_with(move |s| {
             s.eid.is_enabled = true;
             s.eid.listen = "127.0.0.1:0".parse().expect("addr");
             s.eid.demo_pki_dir = Some(dir);
+            adjust(s);
         })
         .await
     }

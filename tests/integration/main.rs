@@ -6,6 +6,7 @@ mod oidc_support;
 
 mod authn_spine;
 mod cli;
+mod code_flow_methods;
 mod eid_cards;
 mod eid_cli;
 mod eid_login;
