@@ -122,7 +122,13 @@ export async function rejectsWithOAuthError(promise, code) {
   try {
     await promise;
   } catch (e) {
-    const got = oauthErrorCode(e);
+    let got = oauthErrorCode(e);
+    // A 401 with a `WWW-Authenticate: Basic` challenge (RFC 6749 §5.2): the library
+    // stops at the challenge; the error code is in the JSON body of that response.
+    if (got === undefined && e?.code === 'OAUTH_WWW_AUTHENTICATE_CHALLENGE' && e.response) {
+      const body = await e.response.clone().json().catch(() => undefined);
+      if (e.status === 401 && typeof body?.error === 'string') got = body.error;
+    }
     if (got !== code) {
       throw new Error(`expected OAuth error ${code}, got ${got ?? 'none'}: ${e?.name}: ${e?.message}`, { cause: e });
     }
