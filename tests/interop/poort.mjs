@@ -16,19 +16,6 @@ export const CLIENTS = {
 // Jan Peeters at the highest level (a fictitious person of the demo register).
 export const PERSON = { nationalNumber: '78.03.14-123.49', level: 500 };
 
-/**
- * Whether the authorization endpoint is served (the OP is being built: until it is, the
- * tests that need a login are skipped, loudly, and run.sh says how many).
- */
-export async function isAuthorizeServed() {
-  const meta = await (await fetch(new URL('/.well-known/openid-configuration', ISSUER))).json();
-  const response = await fetch(meta.authorization_endpoint, { redirect: 'manual' });
-  return response.status !== 404 && response.status !== 405;
-}
-export const AUTHORIZE_SKIP = (await isAuthorizeServed())
-  ? false
-  : 'the authorization endpoint is not served yet (OP work in progress)';
-if (AUTHORIZE_SKIP) console.log(`# SKIPPING every login test: ${AUTHORIZE_SKIP}`);
 
 /** A library configuration from discovery, for client `c` (or any id/secret). */
 export async function configure(c, { verifySignatures = true } = {}) {
