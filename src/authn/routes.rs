@@ -41,6 +41,8 @@ struct LoginQuery {
 struct KeyView {
     entry: MethodEntry,
     is_sufficient: bool,
+    /// "high", "substantial" or "low" (eIDAS vocabulary, translated).
+    level_key: &'static str,
 }
 
 #[derive(Template)]
@@ -67,7 +69,15 @@ async fn login(
     let tx = transaction::load(&state, &jar, &tx_id).await?;
     let keys = methods::available(&state, &tx)
         .into_iter()
-        .map(|entry| KeyView { is_sufficient: entry.level.satisfies(tx.required_level), entry })
+        .map(|entry| KeyView {
+            is_sufficient: entry.level.satisfies(tx.required_level),
+            level_key: match entry.level.eidas_name() {
+                "high" => "authn.level_high",
+                "substantial" => "authn.level_substantial",
+                _ => "authn.level_low",
+            },
+            entry,
+        })
         .collect();
     render(&LoginPage {
         tx_id: tx.id.clone(),
