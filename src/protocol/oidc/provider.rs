@@ -29,7 +29,15 @@ pub struct Provider {
     http: reqwest::Client,
     /// When the key set was last reloaded because a token named an unknown `kid`.
     last_kid_reload: std::sync::Mutex<i64>,
+    /// Clients read recently: the token endpoint authenticates a client on every
+    /// request, so it is read from memory, at most `CLIENT_CACHE_TTL` old. Changes made
+    /// on another node or by the CLI are seen within that time.
+    client_cache:
+        std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, super::client::Client)>>,
 }
+
+/// How long a client read from the database is used before it is read again.
+pub const CLIENT_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl std::fmt::Debug for Provider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -38,6 +46,31 @@ impl std::fmt::Debug for Provider {
 }
 
 impl Provider {
+    /// The client `id`, from memory when read less than [`CLIENT_CACHE_TTL`] ago, else
+    /// from the database. Unknown ids are not remembered, so a new registration is seen
+    /// at once.
+    pub async fn client(
+        &self,
+        store: &crate::store::Store,
+        id: &str,
+    ) -> crate::store::StoreResult<Option<super::client::Client>> {
+        let now = std::time::Instant::now();
+        if let Ok(cache) = self.client_cache.lock()
+            && let Some((at, client)) = cache.get(id)
+            && now.duration_since(*at) < CLIENT_CACHE_TTL
+        {
+            return Ok(Some(client.clone()));
+        }
+        let client = store.find_oidc_client(id).await?;
+        if let (Some(c), Ok(mut cache)) = (&client, self.client_cache.lock()) {
+            if cache.len() > 10_000 {
+                cache.retain(|_, (at, _)| now.duration_since(*at) < CLIENT_CACHE_TTL);
+            }
+            cache.insert(id.to_string(), (now, c.clone()));
+        }
+        Ok(client)
+    }
+
     /// Makes sure keys exist and are fresh, loads them, and syncs the configured clients.
     pub async fn start(
         settings: &OidcSettings,
@@ -85,6 +118,7 @@ impl Provider {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .context("building the back-channel HTTP client")?,
+            client_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             last_kid_reload: std::sync::Mutex::new(0),
         };
         provider.sync_configured_clients(store, public_url).await?;

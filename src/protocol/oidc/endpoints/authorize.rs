@@ -64,7 +64,7 @@ async fn validated(state: &AppState, raw: &[u8]) -> Result<AuthorizationRequest,
     let params = params_from_pairs(pairs).map_err(AuthorizeError::Untrusted)?;
     let server = |e| AuthorizeError::Untrusted(crate::protocol::oidc::endpoints::server_error(e));
     let client_id = params.get("client_id").map(String::as_str).unwrap_or_default();
-    let client = state.store().find_oidc_client(client_id).await.map_err(server)?;
+    let client = state.oidc().client(state.store(), client_id).await.map_err(server)?;
     let now = unix_now();
     if let Some(uri) = params.get("request_uri").filter(|u| u.starts_with(PAR_PREFIX)) {
         let stored = state.store().take_oidc_par_request(&storage_key(uri)).await.map_err(server)?;

@@ -82,7 +82,7 @@ pub async fn authenticate_client(
     endpoint: &str,
 ) -> Result<AuthenticatedClient, OAuthError> {
     let creds = ClientCredentials::from_request(header_str(headers, "authorization"), form)?;
-    let client = state.store().find_oidc_client(creds.client_id()).await.map_err(server_error)?;
+    let client = state.oidc().client(state.store(), creds.client_id()).await.map_err(server_error)?;
     let keys = match (&client, creds.method()) {
         (Some(c), AuthMethod::PrivateKeyJwt) => client_keys(state, c).await,
         _ => None,
