@@ -302,7 +302,7 @@ impl Application {
             side.push((
                 "eIDAS mock node",
                 tokio::spawn(async move {
-                    axum::serve(mock.listener, mock.router).with_graceful_shutdown(until).await?;
+                    mock.run(until).await?;
                     Ok(())
                 }),
             ));

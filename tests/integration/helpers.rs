@@ -16,6 +16,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     _db: TestDb,
+    /// Files of this app only (the demo CA of the mock eIDAS node).
+    _data: tempfile::TempDir,
     _shutdown: oneshot::Sender<()>,
 }
 
@@ -42,7 +44,9 @@ impl TestApp {
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let db = TestDb::create().await;
+        let data = tempfile::tempdir().expect("temp dir");
         let mut settings = test_settings(&db.url);
+        settings.eidas.mock.demo_tls_dir = data.path().join("eidas-mock");
         adjust(&mut settings);
         let app = Application::build(settings).await.expect("the application builds");
         let address = format!("http://{}", app.address());
@@ -55,7 +59,7 @@ impl TestApp {
             .await
             .expect("server runs");
         });
-        TestApp { address, client: client(), state, _db: db, _shutdown: tx }
+        TestApp { address, client: client(), state, _db: db, _data: data, _shutdown: tx }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -129,6 +133,17 @@ pub fn client() -> reqwest::Client {
         .cookie_store(true)
         .build()
         .expect("client")
+}
+
+/// A browser without cookies of ours that trusts the demo CA of the app's mock eIDAS node
+/// (when it serves TLS), to talk to that node.
+pub fn eidas_node_client(app: &TestApp) -> reqwest::Client {
+    let mut builder =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true);
+    if let Some(ca) = app.state.eidas().and_then(|e| e.mock_ca_pem.as_deref()) {
+        builder = builder.tls_certs_only([reqwest::Certificate::from_pem(ca.as_bytes()).expect("demo CA")]);
+    }
+    builder.build().expect("client")
 }
 
 /// The value of `<input type="hidden" name="NAME" value="…">` in a page.
