@@ -18,20 +18,15 @@ pub async fn spawn() -> TestApp {
     .await
 }
 
-/// HTML attribute value → text.
-pub fn unescape(s: &str) -> String {
-    text_of(&s.replace("&#x2f;", "/").replace("&#47;", "/").replace("&#x2b;", "+").replace("&#61;", "="))
-}
-
 pub fn hidden(html: &str, name: &str) -> String {
-    unescape(&extract_hidden(html, name).unwrap_or_else(|| panic!("no hidden {name} in {html}")))
+    text_of(&extract_hidden(html, name).unwrap_or_else(|| panic!("no hidden {name} in {html}")))
 }
 
 pub fn form_action(html: &str) -> String {
     let marker = "<form method=\"post\" action=\"";
     let start = html.find(marker).expect("a form") + marker.len();
     let end = html[start..].find('"').expect("quote") + start;
-    unescape(&html[start..end])
+    text_of(&html[start..end])
 }
 
 /// The node's answer as the browser would post it to our ACS.

@@ -212,14 +212,52 @@ impl Drop for TestDb {
     }
 }
 
-/// The visible text of a page: HTML entities decoded, so catalogue strings with
-/// apostrophes or ampersands can be compared.
+/// The visible text of a page (or an attribute value): HTML entities decoded — the named
+/// ones and every numeric one askama writes (`&#60;`, `&#x2f;`, …) — so catalogue strings
+/// with apostrophes or ampersands, and URLs, can be compared.
 pub fn text_of(html: &str) -> String {
-    html.replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let code = match entity.strip_prefix("#x").or_else(|| entity.strip_prefix("#X")) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => entity.strip_prefix('#').and_then(|dec| dec.parse().ok()),
+                    };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn text_of_decodes_named_decimal_and_hex_entities_once() {
+    assert_eq!(text_of("&#60;b&#62; &#38; &#34;x&#34; &#39;y&#x27; &#x2F;&#x2f;"), "<b> & \"x\" 'y' //");
+    assert_eq!(text_of("&lt;&gt;&amp;&quot;"), "<>&\"");
+    assert_eq!(text_of("&amp;lt; stays &lt;"), "&lt; stays <", "decoded once, not twice");
+    assert_eq!(text_of("a & b &nonsense; &#xZZ;"), "a & b &nonsense; &#xZZ;");
 }
