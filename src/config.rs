@@ -48,6 +48,9 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// Seconds a request may take before it is answered with 503.
     pub request_timeout_secs: u64,
+    /// Reverse proxies (CIDRs) whose `X-Forwarded-For` is believed; empty: the TCP peer
+    /// is the client (see `web::client_addr`).
+    pub trusted_proxies: Vec<crate::web::client_addr::Cidr>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -125,6 +128,7 @@ impl Default for ServerSettings {
             public_url: String::new(),
             max_body_bytes: 64 * 1024,
             request_timeout_secs: 30,
+            trusted_proxies: Vec::new(),
         }
     }
 }

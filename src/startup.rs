@@ -201,9 +201,11 @@ impl Application {
             mailer,
             store.clone(),
             derive_key(&secret, "password-codes"),
+            derive_key(&secret, "password-totp"),
         );
         if settings.password.is_enabled {
             password.hasher().warm_up().await.context("preparing password hashing")?;
+            password.seal_clear_totp_secrets().await.context("sealing TOTP secrets")?;
             if settings.demo.is_enabled {
                 password.seed_demo_accounts().await.context("seeding demo password accounts")?;
             }
@@ -300,7 +302,7 @@ impl Application {
             side.push((
                 "eIDAS mock node",
                 tokio::spawn(async move {
-                    axum::serve(mock.listener, mock.router).with_graceful_shutdown(until).await?;
+                    mock.run(until).await?;
                     Ok(())
                 }),
             ));

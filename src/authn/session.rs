@@ -40,7 +40,16 @@ pub async fn current(state: &AppState, jar: &CookieJar) -> Result<Option<Browser
     };
     let idle = state.settings().session.idle_timeout_secs;
     if now - session.last_seen_at > idle {
-        state.store().end_browser_session(&session.sid).await?;
+        // Only the request that ends it (on any node) tells the relying parties, by
+        // back-channel logout, as the portal logout does.
+        if state.store().end_browser_session(&session.sid).await? {
+            crate::protocol::oidc::endpoints::backchannel::session_ended(
+                state,
+                &session.sid,
+                &session.identity_id,
+            )
+            .await?;
+        }
         tracing::info!(session.sid = %session.sid, "session ended after being idle");
         return Ok(None);
     }

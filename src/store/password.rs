@@ -21,7 +21,9 @@ pub struct PasswordAccount {
 /// A TOTP app, confirmed or still enrolling.
 #[derive(Debug, Clone)]
 pub struct TotpRecord {
-    pub secret_base32: String,
+    /// As stored: sealed (`v1:…`, see `authn::password::totp::SecretCipher`), or a clear
+    /// base32 secret written before secrets were sealed.
+    pub stored_secret: String,
     pub is_confirmed: bool,
     pub last_used_step: i64,
 }
@@ -135,7 +137,7 @@ impl Store {
         .await?;
         row.map(|r| {
             Ok(TotpRecord {
-                secret_base32: r.try_get("secret_base32")?,
+                stored_secret: r.try_get("secret_base32")?,
                 is_confirmed: r.try_get::<i64, _>("is_confirmed")? == 1,
                 last_used_step: r.try_get("last_used_step")?,
             })
@@ -143,11 +145,36 @@ impl Store {
         .transpose()
     }
 
+    /// `(account_id, stored secret)` of every app whose secret is not sealed (`v1:`).
+    pub async fn find_unsealed_totp_secrets(&self) -> StoreResult<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT account_id, secret_base32 FROM password_totp WHERE secret_base32 NOT LIKE 'v1:%'",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("account_id")?, r.try_get("secret_base32")?))).collect()
+    }
+
+    /// Replaces a stored secret by its sealed form, only if it is still `old` (another
+    /// node may have sealed it, or the person enrolled a new app, in the meantime).
+    pub async fn update_totp_secret(&self, account_id: &str, old: &str, sealed: &str) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE password_totp SET secret_base32 = $3 WHERE account_id = $1 AND secret_base32 = $2",
+        )
+        .bind(account_id.to_string())
+        .bind(old.to_string())
+        .bind(sealed.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Replaces any app of the account with a new one (unconfirmed unless `is_confirmed`).
+    /// `sealed_secret` is the secret as stored (sealed by the caller).
     pub async fn upsert_totp(
         &self,
         account_id: &str,
-        secret: &str,
+        sealed_secret: &str,
         is_confirmed: bool,
         now: i64,
     ) -> StoreResult<()> {
@@ -158,7 +185,7 @@ impl Store {
              last_used_step = 0, created_at = excluded.created_at",
         )
         .bind(account_id.to_string())
-        .bind(secret.to_string())
+        .bind(sealed_secret.to_string())
         .bind(flag(is_confirmed))
         .bind(now)
         .execute(self.pool())

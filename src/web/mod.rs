@@ -2,6 +2,7 @@
 //! cross-cutting layers (request id, tracing, metrics, security headers, language,
 //! CSRF, friendly errors, body limit, timeout).
 
+pub mod client_addr;
 pub mod csrf;
 pub mod error;
 pub mod i18n;

@@ -2,7 +2,7 @@
 //! AuthnRequest → the DEMO mock eIDAS node (its own port) → the signed Response posted to
 //! the ACS by a browser without our cookies (a cross-site POST) → the finish page.
 
-use crate::helpers::{TestApp, client, extract_hidden, text_of};
+use crate::helpers::{TestApp, client, eidas_node_client, extract_hidden, text_of};
 
 /// Demo identities of the mock node, by their index on its chooser.
 pub const JAN_BE: (&str, &str) = ("BE", "0");
@@ -18,20 +18,15 @@ pub async fn spawn() -> TestApp {
     .await
 }
 
-/// HTML attribute value → text.
-pub fn unescape(s: &str) -> String {
-    text_of(&s.replace("&#x2f;", "/").replace("&#47;", "/").replace("&#x2b;", "+").replace("&#61;", "="))
-}
-
 pub fn hidden(html: &str, name: &str) -> String {
-    unescape(&extract_hidden(html, name).unwrap_or_else(|| panic!("no hidden {name} in {html}")))
+    text_of(&extract_hidden(html, name).unwrap_or_else(|| panic!("no hidden {name} in {html}")))
 }
 
 pub fn form_action(html: &str) -> String {
     let marker = "<form method=\"post\" action=\"";
     let start = html.find(marker).expect("a form") + marker.len();
     let end = html[start..].find('"').expect("quote") + start;
-    unescape(&html[start..end])
+    text_of(&html[start..end])
 }
 
 /// The node's answer as the browser would post it to our ACS.
@@ -51,7 +46,9 @@ pub async fn through_the_node(app: &TestApp, tx: &str, choice: &[(&str, &str)]) 
     let html = start.text().await.expect("body");
     assert!(html.contains(">Continue</button>") && !html.contains("<script"), "{html}");
     assert!(text_of(&html).contains("DEMO: this is a mock eIDAS node"), "the mock is labelled");
-    let node = client();
+    let node = eidas_node_client(app);
+    let is_tls = app.state.eidas().is_some_and(|e| e.mock_ca_pem.is_some());
+    assert_eq!(form_action(&html).starts_with("https://"), is_tls, "https when the mock serves TLS");
     let chooser = node
         .post(form_action(&html))
         .form(&[("SAMLRequest", hidden(&html, "SAMLRequest")), ("RelayState", hidden(&html, "RelayState"))])
@@ -175,4 +172,28 @@ async fn the_signed_metadata_names_our_acs() {
     assert!(xml.contains(&format!("entityID=\"{}\"", app.url("/login/eidas/metadata"))), "{xml}");
     assert!(xml.contains(&format!("Location=\"{}\"", app.url("/login/eidas/acs"))));
     assert!(xml.contains("<ds:SignatureValue>") && !xml.contains("<ds:SignatureValue></ds:SignatureValue>"));
+}
+
+#[tokio::test]
+async fn a_browser_that_does_not_trust_the_demo_ca_cannot_reach_the_mock_node() {
+    let app = spawn().await;
+    let tx = app.start_portal_login("/my/session").await;
+    let html = app.get_lang(&format!("/login/eidas/start?tx={tx}"), "en").await.text().await.expect("body");
+    let node_url = form_action(&html);
+    assert!(node_url.starts_with("https://"), "{node_url}");
+    assert!(client().get(&node_url).send().await.is_err(), "the demo CA is not trusted by default");
+}
+
+#[tokio::test]
+async fn the_mock_node_can_be_served_without_tls_behind_a_proxy() {
+    let app = TestApp::spawn_with(|s| {
+        s.eidas.is_enabled = true;
+        s.eidas.mock.is_enabled = true;
+        s.eidas.mock.is_tls = false;
+        s.eidas.mock.listen = "127.0.0.1:0".parse().expect("addr");
+    })
+    .await;
+    assert!(app.state.eidas().expect("eidas").mock_ca_pem.is_none());
+    let me = log_in(&app, JAN_BE, "high").await;
+    assert_eq!(me["method"], "eidas");
 }

@@ -16,6 +16,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     _db: TestDb,
+    /// Files of this app only (the demo CA of the mock eIDAS node).
+    _data: tempfile::TempDir,
     _shutdown: oneshot::Sender<()>,
 }
 
@@ -42,7 +44,9 @@ impl TestApp {
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let db = TestDb::create().await;
+        let data = tempfile::tempdir().expect("temp dir");
         let mut settings = test_settings(&db.url);
+        settings.eidas.mock.demo_tls_dir = data.path().join("eidas-mock");
         adjust(&mut settings);
         let app = Application::build(settings).await.expect("the application builds");
         let address = format!("http://{}", app.address());
@@ -55,7 +59,7 @@ impl TestApp {
             .await
             .expect("server runs");
         });
-        TestApp { address, client: client(), state, _db: db, _shutdown: tx }
+        TestApp { address, client: client(), state, _db: db, _data: data, _shutdown: tx }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -131,6 +135,17 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// A browser without cookies of ours that trusts the demo CA of the app's mock eIDAS node
+/// (when it serves TLS), to talk to that node.
+pub fn eidas_node_client(app: &TestApp) -> reqwest::Client {
+    let mut builder =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true);
+    if let Some(ca) = app.state.eidas().and_then(|e| e.mock_ca_pem.as_deref()) {
+        builder = builder.tls_certs_only([reqwest::Certificate::from_pem(ca.as_bytes()).expect("demo CA")]);
+    }
+    builder.build().expect("client")
+}
+
 /// The value of `<input type="hidden" name="NAME" value="…">` in a page.
 pub fn extract_hidden(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
@@ -197,14 +212,52 @@ impl Drop for TestDb {
     }
 }
 
-/// The visible text of a page: HTML entities decoded, so catalogue strings with
-/// apostrophes or ampersands can be compared.
+/// The visible text of a page (or an attribute value): HTML entities decoded — the named
+/// ones and every numeric one askama writes (`&#60;`, `&#x2f;`, …) — so catalogue strings
+/// with apostrophes or ampersands, and URLs, can be compared.
 pub fn text_of(html: &str) -> String {
-    html.replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let code = match entity.strip_prefix("#x").or_else(|| entity.strip_prefix("#X")) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => entity.strip_prefix('#').and_then(|dec| dec.parse().ok()),
+                    };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn text_of_decodes_named_decimal_and_hex_entities_once() {
+    assert_eq!(text_of("&#60;b&#62; &#38; &#34;x&#34; &#39;y&#x27; &#x2F;&#x2f;"), "<b> & \"x\" 'y' //");
+    assert_eq!(text_of("&lt;&gt;&amp;&quot;"), "<>&\"");
+    assert_eq!(text_of("&amp;lt; stays &lt;"), "&lt; stays <", "decoded once, not twice");
+    assert_eq!(text_of("a & b &nonsense; &#xZZ;"), "a & b &nonsense; &#xZZ;");
 }

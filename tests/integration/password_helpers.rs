@@ -119,8 +119,3 @@ pub async fn test_login_at(app: &TestApp, nrn: &str, level: u16) {
     let resp = app.test_login(&tx, nrn, level).await;
     assert_eq!(resp.status(), 303, "the test login completes");
 }
-
-/// Visible text: `text_of` plus the numeric entities askama writes (`&#60;` `&#62;` `&#38;`).
-pub fn visible(html: &str) -> String {
-    crate::helpers::text_of(&html.replace("&#60;", "<").replace("&#62;", ">").replace("&#38;", "&"))
-}

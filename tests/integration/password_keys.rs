@@ -74,7 +74,7 @@ async fn each_password_rule_is_named_when_creating_an_account() {
     for (username, password, confirm, message) in cases {
         let resp = create(&app, username, password, confirm).await;
         assert_eq!(resp.status(), 422, "{username} / {password}");
-        let body = visible(&resp.text().await.expect("body"));
+        let body = text_of(&resp.text().await.expect("body"));
         assert!(body.contains(&message), "{username} / {password}: expected {message:?}");
     }
     let resp = create(&app, "sofieclaes", "Sofie-pass-01", "Sofie-pass-01").await;
@@ -89,7 +89,7 @@ async fn changing_keys_needs_eid_or_itsme() {
     test_login_at(&app, SOFIE_NRN, 400).await;
     let resp = create(&app, "sofieclaes", "Sofie-pass-01", "Sofie-pass-01").await;
     assert_eq!(resp.status(), 403);
-    let body = visible(&resp.text().await.expect("body"));
+    let body = text_of(&resp.text().await.expect("body"));
     assert!(body.contains(Tr::new(Language::Nl).t("password.keys.need_strong_login")));
 
     // Jan logged in with password + app (Level400) cannot change his password either.
@@ -174,7 +174,7 @@ async fn without_a_second_factor_the_password_alone_counts_only_where_configured
     let tx = app.start_portal_login_forced().await;
     let resp = post_password(&app, &tx, "sofieclaes", "Sofie-pass-01").await;
     assert_eq!(resp.status(), 303);
-    let page = visible(&app.get(&location(&resp)).await.text().await.expect("body"));
+    let page = text_of(&app.get(&location(&resp)).await.text().await.expect("body"));
     assert!(page.contains(Tr::new(Language::Nl).t("password.factor.none")), "{page}");
     assert!(app.me().await.is_none());
 

@@ -96,3 +96,46 @@ async fn the_demo_outbox_exists_only_in_demo_mode() {
     .await;
     assert_eq!(real.get("/demo/outbox").await.status(), 404);
 }
+
+#[tokio::test]
+async fn jans_app_secret_is_stored_sealed_and_his_app_code_still_logs_him_in() {
+    let app = spawn().await;
+    let store = app.state.store();
+    let jan = store.find_password_account_by_username("janpeeters").await.expect("store").expect("jan");
+    let stored = store.find_totp(&jan.id).await.expect("store").expect("app").stored_secret;
+    assert!(stored.starts_with("v1:"), "the secret is sealed: {stored}");
+    assert!(!stored.contains(JAN_SECRET), "the base32 secret is not stored");
+    let tx = jan_past_password(&app).await;
+    assert_eq!(post_code(&app, &tx, "app", &totp_now(JAN_SECRET)).await.status(), 303);
+    assert_eq!(app.me().await.expect("logged in")["level"], 400);
+}
+
+#[tokio::test]
+async fn a_secret_stored_in_clear_before_sealing_is_sealed_at_start_and_keeps_working() {
+    let app = spawn().await;
+    let store = app.state.store();
+    let jan = store.find_password_account_by_username("janpeeters").await.expect("store").expect("jan");
+    store.upsert_totp(&jan.id, JAN_SECRET, true, 1).await.expect("clear secret, as before sealing");
+    assert_eq!(app.state.password().seal_clear_totp_secrets().await.expect("seal"), 1);
+    assert_eq!(app.state.password().seal_clear_totp_secrets().await.expect("seal"), 0, "idempotent");
+    let stored = store.find_totp(&jan.id).await.expect("store").expect("app").stored_secret;
+    assert!(stored.starts_with("v1:") && !stored.contains(JAN_SECRET), "{stored}");
+    let tx = jan_past_password(&app).await;
+    assert_eq!(post_code(&app, &tx, "app", &totp_now(JAN_SECRET)).await.status(), 303);
+}
+
+#[tokio::test]
+async fn a_sealed_secret_that_was_tampered_with_logs_nobody_in() {
+    let app = spawn().await;
+    let store = app.state.store();
+    let jan = store.find_password_account_by_username("janpeeters").await.expect("store").expect("jan");
+    let sealed = store.find_totp(&jan.id).await.expect("store").expect("app").stored_secret;
+    // The last bytes are the GCM tag: changed, the secret no longer opens.
+    let mut tampered = sealed.clone();
+    tampered.replace_range(tampered.len() - 4.., "AAA=");
+    store.upsert_totp(&jan.id, &tampered, true, 1).await.expect("tampered secret");
+    let tx = jan_past_password(&app).await;
+    let resp = post_code(&app, &tx, "app", &totp_now(JAN_SECRET)).await;
+    assert_ne!(resp.status(), 303, "a secret that does not open does not log in");
+    assert!(app.me().await.is_none(), "no session");
+}

@@ -12,6 +12,8 @@ use super::config::{EidasSpConfig, NodeTrust, ServiceProvider};
 use super::mock::{MockNode, MockNodeConfig, generate_key};
 use super::settings::{EidasSettings, key};
 use super::signing::cert_der_from_pem;
+use crate::authn::itsme::keys::demo_tls;
+use crate::authn::itsme::mock_server::{TlsListener, acceptor};
 use crate::config::Settings;
 
 /// What the eIDAS routes need at runtime.
@@ -20,6 +22,8 @@ pub struct EidasRuntime {
     pub sp: ServiceProvider,
     /// The node is the DEMO mock.
     pub is_mock: bool,
+    /// The demo CA (PEM) of the mock node's TLS certificate, when it serves TLS.
+    pub mock_ca_pem: Option<String>,
 }
 
 /// The mock node, bound and ready to be served by `Application::run_until`.
@@ -27,6 +31,22 @@ pub struct MockNodeServer {
     pub listener: TcpListener,
     pub address: SocketAddr,
     pub router: axum::Router,
+    /// The TLS acceptor and its demo CA (PEM), unless `eidas.mock.is_tls = false`.
+    pub tls: Option<(tokio_rustls::TlsAcceptor, String)>,
+}
+
+impl MockNodeServer {
+    /// Serves until `shutdown` completes.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        match self.tls {
+            None => axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?,
+            Some((acceptor, _)) => {
+                let listener = TlsListener::start(self.listener, acceptor, self.address);
+                axum::serve(listener, self.router).with_graceful_shutdown(shutdown).await?
+            }
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for MockNodeServer {
@@ -71,7 +91,8 @@ pub async fn build(
     };
     let sp = ServiceProvider::with_node(&sp_cfg, node).context("eidas: service provider settings")?;
     tracing::info!(eidas.entity_id = %sp.entity_id, eidas.node = %sp.node.entity_id, "eIDAS login enabled");
-    Ok(Some((EidasRuntime { sp, is_mock: mock.is_some() }, mock)))
+    let mock_ca_pem = mock.as_ref().and_then(|m| m.tls.as_ref()).map(|(_, ca)| ca.clone());
+    Ok(Some((EidasRuntime { sp, is_mock: mock.is_some(), mock_ca_pem }, mock)))
 }
 
 fn or_default(value: &str, default: String) -> String {
@@ -163,8 +184,16 @@ async fn start_mock(
         .await
         .with_context(|| format!("eidas.mock.listen: binding {}", cfg.mock.listen))?;
     let address = listener.local_addr()?;
+    let tls = if cfg.mock.is_tls {
+        let demo = demo_tls(&cfg.mock.demo_tls_dir, &address.ip().to_string(), "mock eIDAS node")?;
+        tracing::info!(ca = %demo.ca_path.display(), "DEMO: the mock eIDAS node serves TLS with a demo CA");
+        Some((acceptor(&demo.cert_pem, &demo.key_pem)?, demo.ca_pem))
+    } else {
+        None
+    };
     let base = if cfg.mock.public_url.is_empty() {
-        format!("http://{address}")
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{address}")
     } else {
         cfg.mock.public_url.trim_end_matches('/').to_string()
     };
@@ -188,5 +217,5 @@ async fn start_mock(
         mock.url = %base,
         "DEMO: the MOCK eIDAS node is ON — eIDAS logins are simulated, not real. Never in production."
     );
-    Ok((trust, MockNodeServer { listener, address, router: super::mock::router(node) }))
+    Ok((trust, MockNodeServer { listener, address, router: super::mock::router(node), tls }))
 }

@@ -49,8 +49,14 @@ pub struct EidasMockSettings {
     pub is_enabled: bool,
     /// Its listener; port 0 picks a free one (tests).
     pub listen: SocketAddr,
-    /// The URL browsers reach it at. Empty: `http://` + the bound address.
+    /// The URL browsers reach it at. Empty: `https://` (or `http://` without TLS) + the
+    /// bound address.
     pub public_url: String,
+    /// Serve over TLS with a demo certificate (CA created once under `demo_tls_dir`, to
+    /// import in a browser). Off only behind a TLS-terminating proxy.
+    pub is_tls: bool,
+    /// Where the demo CA of the mock's TLS certificate is kept.
+    pub demo_tls_dir: PathBuf,
     /// The people one can log in as.
     pub identities: Vec<DemoIdentity>,
 }
@@ -82,6 +88,8 @@ impl Default for EidasMockSettings {
             is_enabled: false,
             listen: SocketAddr::from(([127, 0, 0, 1], 9444)),
             public_url: String::new(),
+            is_tls: true,
+            demo_tls_dir: PathBuf::from("data/eidas-mock"),
             identities: default_identities(),
         }
     }

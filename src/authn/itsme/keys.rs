@@ -106,8 +106,9 @@ impl std::fmt::Debug for DemoTls {
     }
 }
 
-/// The demo CA (created once under `dir`) and a fresh server certificate for `host`.
-pub fn demo_tls(dir: &Path, host: &str) -> anyhow::Result<DemoTls> {
+/// The demo CA (created once under `dir`) and a fresh server certificate for `host`;
+/// `service` names the mock in both ("mock itsme", "mock eIDAS node").
+pub fn demo_tls(dir: &Path, host: &str, service: &str) -> anyhow::Result<DemoTls> {
     use rcgen::{
         BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair,
         KeyUsagePurpose,
@@ -118,7 +119,7 @@ pub fn demo_tls(dir: &Path, host: &str) -> anyhow::Result<DemoTls> {
         let key = KeyPair::generate()?;
         let mut params = CertificateParams::new(Vec::<String>::new())?;
         let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, "Poort DEMO CA for the mock itsme (not trusted anywhere)");
+        dn.push(DnType::CommonName, format!("Poort DEMO CA for the {service} (not trusted anywhere)"));
         params.distinguished_name = dn;
         params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
@@ -126,7 +127,7 @@ pub fn demo_tls(dir: &Path, host: &str) -> anyhow::Result<DemoTls> {
         let cert = params.self_signed(&key)?;
         write_private(&ca_key_path, &key.serialize_pem())?;
         write_private(&ca_path, &cert.pem())?;
-        tracing::info!(path = %ca_path.display(), "DEMO: generated the CA of the mock itsme's TLS certificate");
+        tracing::info!(path = %ca_path.display(), "DEMO: generated the CA of the {service}'s TLS certificate");
     }
     let ca_pem = read(&ca_path)?;
     let ca_key = KeyPair::from_pem(&read(&ca_key_path)?)?;
@@ -134,7 +135,7 @@ pub fn demo_tls(dir: &Path, host: &str) -> anyhow::Result<DemoTls> {
     let key = KeyPair::generate()?;
     let mut params = CertificateParams::new(vec![host.to_owned()])?;
     let mut dn = DistinguishedName::new();
-    dn.push(DnType::CommonName, "DEMO mock itsme");
+    dn.push(DnType::CommonName, format!("DEMO {service}"));
     params.distinguished_name = dn;
     params.not_after = time::OffsetDateTime::now_utc() + time::Duration::days(365);
     let cert = params.signed_by(&key, &issuer)?;

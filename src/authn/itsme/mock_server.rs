@@ -43,7 +43,7 @@ impl MockServer {
         let address = listener.local_addr()?;
         let host = address.ip().to_string();
         let tls = if itsme.mock.is_tls {
-            let demo = super::keys::demo_tls(&itsme.demo_key_dir, &host)?;
+            let demo = super::keys::demo_tls(&itsme.demo_key_dir, &host, "mock itsme")?;
             tracing::info!(ca = %demo.ca_path.display(), "DEMO: the mock itsme serves TLS with a demo CA");
             Some((acceptor(&demo.cert_pem, &demo.key_pem)?, demo.ca_pem))
         } else {
@@ -109,7 +109,8 @@ impl MockServer {
     }
 }
 
-fn acceptor(cert_pem: &str, key_pem: &str) -> anyhow::Result<TlsAcceptor> {
+/// A TLS acceptor for one demo certificate (also used by the mock eIDAS node).
+pub(crate) fn acceptor(cert_pem: &str, key_pem: &str) -> anyhow::Result<TlsAcceptor> {
     use rustls::pki_types::pem::PemObject as _;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let certs = CertificateDer::pem_slice_iter(cert_pem.as_bytes()).collect::<Result<Vec<_>, _>>()?;
@@ -124,13 +125,13 @@ fn acceptor(cert_pem: &str, key_pem: &str) -> anyhow::Result<TlsAcceptor> {
 
 /// TLS connections for `axum::serve`: a background task accepts TCP connections and does
 /// each handshake in its own task, so a slow client never blocks the others.
-struct TlsListener {
+pub(crate) struct TlsListener {
     ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
     address: SocketAddr,
 }
 
 impl TlsListener {
-    fn start(tcp: TcpListener, acceptor: TlsAcceptor, address: SocketAddr) -> Self {
+    pub(crate) fn start(tcp: TcpListener, acceptor: TlsAcceptor, address: SocketAddr) -> Self {
         let (tx, ready) = mpsc::channel(64);
         tokio::spawn(async move {
             loop {

@@ -29,7 +29,7 @@ impl PasswordService {
                 continue; // another node seeded it at the same moment
             }
             if let Some(secret) = &demo.totp_secret {
-                self.store.upsert_totp(&account.id, secret, true, now).await?;
+                self.store_app(&account.id, secret, true, now).await?;
             }
             if demo.has_demo_token_card {
                 self.store_card(&account, codes::demo_token_card()).await?;

@@ -125,13 +125,13 @@ impl PasswordService {
 
     /// Starts (or restarts) enrolling an app: a new unconfirmed secret replaces any app.
     pub async fn start_app_enrolment(&self, account: &PasswordAccount) -> Result<(), PasswordError> {
-        self.store.upsert_totp(&account.id, &totp::new_secret(), false, unix_now()).await?;
+        self.store_app(&account.id, &totp::new_secret(), false, unix_now()).await?;
         Ok(())
     }
 
     /// The pending enrolment, if one is under way.
     pub async fn app_enrolment(&self, account: &PasswordAccount) -> Result<Option<Enrolment>, PasswordError> {
-        let Some(app) = self.store.find_totp(&account.id).await?.filter(|a| !a.is_confirmed) else {
+        let Some(app) = self.find_app(&account.id).await?.filter(|a| !a.is_confirmed) else {
             return Ok(None);
         };
         let url = totp::otpauth_url(&app.secret_base32, &account.username, &self.settings.totp_issuer)?;
@@ -145,7 +145,7 @@ impl PasswordService {
         account: &PasswordAccount,
         code: &str,
     ) -> Result<Result<(), KeyRefusal>, PasswordError> {
-        let Some(app) = self.store.find_totp(&account.id).await?.filter(|a| !a.is_confirmed) else {
+        let Some(app) = self.find_app(&account.id).await?.filter(|a| !a.is_confirmed) else {
             return Ok(Err(KeyRefusal::WrongCode));
         };
         match totp::check(&app.secret_base32, code, unix_now()) {

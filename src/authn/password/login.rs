@@ -185,7 +185,7 @@ impl PasswordService {
         }
         let code = code.trim();
         let is_ok = match factor {
-            Factor::App => match self.store.find_totp(&account.id).await? {
+            Factor::App => match self.find_app(&account.id).await? {
                 Some(app) if app.is_confirmed => match totp::check(&app.secret_base32, code, now) {
                     Some(step) => self.store.use_totp_step(&account.id, step, true).await?,
                     None => false,

@@ -12,10 +12,11 @@
 //! audit trail records the factor.
 //!
 //! One file per concern: `policy` (username/password rules), `hashing` (Argon2id pool),
-//! `totp`, `codes` (e-mail and token-card codes), `throttle` (brute force), `login`
+//! `totp` and `apps` (authenticator apps, secrets sealed at rest), `codes` (e-mail and token-card codes), `throttle` (brute force), `login`
 //! (the checks of a login), `keys` (managing one's keys), `demo` (demo accounts),
 //! `routes` (the pages).
 
+pub mod apps;
 pub mod codes;
 pub mod demo;
 pub mod hashing;
@@ -116,10 +117,18 @@ pub struct PasswordService {
     mailer: Mailer,
     store: Store,
     code_key: [u8; 32],
+    totp_cipher: totp::SecretCipher,
 }
 
 impl PasswordService {
-    pub fn new(settings: &PasswordSettings, mailer: Mailer, store: Store, code_key: [u8; 32]) -> Self {
+    /// `code_key` keys the HMACs of e-mail and card codes; `totp_key` seals TOTP secrets.
+    pub fn new(
+        settings: &PasswordSettings,
+        mailer: Mailer,
+        store: Store,
+        code_key: [u8; 32],
+        totp_key: [u8; 32],
+    ) -> Self {
         Self {
             policy: policy::Policy::from_settings(settings),
             hasher: hashing::Hasher::new(settings),
@@ -127,6 +136,7 @@ impl PasswordService {
             mailer,
             store,
             code_key,
+            totp_cipher: totp::SecretCipher::new(totp_key),
         }
     }
 

@@ -2,8 +2,15 @@
 //! of clock skew either way. `check` returns the matched time step; the caller stores it
 //! and refuses a step not later than the last one used (RFC 6238 §5.2: a code is
 //! accepted only once).
+//!
+//! Secrets are sealed at rest ([`SecretCipher`]): AES-256-GCM under a key derived from the
+//! configured secret ("password-totp"), the account id as additional data, stored as
+//! `v1:` + base64(nonce ‖ ciphertext ‖ tag).
 
+use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use totp_rs::{Builder, Secret, Totp};
 
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +21,73 @@ pub enum TotpSetupError {
     Url(String),
     #[error("cannot draw the QR code: {0}")]
     Qr(String),
+    #[error("the stored TOTP secret cannot be decrypted (was security.secret_key changed?)")]
+    Decrypt,
+    #[error("cannot seal the TOTP secret")]
+    Seal,
+}
+
+/// The prefix of a sealed secret; a value without it is a clear base32 secret written
+/// before secrets were sealed (sealed at start by `PasswordService::seal_clear_totp_secrets`).
+const SEALED_V1: &str = "v1:";
+
+/// Seals and opens TOTP secrets for the `password_totp` table.
+#[derive(Clone)]
+pub struct SecretCipher(std::sync::Arc<LessSafeKey>);
+
+impl std::fmt::Debug for SecretCipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretCipher(..)")
+    }
+}
+
+impl SecretCipher {
+    pub fn new(key: [u8; 32]) -> Self {
+        let unbound = UnboundKey::new(&AES_256_GCM, &key).expect("32 bytes is an AES-256 key");
+        Self(std::sync::Arc::new(LessSafeKey::new(unbound)))
+    }
+
+    /// `v1:` + base64(nonce ‖ ciphertext ‖ tag), bound to `account_id`.
+    pub fn seal(&self, account_id: &str, secret_base32: &str) -> Result<String, TotpSetupError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        SystemRandom::new().fill(&mut nonce).map_err(|_| TotpSetupError::Seal)?;
+        let mut buffer = secret_base32.as_bytes().to_vec();
+        self.0
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(account_id.as_bytes()),
+                &mut buffer,
+            )
+            .map_err(|_| TotpSetupError::Seal)?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&buffer);
+        Ok(format!("{SEALED_V1}{}", STANDARD.encode(out)))
+    }
+
+    /// The base32 secret of a stored value: opened when sealed, taken as is when it is a
+    /// clear secret from before sealing.
+    pub fn open(&self, account_id: &str, stored: &str) -> Result<String, TotpSetupError> {
+        let Some(sealed) = stored.strip_prefix(SEALED_V1) else {
+            return Ok(stored.to_string());
+        };
+        let bytes = STANDARD.decode(sealed).map_err(|_| TotpSetupError::Decrypt)?;
+        if bytes.len() < NONCE_LEN {
+            return Err(TotpSetupError::Decrypt);
+        }
+        let (nonce, rest) = bytes.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| TotpSetupError::Decrypt)?;
+        let mut buffer = rest.to_vec();
+        let plain = self
+            .0
+            .open_in_place(nonce, Aad::from(account_id.as_bytes()), &mut buffer)
+            .map_err(|_| TotpSetupError::Decrypt)?;
+        String::from_utf8(plain.to_vec()).map_err(|_| TotpSetupError::Decrypt)
+    }
+
+    /// Whether a stored value is sealed (and not a clear secret from before sealing).
+    pub fn is_sealed(stored: &str) -> bool {
+        stored.starts_with(SEALED_V1)
+    }
 }
 
 /// A fresh 160-bit secret (the RFC's recommended length), base32.
@@ -86,6 +160,27 @@ mod tests {
         assert_eq!(check(DEMO, &wrong, now), None);
         assert_eq!(check(DEMO, "12a456", now), None);
         assert_eq!(check(DEMO, "", now), None);
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_for_its_own_account_only() {
+        let cipher = SecretCipher::new([7; 32]);
+        let sealed = cipher.seal("account-1", DEMO).expect("seal");
+        assert!(SecretCipher::is_sealed(&sealed));
+        assert!(!sealed.contains(DEMO), "{sealed}");
+        assert_eq!(cipher.open("account-1", &sealed).expect("open"), DEMO);
+        assert!(matches!(cipher.open("account-2", &sealed), Err(TotpSetupError::Decrypt)));
+        assert!(matches!(
+            SecretCipher::new([8; 32]).open("account-1", &sealed),
+            Err(TotpSetupError::Decrypt)
+        ));
+    }
+
+    #[test]
+    fn a_clear_secret_from_before_sealing_is_read_as_is() {
+        let cipher = SecretCipher::new([7; 32]);
+        assert!(!SecretCipher::is_sealed(DEMO));
+        assert_eq!(cipher.open("account-1", DEMO).expect("open"), DEMO);
     }
 
     #[test]

@@ -1,15 +1,15 @@
 //! Step 2: `GET/POST /login/password/otp` — choose an enrolled factor and enter its code.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
+
+use crate::web::client_addr::ClientAddr;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 use serde::Deserialize;
 
-use super::{PendingLogin, audit_refusal, client_ip, not_enabled, page_response, render_to_string};
+use super::{PendingLogin, audit_refusal, not_enabled, page_response, render_to_string};
 use crate::authn::password::login::Check;
 use crate::authn::password::{Factor, PasswordService};
 use crate::authn::transaction::{self, LoginTransaction};
@@ -209,7 +209,7 @@ pub(super) async fn submit(
     page: PageCtx,
     State(state): State<AppState>,
     jar: CookieJar,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let service = state.password();
@@ -224,8 +224,7 @@ pub(super) async fn submit(
         return Err(WebError::bad_request("error.bad_form"));
     };
     let otp: String = form.otp.chars().take(16).collect();
-    let check =
-        service.check_factor(&account, factor, &tx.id, pending.card.as_ref(), &otp, client_ip(addr)).await;
+    let check = service.check_factor(&account, factor, &tx.id, pending.card.as_ref(), &otp, client).await;
     match check {
         Ok(Check::Accepted(factor)) => {
             let number = NationalNumber::parse(&account.national_number).map_err(WebError::internal)?;

@@ -15,8 +15,6 @@ mod factor_step;
 mod outbox;
 mod password_step;
 
-use std::net::SocketAddr;
-
 use axum::Router;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -75,12 +73,6 @@ impl PendingLogin {
     fn to_value(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
     }
-}
-
-/// The client address for throttling (the TCP peer; behind a reverse proxy, all clients
-/// share the proxy's budget — configure the proxy to limit per client as well).
-fn client_ip(addr: SocketAddr) -> std::net::IpAddr {
-    addr.ip()
 }
 
 /// A rendered page with a status and optionally Retry-After (429 throttled, 503 busy).

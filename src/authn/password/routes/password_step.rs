@@ -1,15 +1,15 @@
 //! Step 1: `GET/POST /login/password` — username and password.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
+
+use crate::web::client_addr::ClientAddr;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 use serde::Deserialize;
 
-use super::{PendingLogin, audit_refusal, client_ip, not_enabled, page_response, render_to_string};
+use super::{PendingLogin, audit_refusal, not_enabled, page_response, render_to_string};
 use crate::authn::password::login::Check;
 use crate::authn::password::{PasswordError, password_only_amr};
 use crate::authn::{Authenticated, IdentityClaim, Method, complete, transaction};
@@ -60,7 +60,7 @@ pub(super) async fn submit(
     page: PageCtx,
     State(state): State<AppState>,
     jar: CookieJar,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     CsrfForm(form): CsrfForm<Credentials>,
 ) -> Result<Response, WebError> {
     let service = state.password();
@@ -81,7 +81,7 @@ pub(super) async fn submit(
     let username: String = form.username.chars().take(64).collect();
     // Not truncated (a prefix must never match); the body limit bounds its size.
     let password = form.password.clone();
-    let account = match service.check_password(&username, &password, client_ip(addr)).await {
+    let account = match service.check_password(&username, &password, client).await {
         Ok(Check::Accepted(account)) => account,
         Ok(Check::Refused) => {
             let account = state.store().find_password_account_by_username(&username).await?;
