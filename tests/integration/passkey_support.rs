@@ -180,6 +180,12 @@ pub async fn register(app: &TestApp) -> SoftPasskey {
 /// Logs out, opens a portal login and fetches the passkey challenge: `(tx, csrf, options)`.
 pub async fn login_start(app: &TestApp) -> (String, String, Value) {
     let tx = app.start_portal_login_forced().await;
+    let (csrf, options) = challenge_for(app, &tx).await;
+    (tx, csrf, options)
+}
+
+/// The passkey login page of transaction `tx` and its challenge: `(csrf, options)`.
+pub async fn challenge_for(app: &TestApp, tx: &str) -> (String, Value) {
     let page = app.get(&format!("/login/passkey?tx={tx}")).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
@@ -188,7 +194,7 @@ pub async fn login_start(app: &TestApp) -> (String, String, Value) {
     let start = post_json(app, &format!("/login/passkey/start?tx={tx}"), Some(&csrf), &json!({})).await;
     assert_eq!(start.status(), 200, "the challenge is given");
     let options: Value = start.json().await.expect("json");
-    (tx, csrf, options)
+    (csrf, options)
 }
 
 pub async fn login_finish(app: &TestApp, tx: &str, csrf: Option<&str>, assertion: &Value) -> (u16, Value) {
