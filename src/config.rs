@@ -35,6 +35,9 @@ pub struct Settings {
     pub itsme: crate::authn::itsme::ItsmeSettings,
     #[serde(default)]
     pub eidas: crate::authn::eidas::EidasSettings,
+    /// Passkeys (WebAuthn) as an extra digital key (off unless configured).
+    #[serde(default)]
+    pub passkey: crate::authn::passkey::PasskeySettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -259,6 +262,7 @@ impl Settings {
         self.eid.validate(self.demo.is_enabled)?;
         self.itsme.validate(self.demo.is_enabled)?;
         self.eidas.validate(self.demo.is_enabled)?;
+        self.passkey.validate()?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

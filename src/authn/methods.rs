@@ -25,6 +25,7 @@ pub fn available(state: &AppState, tx: &LoginTransaction) -> Vec<MethodEntry> {
     entries.extend(super::password::routes::method_entry(state, tx));
     entries.extend(super::itsme::routes::method_entry(state, tx));
     entries.extend(super::eidas::method_entry(state, tx));
+    entries.extend(super::passkey::method_entry(state, tx));
     entries.sort_by_key(|e| std::cmp::Reverse(e.level));
     entries
 }

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod itsme;
 pub mod methods;
 pub mod my_keys;
+pub mod passkey;
 pub mod password;
 pub mod routes;
 pub mod session;

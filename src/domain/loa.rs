@@ -8,7 +8,7 @@
 //! | username + password alone (only where configured) | Level200 | low |
 //! | password + code by e-mail or from a token card | Level300 | substantial |
 //! | password + code from a mobile app (TOTP) | Level400 | substantial |
-//! | passkey (WebAuthn, user verification) | Level400 | substantial |
+//! | passkey (WebAuthn, user verification; amr `swk` `mfa`) | Level400 | substantial |
 //! | itsme | Level450 | high |
 //! | eID card with PIN | Level500 | high |
 //!
@@ -39,6 +39,9 @@ impl AuthLevel {
     pub const LOW: AuthLevel = AuthLevel(200);
     pub const PASSWORD_WITH_CODE: AuthLevel = AuthLevel(300);
     pub const PASSWORD_WITH_APP: AuthLevel = AuthLevel(400);
+    /// A passkey (WebAuthn) with user verification: a possession factor plus PIN or
+    /// biometrics on the device (amr `swk`, `mfa`).
+    pub const PASSKEY: AuthLevel = AuthLevel(400);
     pub const ITSME: AuthLevel = AuthLevel(450);
     pub const EID: AuthLevel = AuthLevel(500);
     /// Threshold for eIDAS `substantial` requests.

@@ -13,6 +13,7 @@ pub mod oidc_consent;
 pub mod oidc_grants;
 pub mod oidc_keys;
 pub mod outbox;
+pub mod passkeys;
 pub mod password;
 pub mod password_throttle;
 pub mod registry;

@@ -21,11 +21,12 @@ macro_rules! catalogue {
             include_str!(concat!("../../templates/i18n/", $lang, "/itsme.toml")),
             include_str!(concat!("../../templates/i18n/", $lang, "/eidas.toml")),
             include_str!(concat!("../../templates/i18n/", $lang, "/oidc.toml")),
+            include_str!(concat!("../../templates/i18n/", $lang, "/passkey.toml")),
         ]
     };
 }
 
-const SOURCES: [(Language, [&str; 7]); 4] = [
+const SOURCES: [(Language, [&str; 8]); 4] = [
     (Language::Nl, catalogue!("nl")),
     (Language::Fr, catalogue!("fr")),
     (Language::De, catalogue!("de")),

@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::authn::my_keys::router())
         .merge(crate::authn::itsme::routes::router())
         .merge(crate::authn::eidas::router())
+        .merge(crate::authn::passkey::router())
         .route_layer(from_fn(middleware::track_metrics))
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))

@@ -1,7 +1,8 @@
 //! Every digital key end to end through the OpenID Connect code flow: a relying party
 //! sends the browser to `/authorize`, the person logs in with the key (eID over real
-//! mTLS, itsme and eIDAS through their mocks over real HTTP, password + TOTP), and the
-//! relying party exchanges the code for an id_token whose `acr` and `amr` say how.
+//! mTLS, itsme and eIDAS through their mocks over real HTTP, password + TOTP, a software
+//! passkey), and the relying party exchanges the code for an id_token whose `acr` and
+//! `amr` say how.
 
 use jsonwebtoken::{DecodingKey, Validation, decode, decode_header, jwk::JwkSet};
 use serde_json::Value;
@@ -185,4 +186,27 @@ async fn a_password_session_steps_up_through_itsme_and_keeps_its_session() {
     assert_eq!(second["acr"], "urn:be:fedict:iam:fas:Level450");
     assert_eq!(second["sub"], first["sub"], "the same person");
     assert_eq!(second["sid"], first["sid"], "the step-up kept the session");
+}
+
+#[tokio::test]
+async fn a_passkey_login_gives_the_client_level_400() {
+    use crate::passkey_support::{NRN, challenge_for, login_finish, register};
+    let app = TestApp::spawn_with(|s| {
+        s.passkey.is_enabled = true;
+        s.oidc.clients = vec![rp1()];
+    })
+    .await;
+    crate::password_helpers::test_login_at(&app, NRN, 500).await;
+    let mut passkey = register(&app).await;
+    let token = app.csrf_token("/").await;
+    let _ = app.post_form("/logout", &[("csrf", token.as_str())]).await;
+    let login = authorize(&app, "urn:be:fedict:iam:fas:Level400").await;
+    let tx = tx_of(&login);
+    let (csrf, options) = challenge_for(&app, &tx).await;
+    let (status, body) = login_finish(&app, &tx, Some(&csrf), &passkey.get(&options)).await;
+    assert_eq!(status, 200, "{body}");
+    let resume = body["redirect"].as_str().expect("redirect").to_string();
+    let claims = id_token_for(&app, &code_at_the_client(&app, resume).await).await;
+    assert_eq!(claims["acr"], "urn:be:fedict:iam:fas:Level400");
+    assert_eq!(claims["amr"], serde_json::json!(["swk", "mfa"]));
 }

@@ -23,6 +23,8 @@ mod itsme_third_party;
 mod oidc_cli;
 mod oidc_endpoints;
 mod oidc_flow;
+mod passkey_login;
+mod passkey_support;
 mod password_helpers;
 mod password_keys;
 mod password_login;

@@ -4,7 +4,8 @@
 //!
 //! Viewing needs any session; every change needs a session at Level450 or higher (eID
 //! or itsme), as CSAM does: a password cannot be used to change itself. Passkeys
-//! (WebAuthn) are not offered yet (no dead link).
+//! (WebAuthn, `crate::authn::passkey`) are listed here when enabled; registering one
+//! needs JavaScript.
 
 mod account;
 mod second_factors;
@@ -87,6 +88,13 @@ async fn changer(
     }
 }
 
+struct PasskeyView {
+    id: String,
+    name: String,
+    created: String,
+    last_used: String,
+}
+
 struct LoginView {
     at: String,
     outcome_key: &'static str,
@@ -107,6 +115,8 @@ struct KeysPage {
     is_enrolling: bool,
     card: Option<(String, usize)>,
     logins: Vec<LoginView>,
+    passkeys_enabled: bool,
+    passkeys: Vec<PasskeyView>,
     notice: Option<String>,
     error: Option<String>,
     rules: String,
@@ -156,6 +166,23 @@ async fn render_keys(
             level: detail.get("level").map(|l| l.to_string()).unwrap_or_else(|| "-".into()),
         })
         .collect();
+    let passkeys_enabled = crate::authn::passkey::is_enabled(state);
+    let passkeys = if passkeys_enabled {
+        state
+            .store()
+            .list_passkeys_of_identity(&owner.identity.id)
+            .await?
+            .into_iter()
+            .map(|p| PasskeyView {
+                id: p.id,
+                name: p.name,
+                created: format_time(p.created_at),
+                last_used: p.last_used_at.map(format_time).unwrap_or_else(|| "-".into()),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let policy = service.policy();
     let rules = page.tr.fmt(
         "password.keys.rules",
@@ -178,6 +205,8 @@ async fn render_keys(
         is_enrolling,
         card,
         logins,
+        passkeys_enabled,
+        passkeys,
         notice,
         error,
         rules,
