@@ -108,9 +108,16 @@ async fn serve_comes_up_with_demo_data_and_answers_its_probes() {
             "--database-url",
             &db.url,
         ])
-        // The demo's mock itsme on any free port, its demo keys outside the repository.
+        // The demo's side listeners on any free port, their demo keys outside the
+        // repository: the test must not depend on the demo's fixed ports being free.
         .env("POORT_ITSME__MOCK__LISTEN", "127.0.0.1:0")
         .env("POORT_ITSME__DEMO_KEY_DIR", keys.path())
+        .env("POORT_EID__LISTEN", "127.0.0.1:0")
+        .env("POORT_EID__DEMO_PKI_DIR", keys.path().join("eid"))
+        .env("POORT_EIDAS__MOCK__LISTEN", "127.0.0.1:0")
+        .env("POORT_EIDAS__MOCK__DEMO_TLS_DIR", keys.path().join("eidas-mock"))
+        .env("POORT_EIDAS__SIGNING_KEY_PATH", keys.path().join("eidas-sp-key.pem"))
+        .env("POORT_EIDAS__SIGNING_CERTIFICATE_PATH", keys.path().join("eidas-sp-cert.pem"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
