@@ -7,7 +7,7 @@ use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 use serde::Deserialize;
 
-use super::{Owner, changer, render_keys};
+use super::{Owner, account_changer, changer, render_keys};
 use crate::authn::password::PasswordError;
 use crate::authn::password::keys::KeyRefusal;
 use crate::startup::AppState;
@@ -94,12 +94,9 @@ pub(super) async fn change_password(
     jar: CookieJar,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, WebError> {
-    let owner = match changer(&state, &jar, page.clone()).await? {
-        Ok(owner) => owner,
+    let (owner, account) = match account_changer(&state, &jar, page.clone()).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
-    };
-    let Some(account) = owner.account.clone() else {
-        return Err(WebError::bad_request("password.keys.no_account"));
     };
     match state
         .password()
@@ -121,12 +118,9 @@ pub(super) async fn set_email(
     jar: CookieJar,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, WebError> {
-    let owner = match changer(&state, &jar, page.clone()).await? {
-        Ok(owner) => owner,
+    let (owner, account) = match account_changer(&state, &jar, page.clone()).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
-    };
-    let Some(account) = owner.account.clone() else {
-        return Err(WebError::bad_request("password.keys.no_account"));
     };
     match state.password().set_email(&account, &form.email).await.map_err(WebError::internal)? {
         Ok(()) => Ok(Redirect::to("/my/keys?done=email").into_response()),

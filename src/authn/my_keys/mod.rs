@@ -88,6 +88,23 @@ async fn changer(
     }
 }
 
+/// Like [`changer`], for changes to an existing account: also refuses (400) when the
+/// person has no username/password account yet.
+async fn account_changer(
+    state: &AppState,
+    jar: &CookieJar,
+    page: PageCtx,
+) -> Result<Result<(Owner, PasswordAccount), Response>, WebError> {
+    let owner = match changer(state, jar, page).await? {
+        Ok(owner) => owner,
+        Err(response) => return Ok(Err(response)),
+    };
+    let Some(account) = owner.account.clone() else {
+        return Err(WebError::bad_request("password.keys.no_account"));
+    };
+    Ok(Ok((owner, account)))
+}
+
 struct PasskeyView {
     id: String,
     name: String,

@@ -8,7 +8,7 @@ use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 use serde::Deserialize;
 
-use super::{changer, render_keys};
+use super::{account_changer, changer, render_keys};
 use crate::startup::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{WebError, render};
@@ -94,12 +94,9 @@ pub(super) async fn confirm_app(
     jar: CookieJar,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
-    let owner = match changer(&state, &jar, page.clone()).await? {
-        Ok(owner) => owner,
+    let (owner, account) = match account_changer(&state, &jar, page.clone()).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
-    };
-    let Some(account) = owner.account.clone() else {
-        return Err(WebError::bad_request("password.keys.no_account"));
     };
     match state.password().confirm_app(&account, &form.otp).await.map_err(WebError::internal)? {
         Ok(()) => {
@@ -145,12 +142,9 @@ pub(super) async fn order_card(
     jar: CookieJar,
     CsrfForm(_form): CsrfForm<EmptyForm>,
 ) -> Result<Response, WebError> {
-    let owner = match changer(&state, &jar, page.clone()).await? {
-        Ok(owner) => owner,
+    let (owner, account) = match account_changer(&state, &jar, page.clone()).await? {
+        Ok(found) => found,
         Err(response) => return Ok(response),
-    };
-    let Some(account) = owner.account.clone() else {
-        return Err(WebError::bad_request("password.keys.no_account"));
     };
     let card = state.password().order_token_card(&account).await.map_err(WebError::internal)?;
     let detail = serde_json::json!({ "method": owner.session.method });
