@@ -218,11 +218,7 @@ pub async fn save_method_state(
     tx_id: &str,
     value: &serde_json::Value,
 ) -> Result<(), AuthnError> {
-    if state.store().update_login_transaction_method_state(tx_id, value).await? {
-        Ok(())
-    } else {
-        Err(AuthnError::AlreadyUsed)
-    }
+    updated(state.store().update_login_transaction_method_state(tx_id, value).await?)
 }
 
 /// Single sign-on: an existing session authenticates the transaction.
@@ -246,9 +242,7 @@ pub async fn authenticate_with_session(
         method: session.method.clone(),
         auth_time: session.auth_time,
     };
-    if !state.store().update_login_transaction_authenticated(&tx.id, &auth).await? {
-        return Err(AuthnError::AlreadyUsed);
-    }
+    updated(state.store().update_login_transaction_authenticated(&tx.id, &auth).await?)?;
     let mut tx = tx.clone();
     tx.status = TxStatus::Authenticated;
     tx.authentication = Some(auth);
@@ -260,14 +254,15 @@ pub async fn set_profile(
     tx_id: &str,
     profile: &serde_json::Value,
 ) -> Result<(), AuthnError> {
-    if state.store().update_login_transaction_profile(tx_id, profile).await? {
-        Ok(())
-    } else {
-        Err(AuthnError::AlreadyUsed)
-    }
+    updated(state.store().update_login_transaction_profile(tx_id, profile).await?)
 }
 
 /// Authenticated → completed, exactly once. `false` when it was already completed.
 pub async fn finish(state: &AppState, tx_id: &str) -> Result<bool, AuthnError> {
     Ok(state.store().update_login_transaction_completed(tx_id).await?)
+}
+
+/// A guarded update changed its row, or the transaction had moved on (already used).
+fn updated(is_changed: bool) -> Result<(), AuthnError> {
+    if is_changed { Ok(()) } else { Err(AuthnError::AlreadyUsed) }
 }

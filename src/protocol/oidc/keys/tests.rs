@@ -1,6 +1,7 @@
 //! Tests of `keys`.
 
 use super::*;
+use crate::protocol::oidc::jwt;
 use serde_json::{Value, json};
 
 const ISS: &str = "https://poort.example";
