@@ -107,6 +107,22 @@ stop_server() {
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
 
+wrk_floor() { # DURATION: GET /healthz, printed as a RESULT line like token.lua's
+  taskset -c "$client_cpu" wrk -t1 -c"$conns" -d"$1" --latency "$issuer/healthz" | python3 -c '
+import re, sys
+out = sys.stdin.read()
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\b", out, re.M)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+requests = int(re.search(r"(\d+) requests in", out).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+p50, p99 = ms("50%"), ms("99%")
+print(f"RESULT grant=none requests={requests} rate={rate:.0f} p50_ms={p50:.3f} p99_ms={p99:.3f} errors={errors.group(1) if errors else 0}")
+'
+}
+
 wrk_token() { # GRANT DURATION [CODES_FILE]
   BENCH_GRANT=$1 BENCH_AUTH=$auth BENCH_CODES=${3:-} BENCH_VERIFIER=$verifier BENCH_REDIRECT_URI=$redirect_uri \
     taskset -c "$client_cpu" wrk -t1 -c"$conns" -d"$2" -s bench/token.lua "$issuer" | grep '^RESULT'
@@ -139,6 +155,10 @@ if [ "$(field requests "$ac")" -ge "$n_codes" ]; then
   echo "bench: the codes ran out within ${ac_seconds} s; raise BENCH_CODES" >&2
   exit 1
 fi
+
+echo "==> 5. HTTP floor: GET /healthz, same layers, same wrk settings (${seconds} s)"
+floor=$(wrk_floor "${seconds}s")
+echo "$floor"
 stop_server
 
 echo "==> 4. database statements per request (statement log of a short second run)"
@@ -172,12 +192,17 @@ echo
 echo "==> summary ($database, server on core $server_cpu)"
 echo "$writes_ac"
 echo "$writes_cc"
-python3 - "$bare_cc" "$bare_ac" "$(field rate "$cc")" "$(field rate "$ac")" "$cc" "$ac" <<'EOF'
+python3 - "$bare_cc" "$bare_ac" "$(field rate "$cc")" "$(field rate "$ac")" "$(field rate "$floor")" "$cc" "$ac" <<'EOF'
 import sys
-bare_cc, bare_ac, cc, ac = map(float, sys.argv[1:5])
-print(f"bare ES256 build+sign, 1 token     : {bare_cc:8.0f}/s")
-print(f"bare ES256 build+sign, AT + id_token: {bare_ac:8.0f}/s")
-print(f"client_credentials at /token        : {cc:8.0f}/s  = {100*cc/bare_cc:5.1f} % of bare (1 token)   [{sys.argv[5].split(' ', 1)[1]}]")
-print(f"code exchange at /token             : {ac:8.0f}/s  = {100*ac/bare_ac:5.1f} % of bare (2 tokens)  [{sys.argv[6].split(' ', 1)[1]}]")
-print(f"                                      = {100*ac/bare_cc:5.1f} % of the bare rate of 1 token")
+bare_cc, bare_ac, cc, ac, floor = map(float, sys.argv[1:6])
+us = lambda rate: 1e6 / rate
+print(f"bare ES256 build+sign, 1 token     : {bare_cc:8.0f}/s  ({us(bare_cc):5.1f} µs)")
+print(f"bare ES256 build+sign, AT + id_token: {bare_ac:8.0f}/s  ({us(bare_ac):5.1f} µs)")
+print(f"HTTP floor, GET /healthz            : {floor:8.0f}/s  ({us(floor):5.1f} µs)")
+print(f"client_credentials at /token        : {cc:8.0f}/s  ({us(cc):5.1f} µs) = {100*cc/bare_cc:5.1f} % of bare (1 token)   [{sys.argv[6].split(' ', 1)[1]}]")
+print(f"code exchange at /token             : {ac:8.0f}/s  ({us(ac):5.1f} µs) = {100*ac/bare_ac:5.1f} % of bare (2 tokens)  [{sys.argv[7].split(' ', 1)[1]}]")
+for name, rate, bare in (("client_credentials", cc, bare_cc), ("code exchange", ac, bare_ac)):
+    ceiling = us(bare) / (us(bare) + us(floor))
+    own = us(rate) - us(bare) - us(floor)
+    print(f"{name:19s}: the floor caps it at {100*ceiling:5.1f} % of bare; Poort's own time {own:5.1f} µs per request")
 EOF

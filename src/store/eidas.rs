@@ -14,7 +14,7 @@ impl Store {
     ) -> StoreResult<bool> {
         sqlx::query("DELETE FROM eidas_seen_assertions WHERE expires_at < $1")
             .bind(now)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         let done = sqlx::query(
             "INSERT INTO eidas_seen_assertions (assertion_id, seen_at, expires_at) VALUES ($1, $2, $3) \
@@ -23,7 +23,7 @@ impl Store {
         .bind(assertion_id)
         .bind(now)
         .bind(expires_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }

@@ -89,7 +89,7 @@ impl Store {
         .bind(new.birth_date.map(date_to_text))
         .bind(new.language.map(|l| l.code().to_string()))
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         self.find_identity(&id).await?.ok_or_else(|| StoreError::Corrupt("identity vanished".into()))
     }
@@ -111,7 +111,7 @@ impl Store {
         .bind(surname.to_string())
         .bind(eidas_identifier.map(str::to_string))
         .bind(unix_now())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -121,7 +121,7 @@ impl Store {
             .bind(id.to_string())
             .bind(email.map(str::to_string))
             .bind(unix_now())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -143,7 +143,7 @@ impl Store {
         .bind(identity_id.map(str::to_string))
         .bind(client_id.map(str::to_string))
         .bind(detail.to_string())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }

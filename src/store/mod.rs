@@ -1,6 +1,11 @@
 //! All SQL lives here, one module per aggregate.
 //!
 //! One `sqlx::AnyPool` serves SQLite (the embedded default) and PostgreSQL (many nodes).
+//! Reads use [`Store::pool`], statements that write use [`Store::writer`]: the same pool on
+//! PostgreSQL; on SQLite, which has one writer at a time anyway, a pool of one connection,
+//! so writers queue in order instead of colliding on the database lock and sleeping in
+//! SQLite's busy handler, and a read-then-write transaction cannot fail on a stale
+//! snapshot. SQLite's read connections are `query_only`: a write sent to them fails.
 //! Queries are written once in portable SQL with `$1` placeholders, which both
 //! backends accept. Portable column types only: TEXT, BIGINT/INTEGER (timestamps are
 //! unix seconds, flags are 0/1), no BLOB and no BOOLEAN (the `Any` driver cannot
@@ -52,10 +57,47 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    writer: AnyPool,
     backend: Backend,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The role of a pool's connections, set up when each connects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// SQLite read connections (`query_only`).
+    SqliteReader,
+    /// The SQLite write connection, or an in-memory database's only connection.
+    SqliteWriter,
+    Postgres,
+}
+
+async fn open_pool(options: &AnyConnectOptions, max_connections: u32, role: Role) -> StoreResult<AnyPool> {
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                let pragmas = match role {
+                    Role::Postgres => return Ok(()),
+                    Role::SqliteReader => {
+                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                         PRAGMA synchronous = NORMAL; PRAGMA query_only = ON;"
+                    }
+                    Role::SqliteWriter => {
+                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                         PRAGMA synchronous = NORMAL;"
+                    }
+                };
+                conn.execute(pragmas).await?;
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await?;
+    Ok(pool)
+}
 
 impl Store {
     /// Connects to `url` (`sqlite:…` or `postgres://…`). SQLite files are created with
@@ -70,30 +112,29 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)?
             .log_statements(tracing::log::LevelFilter::Trace)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(5))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        Ok(Self { pool, backend })
+        let (pool, writer) = match backend {
+            Backend::Postgres => {
+                let pool = open_pool(&options, max_connections, Role::Postgres).await?;
+                (pool.clone(), pool)
+            }
+            // Every connection to `:memory:` is a database of its own: one connection only.
+            Backend::Sqlite if url == MEMORY_URL => {
+                let pool = open_pool(&options, 1, Role::SqliteWriter).await?;
+                (pool.clone(), pool)
+            }
+            Backend::Sqlite => {
+                // The writer first: it creates the file and switches it to WAL.
+                let writer = open_pool(&options, 1, Role::SqliteWriter).await?;
+                (open_pool(&options, max_connections, Role::SqliteReader).await?, writer)
+            }
+        };
+        Ok(Self { pool, writer, backend })
     }
 
     /// Applies every migration not yet applied. Safe to run on every start and from
     /// several nodes: the migrator takes a lock.
     pub async fn migrate(&self) -> StoreResult<()> {
-        MIGRATOR.run(&self.pool).await?;
+        MIGRATOR.run(&self.writer).await?;
         Ok(())
     }
 
@@ -107,22 +148,31 @@ impl Store {
         self.backend
     }
 
+    /// For statements that only read.
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
+    /// For statements that write, and transactions that contain one.
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
+
+const MEMORY_URL: &str = "sqlite::memory:";
 
 /// `sqlite://data/poort.db` → make sure `data/` exists and ask for create-if-missing.
 fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path == ":memory:" {
-        // Each connection of a pool gets its own memory database: for one-off commands only.
-        return Ok("sqlite::memory:".into());
+        // Each connection gets its own memory database: for one-off commands only.
+        return Ok(MEMORY_URL.into());
     }
     let parent = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(parent) = parent {
@@ -161,5 +211,32 @@ mod tests {
         assert!(url.ends_with("?mode=rwc"), "{url}");
         assert!(path.parent().expect("parent").is_dir());
         assert_eq!(prepare_sqlite_url("sqlite::memory:").expect("url"), "sqlite::memory:");
+    }
+
+    #[tokio::test]
+    async fn sqlite_reads_refuse_writes_and_the_writer_serves_concurrent_writers_in_turn() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let url = format!("sqlite://{}", dir.path().join("poort.db").display());
+        let store = Store::connect(&url, 4).await.expect("connect");
+        sqlx::query("CREATE TABLE t (n BIGINT)").execute(store.writer()).await.expect("create");
+        let refused = sqlx::query("INSERT INTO t (n) VALUES (1)").execute(store.pool()).await;
+        assert!(refused.is_err(), "a write on a read connection must fail");
+
+        // Many concurrent transactions, each read-then-write: none fails or sleeps out the
+        // busy timeout, none is lost.
+        let writes = (0..50).map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut tx = store.writer().begin().await?;
+                sqlx::query("SELECT COUNT(*) FROM t").fetch_one(&mut *tx).await?;
+                sqlx::query("INSERT INTO t (n) VALUES ($1)").bind(i64::from(i)).execute(&mut *tx).await?;
+                tx.commit().await
+            })
+        });
+        for write in writes.collect::<Vec<_>>() {
+            write.await.expect("task").expect("write");
+        }
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM t").fetch_one(store.pool()).await.expect("count");
+        assert_eq!(sqlx::Row::try_get::<i64, _>(&row, "n").expect("n"), 50);
     }
 }

@@ -71,7 +71,7 @@ impl Store {
         .bind(encode(client)?)
         .bind(registration_token.map(str::to_string))
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -79,7 +79,7 @@ impl Store {
     pub async fn delete_oidc_client(&self, id: &str) -> StoreResult<bool> {
         let done = sqlx::query("DELETE FROM oidc_clients WHERE id = $1")
             .bind(id.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(done.rows_affected() == 1)
     }

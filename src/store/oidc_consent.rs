@@ -66,7 +66,7 @@ impl Store {
         .bind(client_id.to_string())
         .bind(scopes.join(" "))
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -75,7 +75,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM oidc_consents WHERE identity_id = $1 AND client_id = $2")
             .bind(identity_id.to_string())
             .bind(client_id.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -91,7 +91,7 @@ impl Store {
         .bind(d.sid.clone())
         .bind(d.identity_id.clone())
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -133,7 +133,7 @@ impl Store {
         .bind(lease_until)
         .bind(id.to_string())
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -157,7 +157,7 @@ impl Store {
         .bind(next_attempt_at)
         .bind(now)
         .bind(id.to_string())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -121,7 +121,7 @@ impl Store {
         .bind(grant.code_expires_at)
         .bind(grant.expires_at)
         .bind(grant.created_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -160,22 +160,9 @@ impl Store {
         rows.iter().map(grant_from_row).collect()
     }
 
-    /// Write 1 of a code exchange: marks the code used. `false`: it was used already
-    /// (or never existed), and the exchange must be refused.
-    pub async fn update_oidc_code_used(&self, code_key: &str, now: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE oidc_grants SET code_used_at = $1 WHERE code_key = $2 AND code_used_at IS NULL",
-        )
-        .bind(now)
-        .bind(code_key.to_string())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     /// Revokes a grant and every token issued from it.
     pub async fn update_oidc_grant_revoked(&self, grant_id: &str, now: i64) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         sqlx::query("UPDATE oidc_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now)
             .bind(grant_id.to_string())
@@ -199,49 +186,56 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("client_id")?))).collect()
     }
 
-    /// Write 2 of a code exchange or a refresh: the new refresh token and/or opaque access
-    /// token, in one INSERT statement.
+    /// Opaque access tokens of `client_credentials` (one INSERT; nothing for JWT tokens).
     pub async fn create_oidc_tokens(&self, tokens: &[TokenRow]) -> StoreResult<()> {
-        if tokens.is_empty() {
-            return Ok(());
+        insert_tokens(self.writer(), tokens).await
+    }
+
+    /// The writes of a code exchange, in one transaction: mark the code used (exactly one
+    /// exchange wins it) and store the tokens issued from it (one INSERT). `false`: the code
+    /// was used already, and nothing was written.
+    pub async fn redeem_oidc_code(&self, code_key: &str, now: i64, tokens: &[TokenRow]) -> StoreResult<bool> {
+        let mut tx = self.writer().begin().await?;
+        let done = sqlx::query(
+            "UPDATE oidc_grants SET code_used_at = $1 WHERE code_key = $2 AND code_used_at IS NULL",
+        )
+        .bind(now)
+        .bind(code_key.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
         }
-        let values: Vec<String> = (0..tokens.len())
-            .map(|i| {
-                let b = i * 9;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO oidc_tokens (token_key, kind, grant_id, client_id, subject, scope, dpop_jkt, \
-             issued_at, expires_at) VALUES {}",
-            values.join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for t in tokens {
-            query = query
-                .bind(t.token_key.clone())
-                .bind(t.kind.code())
-                .bind(t.grant_id.clone())
-                .bind(t.client_id.clone())
-                .bind(t.subject.clone())
-                .bind(t.scope.clone())
-                .bind(t.dpop_jkt.clone())
-                .bind(t.issued_at)
-                .bind(t.expires_at);
+        insert_tokens(&mut *tx, tokens).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The writes of a refresh, in one transaction: mark the presented refresh token rotated
+    /// (exactly one refresh wins it) and store its successor. `false`: it was rotated or
+    /// revoked already, and nothing was written.
+    pub async fn rotate_oidc_refresh_token(
+        &self,
+        token_key: &str,
+        now: i64,
+        tokens: &[TokenRow],
+    ) -> StoreResult<bool> {
+        let mut tx = self.writer().begin().await?;
+        let done = sqlx::query(
+            "UPDATE oidc_tokens SET rotated_at = $1 WHERE token_key = $2 AND rotated_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_key.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
         }
-        query.execute(self.pool()).await?;
-        Ok(())
+        insert_tokens(&mut *tx, tokens).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn find_oidc_token(&self, token_key: &str) -> StoreResult<Option<TokenRow>> {
@@ -253,24 +247,11 @@ impl Store {
         row.as_ref().map(token_from_row).transpose()
     }
 
-    /// Write 1 of a refresh: marks the presented refresh token rotated. `false`: it was
-    /// rotated already (reuse).
-    pub async fn update_oidc_refresh_rotated(&self, token_key: &str, now: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE oidc_tokens SET rotated_at = $1 WHERE token_key = $2 AND rotated_at IS NULL AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(token_key.to_string())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     pub async fn update_oidc_token_revoked(&self, token_key: &str, now: i64) -> StoreResult<()> {
         sqlx::query("UPDATE oidc_tokens SET revoked_at = $1 WHERE token_key = $2 AND revoked_at IS NULL")
             .bind(now)
             .bind(token_key.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -288,7 +269,7 @@ impl Store {
             .bind(client_id.to_string())
             .bind(request.to_string())
             .bind(expires_at)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -301,12 +282,12 @@ impl Store {
     ) -> StoreResult<Option<(serde_json::Value, i64)>> {
         let row = sqlx::query("SELECT request, expires_at FROM oidc_par_requests WHERE request_key = $1")
             .bind(request_key.to_string())
-            .fetch_optional(self.pool())
+            .fetch_optional(self.writer())
             .await?;
         let Some(row) = row else { return Ok(None) };
         let done = sqlx::query("DELETE FROM oidc_par_requests WHERE request_key = $1")
             .bind(request_key.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         if done.rows_affected() != 1 {
             return Ok(None);
@@ -330,7 +311,7 @@ impl Store {
         .bind(issuer.to_string())
         .bind(jti.to_string())
         .bind(expires_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -355,8 +336,55 @@ impl Store {
             "DELETE FROM oidc_used_jtis WHERE expires_at < $1",
             "DELETE FROM oidc_grants WHERE expires_at < $1",
         ] {
-            sqlx::query(sql).bind(now).execute(self.pool()).await?;
+            sqlx::query(sql).bind(now).execute(self.writer()).await?;
         }
         Ok(())
     }
+}
+
+/// One multi-row INSERT of issued tokens (nothing when there are none).
+async fn insert_tokens<'e, E>(executor: E, tokens: &[TokenRow]) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    if tokens.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..tokens.len())
+        .map(|i| {
+            let b = i * 9;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO oidc_tokens (token_key, kind, grant_id, client_id, subject, scope, dpop_jkt, \
+             issued_at, expires_at) VALUES {}",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for t in tokens {
+        query = query
+            .bind(t.token_key.clone())
+            .bind(t.kind.code())
+            .bind(t.grant_id.clone())
+            .bind(t.client_id.clone())
+            .bind(t.subject.clone())
+            .bind(t.scope.clone())
+            .bind(t.dpop_jkt.clone())
+            .bind(t.issued_at)
+            .bind(t.expires_at);
+    }
+    query.execute(executor).await?;
+    Ok(())
 }

@@ -51,7 +51,7 @@ impl Store {
         new: &StoredSigningKey,
         verify_until: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         sqlx::query(
             "UPDATE oidc_signing_keys SET status = 'retired', retired_at = $1, verify_until = $2 \
              WHERE alg = $3 AND status = 'active'",
@@ -80,7 +80,7 @@ impl Store {
         let done =
             sqlx::query("DELETE FROM oidc_signing_keys WHERE status = 'retired' AND verify_until <= $1")
                 .bind(now)
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
         Ok(done.rows_affected())
     }

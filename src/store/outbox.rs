@@ -28,7 +28,7 @@ impl Store {
             .bind(recipient.to_string())
             .bind(subject.to_string())
             .bind(body.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

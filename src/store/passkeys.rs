@@ -76,7 +76,7 @@ impl Store {
         .bind(r.sign_count)
         .bind(r.created_at)
         .bind(r.last_used_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await;
         match result {
             Ok(_) => Ok(true),
@@ -104,7 +104,7 @@ impl Store {
         .bind(at)
         .bind(id.to_string())
         .bind(previous_count)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(result.rows_affected() == 1)
     }
@@ -113,7 +113,7 @@ impl Store {
         let result = sqlx::query("DELETE FROM passkey_credentials WHERE id = $1 AND identity_id = $2")
             .bind(id.to_string())
             .bind(identity_id.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(result.rows_affected() == 1)
     }
@@ -130,7 +130,7 @@ impl Store {
         sqlx::query("DELETE FROM passkey_registrations WHERE session_sid = $1 OR expires_at < $2")
             .bind(session_sid.to_string())
             .bind(super::unix_now())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         sqlx::query(
             "INSERT INTO passkey_registrations (session_sid, identity_id, state_json, name, expires_at) \
@@ -141,7 +141,7 @@ impl Store {
         .bind(state_json.to_string())
         .bind(name.to_string())
         .bind(expires_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -156,12 +156,12 @@ impl Store {
             "SELECT identity_id, state_json, name, expires_at FROM passkey_registrations WHERE session_sid = $1",
         )
         .bind(session_sid.to_string())
-        .fetch_optional(self.pool())
+        .fetch_optional(self.writer())
         .await?;
         let Some(row) = row else { return Ok(None) };
         let deleted = sqlx::query("DELETE FROM passkey_registrations WHERE session_sid = $1")
             .bind(session_sid.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         if deleted.rows_affected() != 1 {
             return Ok(None);

@@ -92,7 +92,7 @@ impl Store {
         .bind(a.email.clone())
         .bind(a.created_at)
         .bind(a.updated_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await;
         match result {
             Ok(_) => Ok(true),
@@ -106,7 +106,7 @@ impl Store {
             .bind(account_id.to_string())
             .bind(hash.to_string())
             .bind(now)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -121,7 +121,7 @@ impl Store {
             .bind(account_id.to_string())
             .bind(email.map(str::to_string))
             .bind(now)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -164,7 +164,7 @@ impl Store {
         .bind(account_id.to_string())
         .bind(old.to_string())
         .bind(sealed.to_string())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -188,7 +188,7 @@ impl Store {
         .bind(sealed_secret.to_string())
         .bind(flag(is_confirmed))
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -209,7 +209,7 @@ impl Store {
         .bind(account_id.to_string())
         .bind(step)
         .bind(flag(require_confirmed))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -217,7 +217,7 @@ impl Store {
     pub async fn delete_totp(&self, account_id: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM password_totp WHERE account_id = $1")
             .bind(account_id.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -242,7 +242,7 @@ impl Store {
         .bind(code_hmac.to_string())
         .bind(expires_at)
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -275,7 +275,7 @@ impl Store {
         .bind(tx_id.to_string())
         .bind(code_hmac.to_string())
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() >= 1)
     }
@@ -289,7 +289,7 @@ impl Store {
         card: &TokenCard,
         code_hmacs: &[String],
     ) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         sqlx::query(
             "UPDATE password_token_cards SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",
         )
@@ -363,7 +363,7 @@ impl Store {
         .bind(position)
         .bind(code_hmac.to_string())
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }

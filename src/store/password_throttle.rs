@@ -43,7 +43,7 @@ impl Store {
         .bind(key.to_string())
         .bind(now)
         .bind(forget_before)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(self.find_throttle(key).await?.map(|t| t.failures).unwrap_or(1))
     }
@@ -52,7 +52,7 @@ impl Store {
         sqlx::query("UPDATE password_throttle SET blocked_until = $2 WHERE key = $1 AND blocked_until < $2")
             .bind(key.to_string())
             .bind(blocked_until)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -64,7 +64,7 @@ impl Store {
         )
         .bind(key.to_string())
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -72,7 +72,7 @@ impl Store {
     pub async fn delete_throttle(&self, key: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM password_throttle WHERE key = $1")
             .bind(key.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }

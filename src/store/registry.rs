@@ -77,7 +77,7 @@ impl Store {
         .bind(flag(p.has_belgian_eid))
         .bind(p.nationality.clone())
         .bind(unix_now())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -112,7 +112,7 @@ impl Store {
         .bind(e.start_date.map(date_to_text))
         .bind(source.code())
         .bind(unix_now())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -125,7 +125,7 @@ impl Store {
         representatives: &[&LegalRepresentative],
         employments: &[&Employment],
     ) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         let number = enterprise.as_str().to_string();
         sqlx::query("DELETE FROM registry_representatives WHERE enterprise_number = $1")
             .bind(number.clone())

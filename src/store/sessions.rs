@@ -61,7 +61,7 @@ impl Store {
         .bind(s.last_seen_at)
         .bind(s.expires_at)
         .bind(user_agent.map(|u| u.chars().take(200).collect::<String>()))
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -122,7 +122,7 @@ impl Store {
         .bind(serde_json::to_string(amr).unwrap_or_default())
         .bind(method.to_string())
         .bind(auth_time)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -131,7 +131,7 @@ impl Store {
         sqlx::query("UPDATE browser_sessions SET last_seen_at = $2 WHERE sid = $1")
             .bind(sid.to_string())
             .bind(now)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -141,7 +141,7 @@ impl Store {
             sqlx::query("UPDATE browser_sessions SET ended_at = $2 WHERE sid = $1 AND ended_at IS NULL")
                 .bind(sid.to_string())
                 .bind(unix_now())
-                .execute(self.pool())
+                .execute(self.writer())
                 .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -168,7 +168,7 @@ impl Store {
         .bind(tx.status.code())
         .bind(tx.created_at)
         .bind(tx.expires_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -200,7 +200,7 @@ impl Store {
         .bind(serde_json::to_string(&a.amr).unwrap_or_default())
         .bind(a.method.clone())
         .bind(a.auth_time)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -215,7 +215,7 @@ impl Store {
         )
         .bind(id.to_string())
         .bind(state.to_string())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -230,7 +230,7 @@ impl Store {
         )
         .bind(id.to_string())
         .bind(profile.to_string())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -241,7 +241,7 @@ impl Store {
             "UPDATE login_transactions SET status = 'completed' WHERE id = $1 AND status = 'authenticated'",
         )
         .bind(id.to_string())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -250,12 +250,12 @@ impl Store {
     pub async fn delete_expired_login_state(&self, now: i64) -> StoreResult<u64> {
         let a = sqlx::query("DELETE FROM login_transactions WHERE expires_at < $1")
             .bind(now)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?
             .rows_affected();
         let b = sqlx::query("DELETE FROM one_time_tickets WHERE expires_at < $1")
             .bind(now)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?
             .rows_affected();
         Ok(a + b)
@@ -280,7 +280,7 @@ impl Store {
         .bind(payload.to_string())
         .bind(unix_now())
         .bind(expires_at)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -299,14 +299,14 @@ impl Store {
         .bind(ticket_hash.to_string())
         .bind(purpose.to_string())
         .bind(now)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         if done.rows_affected() == 0 {
             return Ok(None);
         }
         let row = sqlx::query("SELECT tx_id, payload FROM one_time_tickets WHERE ticket_hash = $1")
             .bind(ticket_hash.to_string())
-            .fetch_one(self.pool())
+            .fetch_one(self.writer())
             .await?;
         let payload: String = row.try_get("payload")?;
         Ok(Some((row.try_get("tx_id")?, serde_json::from_str(&payload).unwrap_or_default())))

@@ -167,37 +167,101 @@ fn request_parts_snapshot(req: &Request) -> http::request::Parts {
     parts
 }
 
+/// The error-page counterpart for the protocol endpoints (token, userinfo, JWKS…): a
+/// framework rejection (wrong method, body too large, timeout, panic) is answered as an
+/// RFC 6749 §5.2 JSON error, so client libraries get something they can parse. Responses
+/// the endpoints built themselves (JSON, or a bare `WWW-Authenticate` challenge) pass;
+/// the framework's are bare or `text/plain`.
+/// Costs nothing on success: no snapshot of the request is taken.
+pub async fn protocol_errors(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_framework_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !(status.is_client_error() || status.is_server_error())
+        || !is_framework_text
+        || response.headers().contains_key(header::WWW_AUTHENTICATE)
+    {
+        return response;
+    }
+    let (error, description) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("invalid_request", "this endpoint does not accept this HTTP method")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("invalid_request", "the request body is too large"),
+        StatusCode::NOT_FOUND => ("invalid_request", "no such endpoint"),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS => {
+            ("temporarily_unavailable", "the server cannot answer now; try again later")
+        }
+        s if s.is_client_error() => ("invalid_request", "the request was refused"),
+        _ => ("server_error", "the server could not answer this request"),
+    };
+    let kept: Vec<_> = [header::ALLOW, header::RETRY_AFTER]
+        .into_iter()
+        .filter_map(|name| response.headers().get(&name).map(|v| (name, v.clone())))
+        .collect();
+    let body = serde_json::json!({ "error": error, "error_description": description });
+    let mut rendered = (status, axum::Json(body)).into_response();
+    for (name, value) in kept {
+        rendered.headers_mut().insert(name, value);
+    }
+    rendered.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    rendered
+}
+
 /// Counts requests and their latency per route and status (Prometheus).
 pub async fn track_metrics(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().clone();
+    let route: metrics::SharedString = match req.extensions().get::<MatchedPath>() {
+        Some(p) => metrics::SharedString::from_shared(std::sync::Arc::from(p.as_str())),
+        None => metrics::SharedString::const_str("unmatched"),
+    };
+    let method = method_label(req.method());
     let response = next.run(req).await;
-    let labels = [
-        ("method", method_label(&method)),
-        ("route", route),
-        ("status", response.status().as_u16().to_string()),
+    let status = response.status();
+    let status = match status_label(status) {
+        Some(s) => metrics::SharedString::const_str(s),
+        None => metrics::SharedString::from_shared(std::sync::Arc::from(status.as_str())),
+    };
+    // Labels share their strings: the two clones below copy no text.
+    let labels = vec![
+        metrics::Label::from_static_parts("method", method),
+        metrics::Label::new("route", route),
+        metrics::Label::new("status", status),
     ];
-    metrics::counter!("poort_http_requests_total", &labels).increment(1);
-    metrics::histogram!("poort_http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    metrics::counter!("poort_http_requests_total", labels.clone()).increment(1);
+    metrics::histogram!("poort_http_request_duration_seconds", labels).record(start.elapsed().as_secs_f64());
     response
 }
 
-fn method_label(m: &Method) -> String {
+fn method_label(m: &Method) -> &'static str {
     match *m {
-        Method::GET
-        | Method::POST
-        | Method::PUT
-        | Method::DELETE
-        | Method::HEAD
-        | Method::OPTIONS
-        | Method::PATCH => m.as_str().to_string(),
-        _ => "other".into(),
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        _ => "other",
     }
+}
+
+/// The label of the statuses Poort answers most, without an allocation.
+fn status_label(status: StatusCode) -> Option<&'static str> {
+    Some(match status.as_u16() {
+        200 => "200",
+        302 => "302",
+        303 => "303",
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 => "404",
+        _ => return None,
+    })
 }
 
 /// The router's fallback: a friendly 404.

@@ -1,6 +1,7 @@
 //! Pages and forms: each area owns its router; they are merged here with the
-//! cross-cutting layers (request id, tracing, metrics, security headers, language,
-//! CSRF, friendly errors, body limit, timeout).
+//! cross-cutting layers (request id, tracing, metrics, security headers, body limit,
+//! timeout). Pages also get the language, the CSRF cookie and friendly error pages;
+//! the protocol endpoints for software get RFC 6749 JSON errors instead.
 
 pub mod client_addr;
 pub mod csrf;
@@ -17,7 +18,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use http::{Request, StatusCode};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -26,9 +27,15 @@ use crate::startup::AppState;
 /// The whole HTTP application of the main listener.
 pub fn router(state: AppState) -> Router {
     let settings = state.settings().clone();
-    Router::new()
-        .merge(pages::home::router())
+    // For software: protocol endpoints, health and metrics. JSON errors, no page layers.
+    let for_software = Router::new()
         .merge(pages::health::router())
+        .merge(crate::protocol::oidc::protocol_router())
+        .route_layer(from_fn(middleware::track_metrics))
+        .layer(from_fn(middleware::protocol_errors));
+    // For people: pages and forms, with the language, the CSRF cookie and error pages.
+    let for_people = Router::new()
+        .merge(pages::home::router())
         .merge(pages::enterprise::router())
         .merge(pages::assets::router())
         .merge(crate::authn::routes::router())
@@ -42,7 +49,10 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn(middleware::track_metrics))
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::error_pages))
-        .layer(from_fn_with_state(state.clone(), middleware::page_context))
+        .layer(from_fn_with_state(state.clone(), middleware::page_context));
+    Router::new()
+        .merge(for_software)
+        .merge(for_people)
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(DefaultBodyLimit::max(settings.server.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
@@ -58,10 +68,25 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             error::ErrorPage::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response_plain()
         }))
         .with_state(state)
+}
+
+/// Request ids as UUID v4 from the thread's random generator (a request id needs to be
+/// unique, not secret; this spares a `getrandom` system call per request).
+#[derive(Debug, Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let bytes: [u8; 16] = rand::random();
+        let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
+        http::HeaderValue::from_str(id.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()))
+            .ok()
+            .map(RequestId::new)
+    }
 }

@@ -408,3 +408,47 @@ async fn the_demo_relying_party_exists_only_in_demo_mode() {
     assert_eq!(app.get("/demo-rp").await.status(), 404);
     assert!(app.state.store().find_oidc_client("poort-demo-rp").await.expect("query").is_none());
 }
+
+#[tokio::test]
+async fn protocol_endpoints_answer_framework_refusals_as_oauth_json_without_page_cookies() {
+    let app = app_with(vec![]).await;
+    // Wrong method: 405 with `Allow`, an RFC 6749 error body, never an HTML page.
+    let resp = app.get("/token").await;
+    assert_eq!(resp.status(), 405);
+    assert_eq!(resp.headers()["allow"], "POST");
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let body = json(resp).await;
+    assert_eq!(body["error"], "invalid_request");
+    assert!(body["error_description"].as_str().is_some_and(|d| d.contains("method")), "{body}");
+
+    // A body over the limit: 413, JSON.
+    let huge = "x".repeat(200 * 1024);
+    let resp = post(&app, "/token", Some(&basic("rp-1", RP_SECRET)), None, &[("grant_type", &huge)]).await;
+    assert_eq!(resp.status(), 413);
+    let body = json(resp).await;
+    assert_eq!(body["error"], "invalid_request");
+
+    // Software gets no CSRF or language cookie, on success or refusal; pages still do.
+    let ok =
+        post(&app, "/token", Some(&basic("rp-1", RP_SECRET)), None, &[("grant_type", "client_credentials")])
+            .await;
+    assert_eq!(ok.status(), 200);
+    assert!(ok.headers().get("set-cookie").is_none(), "{:?}", ok.headers());
+    assert!(ok.headers().get("x-request-id").is_some(), "request ids still propagate");
+    let refused = post(&app, "/token", None, None, &[("grant_type", "client_credentials")]).await;
+    assert_eq!(refused.status(), 401);
+    assert!(refused.headers().get("set-cookie").is_none());
+    for path in ["/jwks", "/.well-known/openid-configuration", "/healthz"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        assert!(resp.headers().get("set-cookie").is_none(), "{path}");
+        assert_eq!(resp.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
+    let page = app.get("/").await;
+    assert!(
+        page.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().is_ok_and(|c| c.starts_with("poort_csrf=")))
+    );
+}

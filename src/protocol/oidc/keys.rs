@@ -17,10 +17,13 @@
 //! may encrypt `private_pkcs8_b64` at rest. Never log it.
 
 use aws_lc_rs::encoding::AsDer;
-use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair, RsaKeyPair};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair, RSA_PKCS1_SHA256, RsaKeyPair,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -116,8 +119,23 @@ pub struct SigningKey {
     pub alg: Alg,
     pub created_at: i64,
     private_pkcs8_der: Vec<u8>,
-    encoding: EncodingKey,
+    /// The key pair, parsed once when the key is loaded (parsing checks the key, which
+    /// costs about as much as a signature).
+    signer: Signer,
     public: PublicJwk,
+}
+
+enum Signer {
+    Es256(EcdsaKeyPair),
+    Rs256(RsaKeyPair),
+}
+
+/// The protected header of Poort's tokens (RFC 7515 §4.1).
+#[derive(Serialize)]
+struct JwsHeader<'a> {
+    alg: &'static str,
+    kid: &'a str,
+    typ: &'a str,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -132,7 +150,7 @@ impl std::fmt::Debug for SigningKey {
 
 impl Drop for SigningKey {
     /// Best-effort wipe of our copy of the private key (no `zeroize` crate in the contract;
-    /// `jsonwebtoken::EncodingKey` keeps its own copy which it does not wipe).
+    /// aws-lc frees the parsed key pair with its own cleansing).
     fn drop(&mut self) {
         self.private_pkcs8_der.iter_mut().for_each(|b| *b = 0);
         std::hint::black_box(&self.private_pkcs8_der);
@@ -175,7 +193,7 @@ pub fn generate(alg: Alg, created_at: i64) -> Result<SigningKey, KeyError> {
 impl SigningKey {
     /// Loads a key from PKCS#8 DER; the `kid` is the RFC 7638 thumbprint of the public key.
     pub fn from_pkcs8(alg: Alg, der: Vec<u8>, created_at: i64) -> Result<Self, KeyError> {
-        let (mut public, encoding) = match alg {
+        let (mut public, signer) = match alg {
             Alg::ES256 => {
                 let kp = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der)
                     .map_err(|_| KeyError::BadKey)?;
@@ -195,7 +213,7 @@ impl SigningKey {
                     alg: alg.as_str().into(),
                     use_: "sig".into(),
                 };
-                (jwk, EncodingKey::from_ec_der(&der))
+                (jwk, Signer::Es256(kp))
             }
             Alg::RS256 => {
                 let kp = RsaKeyPair::from_pkcs8(&der).map_err(|_| KeyError::BadKey)?;
@@ -211,13 +229,11 @@ impl SigningKey {
                     alg: alg.as_str().into(),
                     use_: "sig".into(),
                 };
-                // jsonwebtoken's aws-lc RSA signer wants PKCS#1 RSAPrivateKey.
-                let pkcs1 = pkcs8_inner_key(&der).ok_or(KeyError::BadKey)?;
-                (jwk, EncodingKey::from_rsa_der(pkcs1))
+                (jwk, Signer::Rs256(kp))
             }
         };
         public.kid = public.thumbprint();
-        Ok(Self { kid: public.kid.clone(), alg, created_at, private_pkcs8_der: der, encoding, public })
+        Ok(Self { kid: public.kid.clone(), alg, created_at, private_pkcs8_der: der, signer, public })
     }
 
     pub fn to_stored(&self) -> StoredKey {
@@ -261,47 +277,35 @@ impl SigningKey {
         .map_err(|_| KeyError::BadKey)
     }
 
-    /// Signs `claims` as a JWS with header `alg`, `kid` and `typ`.
+    /// Signs `claims` as a JWS in compact serialization (RFC 7515 §7.1) with header `alg`,
+    /// `kid` and `typ`. The signature is aws-lc-rs's, with the key pair parsed at load
+    /// (ES256: the fixed-width `R || S` of RFC 7518 §3.4; RS256: RSASSA-PKCS1-v1_5 with
+    /// SHA-256, §3.3); what is done here is only the base64url framing.
     pub fn sign(&self, claims: &impl Serialize, typ: &str) -> Result<String, KeyError> {
-        let mut header = Header::new(self.alg.jwt());
-        header.kid = Some(self.kid.clone());
-        header.typ = Some(typ.to_owned());
-        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|_| KeyError::Signing)
-    }
-}
-
-/// Minimal DER walk: PKCS#8 `PrivateKeyInfo ::= SEQUENCE { version INTEGER,
-/// algorithm SEQUENCE, privateKey OCTET STRING, ... }` → contents of `privateKey`
-/// (RFC 5208 §5).
-fn pkcs8_inner_key(der: &[u8]) -> Option<&[u8]> {
-    fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-        let (&tag, rest) = input.split_first()?;
-        let (&first, rest) = rest.split_first()?;
-        let (len, rest) = if first < 0x80 {
-            (usize::from(first), rest)
-        } else {
-            let n = usize::from(first & 0x7f);
-            if n == 0 || n > 4 || rest.len() < n {
-                return None;
+        let header = JwsHeader { alg: self.alg.as_str(), kid: &self.kid, typ };
+        let header = serde_json::to_vec(&header).map_err(|_| KeyError::Signing)?;
+        let payload = serde_json::to_vec(claims).map_err(|_| KeyError::Signing)?;
+        let mut jws = String::with_capacity((header.len() + payload.len()) * 4 / 3 + 400);
+        URL_SAFE_NO_PAD.encode_string(&header, &mut jws);
+        jws.push('.');
+        URL_SAFE_NO_PAD.encode_string(&payload, &mut jws);
+        let rng = SystemRandom::new();
+        match &self.signer {
+            Signer::Es256(kp) => {
+                let signature = kp.sign(&rng, jws.as_bytes()).map_err(|_| KeyError::Signing)?;
+                jws.push('.');
+                URL_SAFE_NO_PAD.encode_string(signature.as_ref(), &mut jws);
             }
-            let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-            (len, &rest[n..])
-        };
-        (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
+            Signer::Rs256(kp) => {
+                let mut signature = vec![0u8; kp.public_modulus_len()];
+                kp.sign(&RSA_PKCS1_SHA256, &rng, jws.as_bytes(), &mut signature)
+                    .map_err(|_| KeyError::Signing)?;
+                jws.push('.');
+                URL_SAFE_NO_PAD.encode_string(&signature, &mut jws);
+            }
+        }
+        Ok(jws)
     }
-    let (0x30, body, _) = tlv(der)? else {
-        return None;
-    };
-    let (0x02, _, rest) = tlv(body)? else {
-        return None;
-    };
-    let (0x30, _, rest) = tlv(rest)? else {
-        return None;
-    };
-    let (0x04, key, _) = tlv(rest)? else {
-        return None;
-    };
-    Some(key)
 }
 
 mod set;

@@ -33,6 +33,6 @@ pub mod revocation;
 pub mod settings;
 pub mod tokens;
 
-pub use endpoints::router;
+pub use endpoints::{protocol_router, router};
 pub use provider::Provider;
 pub use settings::OidcSettings;

@@ -32,8 +32,9 @@ pub struct Provider {
     /// Clients read recently: the token endpoint authenticates a client on every
     /// request, so it is read from memory, at most `CLIENT_CACHE_TTL` old. Changes made
     /// on another node or by the CLI are seen within that time.
-    client_cache:
-        std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, super::client::Client)>>,
+    client_cache: std::sync::Mutex<
+        std::collections::HashMap<String, (std::time::Instant, std::sync::Arc<super::client::Client>)>,
+    >,
 }
 
 /// How long a client read from the database is used before it is read again.
@@ -53,7 +54,7 @@ impl Provider {
         &self,
         store: &crate::store::Store,
         id: &str,
-    ) -> crate::store::StoreResult<Option<super::client::Client>> {
+    ) -> crate::store::StoreResult<Option<std::sync::Arc<super::client::Client>>> {
         let now = std::time::Instant::now();
         if let Ok(cache) = self.client_cache.lock()
             && let Some((at, client)) = cache.get(id)
@@ -61,7 +62,7 @@ impl Provider {
         {
             return Ok(Some(client.clone()));
         }
-        let client = store.find_oidc_client(id).await?;
+        let client = store.find_oidc_client(id).await?.map(std::sync::Arc::new);
         if let (Some(c), Ok(mut cache)) = (&client, self.client_cache.lock()) {
             if cache.len() > 10_000 {
                 cache.retain(|_, (at, _)| now.duration_since(*at) < CLIENT_CACHE_TTL);

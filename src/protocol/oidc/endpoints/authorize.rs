@@ -82,7 +82,7 @@ async fn validated(state: &AppState, raw: &[u8]) -> Result<AuthorizationRequest,
         client_keys: keys.as_ref(),
         now,
     };
-    validate(&params, client.as_ref(), &ctx)
+    validate(&params, client.as_deref(), &ctx)
 }
 
 fn redirect_error(request: &AuthorizationRequest, code: ErrorCode, description: &str) -> AuthorizeError {

@@ -3,6 +3,7 @@
 //! assertion's `jti`. No slow hash anywhere on this path (secrets are HMACs).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use http::HeaderMap;
 use jsonwebtoken::jwk::JwkSet;
@@ -18,7 +19,7 @@ use crate::store::unix_now;
 /// Proof that the request was made by this client: the grant handlers take it, so an
 /// endpoint cannot forget to authenticate the client.
 #[derive(Debug, Clone)]
-pub struct AuthenticatedClient(Client);
+pub struct AuthenticatedClient(Arc<Client>);
 
 impl AuthenticatedClient {
     pub fn client(&self) -> &Client {
@@ -94,7 +95,7 @@ pub async fn authenticate_client(
     let mut replays = PendingReplays::default();
     let result = authenticate(
         &creds,
-        client.as_ref(),
+        client.as_deref(),
         provider.client_secret_pepper(),
         AssertionContext {
             audiences: &audiences,

@@ -30,20 +30,29 @@ use crate::protocol::oidc::authorize_request::params_from_pairs;
 use crate::protocol::oidc::error::OAuthError;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
+/// The endpoints for software (relying parties, resource servers): JSON in, JSON out. They
+/// are mounted without the page layers (no CSRF cookie, no error page): a framework
+/// rejection on them is answered as an RFC 6749 error by `web::middleware::protocol_errors`.
+pub fn protocol_router() -> Router<AppState> {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery::configuration))
         .route("/jwks", get(discovery::jwks))
-        .route("/authorize", get(authorize::get).post(authorize::post))
-        .route("/authorize/resume", get(resume::resume))
-        .route("/authorize/consent", post(resume::consent))
-        .route("/authorize/select", post(resume::select))
         .route("/token", post(token::token))
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
         .route("/introspect", post(introspect::introspect))
         .route("/revoke", post(revoke::revoke))
         .route("/par", post(par::push))
         .route("/register", post(register::register))
+}
+
+/// The endpoints a person's browser visits: authorization, consent, profile choice,
+/// logout, the session page and the demo relying party.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/authorize", get(authorize::get).post(authorize::post))
+        .route("/authorize/resume", get(resume::resume))
+        .route("/authorize/consent", post(resume::consent))
+        .route("/authorize/select", post(resume::select))
         .route("/logout", get(logout::get))
         .route("/logout/confirm", post(logout::confirm))
         .route("/my/sessions", get(sessions::page))

@@ -19,6 +19,21 @@ fn generated_keys_sign_and_verify_for_both_algorithms() {
         assert_eq!(c["x"], 1);
         let h = jwt::peek_header(&t).unwrap();
         assert_eq!(h.kid.as_deref(), Some(set.active(alg).unwrap().kid.as_str()));
+        assert_eq!((h.alg, h.typ.as_deref()), (alg.jwt(), Some("JWT")));
+        // An independent verifier accepts it with the published key.
+        let jwk: jsonwebtoken::jwk::Jwk =
+            serde_json::from_value(serde_json::to_value(set.active(alg).unwrap().to_jwk_public()).unwrap())
+                .unwrap();
+        let mut validation = jsonwebtoken::Validation::new(alg.jwt());
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        let decoded = jsonwebtoken::decode::<Value>(
+            &t,
+            &jsonwebtoken::DecodingKey::from_jwk(&jwk).unwrap(),
+            &validation,
+        )
+        .unwrap();
+        assert_eq!(decoded.claims["x"], 1);
     }
 }
 
@@ -106,9 +121,14 @@ fn a_token_signed_by_a_foreign_key_with_our_kid_is_refused() {
     let ours = generate(Alg::ES256, 0).unwrap();
     let set = KeySet::new(vec![generate(Alg::ES256, 0).unwrap()]);
     let kid = set.active(Alg::ES256).unwrap().kid.clone();
-    let mut header = Header::new(Algorithm::ES256);
+    let mut header = jsonwebtoken::Header::new(Algorithm::ES256);
     header.kid = Some(kid);
-    let forged = jsonwebtoken::encode(&header, &json!({"iss": ISS, "exp": 100}), &ours.encoding).unwrap();
+    let forged = jsonwebtoken::encode(
+        &header,
+        &json!({"iss": ISS, "exp": 100}),
+        &jsonwebtoken::EncodingKey::from_ec_der(ours.private_der()),
+    )
+    .unwrap();
     assert_eq!(
         set.verify_own::<Value>(&forged, 0, check(true)).unwrap_err(),
         KeyError::Token(JwtError::BadSignature)

@@ -1,8 +1,9 @@
 //! `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6, RFC 9449 §10).
 //!
-//! Two writes: the UPDATE that marks the code used (only one exchange can win it) and the
-//! INSERT of the refresh/opaque tokens. A code presented again revokes its grant and
-//! everything issued from it (RFC 6749 §4.1.2, RFC 9700 §4.5).
+//! The tokens are made first; then one transaction with two writes: the UPDATE that marks
+//! the code used (only one exchange can win it) and the INSERT of the refresh/opaque
+//! tokens, so a failure leaves the code unused and nothing half-issued. A code presented
+//! again revokes its grant and everything issued from it (RFC 6749 §4.1.2, RFC 9700 §4.5).
 
 use std::collections::HashMap;
 
@@ -31,7 +32,7 @@ pub async fn exchange(
         .map_err(server_error)?
         .ok_or_else(|| OAuthError::invalid_grant("the code is not valid"))?;
     let gs_request: crate::protocol::oidc::authorize_request::AuthorizationRequest =
-        serde_json::from_value(grant.request.clone()).map_err(server_error)?;
+        serde::Deserialize::deserialize(&grant.request).map_err(server_error)?;
     let record = CodeRecord {
         grant_id: grant.id.clone(),
         client_id: grant.client_id.clone(),
@@ -62,11 +63,6 @@ pub async fn exchange(
     if grant.revoked_at.is_some() {
         return Err(OAuthError::invalid_grant("the code is not valid"));
     }
-    // Write 1: exactly one exchange wins the code.
-    if !store.update_oidc_code_used(&key, now).await.map_err(server_error)? {
-        store.update_oidc_grant_revoked(&grant.id, now).await.map_err(server_error)?;
-        return Err(OAuthError::invalid_grant("the code was already used"));
-    }
     let (body, rows) = issue::person_tokens(
         state,
         client.client(),
@@ -77,8 +73,11 @@ pub async fn exchange(
         now,
     )
     .await?;
-    // Write 2: refresh token (and opaque access token) in one INSERT.
-    store.create_oidc_tokens(&rows).await.map_err(server_error)?;
+    // Exactly one exchange wins the code; the tokens of a losing one are never handed out.
+    if !store.redeem_oidc_code(&key, now, &rows).await.map_err(server_error)? {
+        store.update_oidc_grant_revoked(&grant.id, now).await.map_err(server_error)?;
+        return Err(OAuthError::invalid_grant("the code was already used"));
+    }
     tracing::info!(client.id = %client.id(), "authorization code exchanged");
     Ok(body)
 }

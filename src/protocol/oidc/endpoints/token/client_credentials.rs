@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use crate::protocol::oidc::client::AccessTokenFormat;
 use crate::protocol::oidc::code::new_handle;
 use crate::protocol::oidc::endpoints::client_auth::AuthenticatedClient;
 use crate::protocol::oidc::endpoints::server_error;
@@ -45,8 +46,13 @@ pub async fn issue(
         "exp": now + c.lifetimes.access_token,
         "jti": new_handle(),
     });
+    // An opaque token's row needs a grant id of its own; a JWT needs no row.
+    let row_grant_id = match c.access_token_format {
+        AccessTokenFormat::Opaque => format!("cc:{}", new_handle()),
+        AccessTokenFormat::Jwt => String::new(),
+    };
     let (access_token, rows) =
-        issue::access_token(state, c, claims, &format!("cc:{}", new_handle()), None, jkt.as_deref(), now)
+        issue::access_token(state, c, claims, &row_grant_id, None, jkt.as_deref(), now)
             .map_err(server_error)?;
     state.store().create_oidc_tokens(&rows).await.map_err(server_error)?;
     tracing::info!(client.id = %c.id, "client_credentials token issued");

@@ -96,7 +96,7 @@ pub struct GrantSubject {
 /// Reads the grant's request and authentication and the person's identity.
 pub async fn grant_subject(state: &AppState, grant: &GrantRow) -> Result<GrantSubject, OAuthError> {
     let request: AuthorizationRequest =
-        serde_json::from_value(grant.request.clone()).map_err(server_error)?;
+        serde::Deserialize::deserialize(&grant.request).map_err(server_error)?;
     let identity = state
         .store()
         .find_identity(&grant.identity_id)

@@ -56,14 +56,13 @@ pub async fn exchange(
                 return Err(refusal.error);
             }
         };
-    // Write 1: exactly one refresh wins the presented token.
-    if !store.update_oidc_refresh_rotated(&key, now).await.map_err(server_error)? {
+    let (body, rows) =
+        issue::person_tokens(state, client.client(), &grant, &scopes, jkt.as_deref(), None, now).await?;
+    // Exactly one refresh wins the presented token (rotation and the successor in one
+    // transaction); the tokens of a losing one are never handed out.
+    if !store.rotate_oidc_refresh_token(&key, now, &rows).await.map_err(server_error)? {
         store.update_oidc_grant_revoked(&grant.id, now).await.map_err(server_error)?;
         return Err(OAuthError::invalid_grant("the refresh token was already used"));
     }
-    let (body, rows) =
-        issue::person_tokens(state, client.client(), &grant, &scopes, jkt.as_deref(), None, now).await?;
-    // Write 2: the next refresh token (and opaque access token).
-    store.create_oidc_tokens(&rows).await.map_err(server_error)?;
     Ok(body)
 }
