@@ -156,12 +156,12 @@ if [ "$(field requests "$ac")" -ge "$n_codes" ]; then
   exit 1
 fi
 
-echo "==> 5. HTTP floor: GET /healthz, same layers, same wrk settings (${seconds} s)"
+echo "==> 4. HTTP floor: GET /healthz, same layers, same wrk settings (${seconds} s)"
 floor=$(wrk_floor "${seconds}s")
 echo "$floor"
 stop_server
 
-echo "==> 4. database statements per request (statement log of a short second run)"
+echo "==> 5. database statements per request (statement log of a short second run)"
 start_server count "warn,sqlx::query=trace"
 n=20
 node bench/mint_codes.mjs "$issuer" "$client_id" "$n" "$work/count-codes.txt" "$verifier" "$redirect_uri" >/dev/null

@@ -73,10 +73,25 @@ enum Role {
     Postgres,
 }
 
+/// How long a PostgreSQL connection may sit idle before it is pinged on its next use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+
 async fn open_pool(options: &AnyConnectOptions, max_connections: u32, role: Role) -> StoreResult<AnyPool> {
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        // No ping before every use (a round trip per query on the hot paths): a connection
+        // to a local SQLite file cannot go stale, and a PostgreSQL connection is pinged
+        // only after it sat idle, when a restart or a dropped link may have broken it.
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move {
+                if role == Role::Postgres && meta.idle_for > IDLE_BEFORE_PING {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 let pragmas = match role {
