@@ -195,21 +195,13 @@ impl Store {
     /// exchange wins it) and store the tokens issued from it (one INSERT). `false`: the code
     /// was used already, and nothing was written.
     pub async fn redeem_oidc_code(&self, code_key: &str, now: i64, tokens: &[TokenRow]) -> StoreResult<bool> {
-        let mut tx = self.writer().begin().await?;
-        let done = sqlx::query(
+        self.claim_then_insert_tokens(
             "UPDATE oidc_grants SET code_used_at = $1 WHERE code_key = $2 AND code_used_at IS NULL",
+            code_key,
+            now,
+            tokens,
         )
-        .bind(now)
-        .bind(code_key.to_string())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        insert_tokens(&mut *tx, tokens).await?;
-        tx.commit().await?;
-        Ok(true)
+        .await
     }
 
     /// The writes of a refresh, in one transaction: mark the presented refresh token rotated
@@ -221,14 +213,26 @@ impl Store {
         now: i64,
         tokens: &[TokenRow],
     ) -> StoreResult<bool> {
-        let mut tx = self.writer().begin().await?;
-        let done = sqlx::query(
+        self.claim_then_insert_tokens(
             "UPDATE oidc_tokens SET rotated_at = $1 WHERE token_key = $2 AND rotated_at IS NULL AND revoked_at IS NULL",
+            token_key,
+            now,
+            tokens,
         )
-        .bind(now)
-        .bind(token_key.to_string())
-        .execute(&mut *tx)
-        .await?;
+        .await
+    }
+
+    /// One transaction: `claim` (an UPDATE of `$1` = now where `$2` = key, guarded so that
+    /// only one caller can change the row), then the INSERT of `tokens` if this caller won.
+    async fn claim_then_insert_tokens(
+        &self,
+        claim: &'static str,
+        key: &str,
+        now: i64,
+        tokens: &[TokenRow],
+    ) -> StoreResult<bool> {
+        let mut tx = self.writer().begin().await?;
+        let done = sqlx::query(claim).bind(now).bind(key.to_string()).execute(&mut *tx).await?;
         if done.rows_affected() != 1 {
             tx.rollback().await?;
             return Ok(false);

@@ -9,18 +9,17 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{DiscoverableAuthentication, Passkey, PublicKeyCredential};
 
-use super::{ApiError, LEVEL, amr, check_csrf, internal, is_enabled, webauthn};
+use super::{ApiError, JsonCall, LEVEL, amr, internal, is_enabled, webauthn};
 use crate::authn::transaction::{self, LoginTransaction, TxStatus};
 use crate::authn::{Authenticated, AuthnError, IdentityClaim, Method, complete};
 use crate::startup::AppState;
 use crate::store::identities::Identity;
 use crate::store::unix_now;
 use crate::web::error::{WebError, render};
-use crate::web::middleware::CsrfCookie;
 use crate::web::page::PageCtx;
 
 /// The assertion must follow the challenge within this many seconds.
@@ -86,19 +85,13 @@ async fn pending_tx(state: &AppState, jar: &CookieJar, tx_id: &str) -> Result<Lo
 }
 
 pub(super) async fn start(
-    page: PageCtx,
     State(state): State<AppState>,
-    jar: CookieJar,
-    axum::Extension(cookie): axum::Extension<CsrfCookie>,
-    headers: HeaderMap,
+    call: JsonCall,
     Query(q): Query<TxQuery>,
 ) -> Response {
     let result = async {
-        if !is_enabled(&state) {
-            return Err(ApiError::new(StatusCode::NOT_FOUND, "not_enabled", "passkey.error.not_enabled"));
-        }
-        check_csrf(&state, &cookie, &headers)?;
-        let tx = pending_tx(&state, &jar, &q.tx).await?;
+        call.admit(&state)?;
+        let tx = pending_tx(&state, &call.jar, &q.tx).await?;
         let (mut options, authentication) =
             webauthn(&state)?.start_discoverable_authentication().map_err(internal)?;
         // A button-started login: the browser shows its passkey dialog (no autofill UI).
@@ -111,25 +104,20 @@ pub(super) async fn start(
     .await;
     match result {
         Ok(options) => Json(options).into_response(),
-        Err(e) => e.respond(&page.tr),
+        Err(e) => e.respond(&call.page.tr),
     }
 }
 
 pub(super) async fn finish(
-    page: PageCtx,
     State(state): State<AppState>,
-    jar: CookieJar,
-    axum::Extension(cookie): axum::Extension<CsrfCookie>,
-    headers: HeaderMap,
+    call: JsonCall,
     Query(q): Query<TxQuery>,
     body: axum::body::Bytes,
 ) -> Response {
+    let JsonCall { page, jar, .. } = &call;
     let checked = async {
-        if !is_enabled(&state) {
-            return Err(ApiError::new(StatusCode::NOT_FOUND, "not_enabled", "passkey.error.not_enabled"));
-        }
-        check_csrf(&state, &cookie, &headers)?;
-        let tx = pending_tx(&state, &jar, &q.tx).await?;
+        call.admit(&state)?;
+        let tx = pending_tx(&state, jar, &q.tx).await?;
         verify(&state, &tx, &body).await.map(|identity| (tx, identity))
     }
     .await;
@@ -152,7 +140,7 @@ pub(super) async fn finish(
         (None, None) => return internal("identity without identifier").respond(&page.tr),
     };
     let auth = Authenticated { identity: claim, level: LEVEL, amr: amr(), method: Method::Passkey };
-    match complete(&state, jar, &tx.id, auth).await {
+    match complete(&state, jar.clone(), &tx.id, auth).await {
         Ok((jar, redirect)) => {
             (jar, Json(serde_json::json!({ "redirect": redirect.location() }))).into_response()
         }

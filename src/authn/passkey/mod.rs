@@ -27,9 +27,12 @@ pub use settings::PasskeySettings;
 
 use axum::Json;
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use http::{HeaderMap, StatusCode, header};
+use axum_extra::extract::cookie::CookieJar;
+use http::request::Parts;
+use http::{StatusCode, header};
 use url::Url;
 use webauthn_rs::prelude::{Uuid, Webauthn, WebauthnBuilder};
 
@@ -38,6 +41,7 @@ use crate::authn::transaction::LoginTransaction;
 use crate::domain::AuthLevel;
 use crate::startup::AppState;
 use crate::web::middleware::CsrfCookie;
+use crate::web::page::PageCtx;
 
 /// The level a passkey login reaches.
 pub const LEVEL: AuthLevel = AuthLevel::PASSKEY;
@@ -157,14 +161,49 @@ pub(crate) fn internal<E: std::fmt::Display>(e: E) -> ApiError {
     ApiError::internal()
 }
 
-/// The CSRF check of the JSON endpoints: header `x-csrf-token` carrying the token of the
-/// page's CSRF cookie (the same signed double submit as `CsrfForm`).
-pub(crate) fn check_csrf(state: &AppState, cookie: &CsrfCookie, headers: &HeaderMap) -> Result<(), ApiError> {
-    let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if cookie.0.is_empty() || token.is_empty() || !state.csrf().is_valid(&cookie.0, token) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "passkey.error.csrf"));
+/// What every passkey JSON step receives: the page context (errors are translated), the
+/// cookies, and what the CSRF check needs. Handlers call [`JsonCall::admit`] first.
+pub(crate) struct JsonCall {
+    pub page: PageCtx,
+    pub jar: CookieJar,
+    csrf_cookie: String,
+    csrf_header: String,
+}
+
+impl FromRequestParts<AppState> for JsonCall {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self {
+            page: PageCtx::from_parts(parts, state.settings().demo.is_enabled),
+            jar: CookieJar::from_headers(&parts.headers),
+            csrf_cookie: parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default(),
+            csrf_header: parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string(),
+        })
     }
-    Ok(())
+}
+
+impl JsonCall {
+    /// Passkeys must be enabled (else 404), and the call must carry the CSRF proof: header
+    /// `x-csrf-token` with the token of the page's CSRF cookie (the same signed double
+    /// submit as `CsrfForm`), else 403.
+    pub(crate) fn admit(&self, state: &AppState) -> Result<(), ApiError> {
+        if !is_enabled(state) {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, "not_enabled", "passkey.error.not_enabled"));
+        }
+        if self.csrf_cookie.is_empty()
+            || self.csrf_header.is_empty()
+            || !state.csrf().is_valid(&self.csrf_cookie, &self.csrf_header)
+        {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "passkey.error.csrf"));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 use serde::Deserialize;
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
-use super::{ApiError, check_csrf, internal, is_enabled, user_handle, webauthn};
+use super::{ApiError, JsonCall, internal, is_enabled, user_handle, webauthn};
 use crate::authn::my_keys::CHANGE_LEVEL;
 use crate::authn::random_token;
 use crate::authn::session::{self, BrowserSession};
@@ -21,8 +21,6 @@ use crate::store::passkeys::PasskeyRecord;
 use crate::store::unix_now;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{ErrorPage, WebError};
-use crate::web::middleware::CsrfCookie;
-use crate::web::page::PageCtx;
 
 /// A registration must finish within this many seconds.
 const REGISTRATION_SECS: i64 = 300;
@@ -47,31 +45,19 @@ async fn changer(state: &AppState, jar: &CookieJar) -> Result<BrowserSession, Ap
 }
 
 pub(super) async fn start(
-    page: PageCtx,
     State(state): State<AppState>,
-    jar: CookieJar,
-    axum::Extension(cookie): axum::Extension<CsrfCookie>,
-    headers: HeaderMap,
+    call: JsonCall,
     body: axum::body::Bytes,
 ) -> Response {
-    match start_inner(&state, &jar, &cookie, &headers, &body).await {
+    match start_inner(&state, &call, &body).await {
         Ok(options) => Json(options).into_response(),
-        Err(e) => e.respond(&page.tr),
+        Err(e) => e.respond(&call.page.tr),
     }
 }
 
-async fn start_inner(
-    state: &AppState,
-    jar: &CookieJar,
-    cookie: &CsrfCookie,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<serde_json::Value, ApiError> {
-    if !is_enabled(state) {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_enabled", "passkey.error.not_enabled"));
-    }
-    check_csrf(state, cookie, headers)?;
-    let session = changer(state, jar).await?;
+async fn start_inner(state: &AppState, call: &JsonCall, body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    call.admit(state)?;
+    let session = changer(state, &call.jar).await?;
     let request: StartBody = if body.is_empty() {
         StartBody::default()
     } else {
@@ -114,31 +100,19 @@ async fn start_inner(
 }
 
 pub(super) async fn finish(
-    page: PageCtx,
     State(state): State<AppState>,
-    jar: CookieJar,
-    axum::Extension(cookie): axum::Extension<CsrfCookie>,
-    headers: HeaderMap,
+    call: JsonCall,
     body: axum::body::Bytes,
 ) -> Response {
-    match finish_inner(&state, &jar, &cookie, &headers, &body).await {
+    match finish_inner(&state, &call, &body).await {
         Ok(()) => Json(serde_json::json!({ "redirect": "/my/keys?done=passkey" })).into_response(),
-        Err(e) => e.respond(&page.tr),
+        Err(e) => e.respond(&call.page.tr),
     }
 }
 
-async fn finish_inner(
-    state: &AppState,
-    jar: &CookieJar,
-    cookie: &CsrfCookie,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(), ApiError> {
-    if !is_enabled(state) {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_enabled", "passkey.error.not_enabled"));
-    }
-    check_csrf(state, cookie, headers)?;
-    let session = changer(state, jar).await?;
+async fn finish_inner(state: &AppState, call: &JsonCall, body: &[u8]) -> Result<(), ApiError> {
+    call.admit(state)?;
+    let session = changer(state, &call.jar).await?;
     let credential: RegisterPublicKeyCredential = serde_json::from_slice(body)
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "passkey.error.bad_request"))?;
     let expired = || ApiError::new(StatusCode::BAD_REQUEST, "expired", "passkey.error.expired");

@@ -29,26 +29,29 @@ fn check(f: &Fixture, xml: &str, p: &PendingRequest, now: OffsetDateTime) -> Res
     check_response(&f.sp, &base64_encode(xml), &p.relay_state, p, now).map(|ok| ok.identity.family_name)
 }
 
-#[tokio::test]
-async fn a_well_formed_answer_is_accepted_when_only_the_assertion_is_signed() {
+/// A started node and SP, a pending request (`Loa::Low`, made now) and the node's answer
+/// to it for the demo person of `country`, from the default spec as changed by `change`.
+async fn answered(
+    country: &str,
+    change: impl for<'a> FnOnce(ResponseSpec<'a>) -> ResponseSpec<'a>,
+) -> (Fixture, PendingRequest, OffsetDateTime, String) {
     let f = start().await;
     let now = OffsetDateTime::now_utc();
     let p = pending(&f, Loa::Low, now);
-    let who = identity(&f, "FR");
-    let xml = f
-        .node
-        .success_response_xml(&ResponseSpec { sign_response: false, ..spec(&p, &who, now) })
-        .expect("xml");
+    let who = identity(&f, country);
+    let xml = f.node.success_response_xml(&change(spec(&p, &who, now))).expect("xml");
+    (f, p, now, xml)
+}
+
+#[tokio::test]
+async fn a_well_formed_answer_is_accepted_when_only_the_assertion_is_signed() {
+    let (f, p, now, xml) = answered("FR", |s| ResponseSpec { sign_response: false, ..s }).await;
     assert_eq!(check(&f, &xml, &p, now), Ok("Rousseau".into()));
 }
 
 #[tokio::test]
 async fn a_name_changed_after_signing_is_refused() {
-    let f = start().await;
-    let now = OffsetDateTime::now_utc();
-    let p = pending(&f, Loa::Low, now);
-    let who = identity(&f, "FR");
-    let xml = f.node.success_response_xml(&spec(&p, &who, now)).expect("xml");
+    let (f, p, now, xml) = answered("FR", |s| s).await;
     let tampered = xml.replace(">Rousseau<", ">Dupont<");
     assert_ne!(xml, tampered);
     assert_eq!(check(&f, &tampered, &p, now), Err(EidasError::InvalidSignature));
@@ -56,14 +59,7 @@ async fn a_name_changed_after_signing_is_refused() {
 
 #[tokio::test]
 async fn an_unsigned_assertion_is_refused_even_in_a_signed_response() {
-    let f = start().await;
-    let now = OffsetDateTime::now_utc();
-    let p = pending(&f, Loa::Low, now);
-    let who = identity(&f, "NL");
-    let xml = f
-        .node
-        .success_response_xml(&ResponseSpec { sign_assertion: false, ..spec(&p, &who, now) })
-        .expect("xml");
+    let (f, p, now, xml) = answered("NL", |s| ResponseSpec { sign_assertion: false, ..s }).await;
     assert_eq!(check(&f, &xml, &p, now), Err(EidasError::UnsignedAssertion));
 }
 
@@ -92,14 +88,8 @@ async fn an_expired_assertion_is_refused() {
 
 #[tokio::test]
 async fn an_assertion_for_another_audience_is_refused() {
-    let f = start().await;
-    let now = OffsetDateTime::now_utc();
-    let p = pending(&f, Loa::Low, now);
-    let who = identity(&f, "NL");
-    let xml = f
-        .node
-        .success_response_xml(&ResponseSpec { audience: "https://other.example/sp", ..spec(&p, &who, now) })
-        .expect("xml");
+    let (f, p, now, xml) =
+        answered("NL", |s| ResponseSpec { audience: "https://other.example/sp", ..s }).await;
     assert_eq!(check(&f, &xml, &p, now), Err(EidasError::WrongAudience));
 }
 
@@ -119,14 +109,7 @@ async fn a_replayed_assertion_is_refused() {
 
 #[tokio::test]
 async fn a_wrapped_second_unsigned_assertion_is_refused() {
-    let f = start().await;
-    let now = OffsetDateTime::now_utc();
-    let p = pending(&f, Loa::Low, now);
-    let who = identity(&f, "NL");
-    let xml = f
-        .node
-        .success_response_xml(&ResponseSpec { sign_response: false, ..spec(&p, &who, now) })
-        .expect("xml");
+    let (f, p, now, xml) = answered("NL", |s| ResponseSpec { sign_response: false, ..s }).await;
     // Forge: copy the signed assertion, rename the person and give it a new ID, put it first.
     let start_at = xml.find("<saml2:Assertion").expect("assertion");
     let end_at = xml.find("</saml2:Assertion>").expect("end") + "</saml2:Assertion>".len();
@@ -176,11 +159,7 @@ async fn an_answer_signed_by_another_key_is_refused() {
 
 #[tokio::test]
 async fn xmlsec1_accepts_the_signed_response() {
-    let f = start().await;
-    let now = OffsetDateTime::now_utc();
-    let p = pending(&f, Loa::Low, now);
-    let who = identity(&f, "NL");
-    let xml = f.node.success_response_xml(&spec(&p, &who, now)).expect("xml");
+    let (f, _, _, xml) = answered("NL", |s| s).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let (doc, cert) = (dir.path().join("response.xml"), dir.path().join("node.pem"));
     std::fs::write(&doc, &xml).expect("write");
