@@ -6,7 +6,7 @@
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use super::{Store, StoreError, StoreResult};
+use super::{Backend, Store, StoreError, StoreResult};
 
 /// One authorization: the code and everything needed to issue tokens from it.
 #[derive(Debug, Clone)]
@@ -222,8 +222,10 @@ impl Store {
         .await
     }
 
-    /// One transaction: `claim` (an UPDATE of `$1` = now where `$2` = key, guarded so that
-    /// only one caller can change the row), then the INSERT of `tokens` if this caller won.
+    /// Atomically: `claim` (an UPDATE of `$1` = now where `$2` = key, guarded so that only
+    /// one caller can change the row), then the INSERT of `tokens` if this caller won.
+    /// PostgreSQL does both in one data-modifying statement (one round trip); SQLite in a
+    /// transaction on its write connection.
     async fn claim_then_insert_tokens(
         &self,
         claim: &'static str,
@@ -231,6 +233,23 @@ impl Store {
         now: i64,
         tokens: &[TokenRow],
     ) -> StoreResult<bool> {
+        if self.backend() == Backend::Postgres {
+            let insert = if tokens.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", issued AS (INSERT INTO oidc_tokens ({TOKEN_INSERT_COLUMNS}) SELECT * FROM (VALUES {}) \
+                     AS t({TOKEN_INSERT_COLUMNS}) WHERE EXISTS (SELECT 1 FROM claimed))",
+                    token_values(tokens.len(), 3)
+                )
+            };
+            let sql = format!(
+                "WITH claimed AS ({claim} RETURNING 1){insert} SELECT COUNT(*) AS claimed FROM claimed"
+            );
+            let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now).bind(key.to_string());
+            let row = bind_tokens(query, tokens).fetch_one(self.writer()).await?;
+            return Ok(row.try_get::<i64, _>("claimed")? == 1);
+        }
         let mut tx = self.writer().begin().await?;
         let done = sqlx::query(claim).bind(now).bind(key.to_string()).execute(&mut *tx).await?;
         if done.rows_affected() != 1 {
@@ -346,37 +365,26 @@ impl Store {
     }
 }
 
-/// One multi-row INSERT of issued tokens (nothing when there are none).
-async fn insert_tokens<'e, E>(executor: E, tokens: &[TokenRow]) -> StoreResult<()>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    if tokens.is_empty() {
-        return Ok(());
-    }
-    let values: Vec<String> = (0..tokens.len())
+const TOKEN_INSERT_COLUMNS: &str =
+    "token_key, kind, grant_id, client_id, subject, scope, dpop_jkt, issued_at, expires_at";
+
+/// `($first, …), (…)`: the VALUES rows of `n` tokens, numbering parameters from `first`.
+fn token_values(n: usize, first: usize) -> String {
+    let rows: Vec<String> = (0..n)
         .map(|i| {
-            let b = i * 9;
-            format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9
-            )
+            let b = first + i * 9;
+            let params: Vec<String> = (b..b + 9).map(|p| format!("${p}")).collect();
+            format!("({})", params.join(", "))
         })
         .collect();
-    let sql = format!(
-        "INSERT INTO oidc_tokens (token_key, kind, grant_id, client_id, subject, scope, dpop_jkt, \
-             issued_at, expires_at) VALUES {}",
-        values.join(", ")
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    rows.join(", ")
+}
+
+/// Binds the tokens in the order of [`TOKEN_INSERT_COLUMNS`].
+fn bind_tokens<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    tokens: &[TokenRow],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     for t in tokens {
         query = query
             .bind(t.token_key.clone())
@@ -389,6 +397,19 @@ where
             .bind(t.issued_at)
             .bind(t.expires_at);
     }
-    query.execute(executor).await?;
+    query
+}
+
+/// One multi-row INSERT of issued tokens (nothing when there are none).
+async fn insert_tokens<'e, E>(executor: E, tokens: &[TokenRow]) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    if tokens.is_empty() {
+        return Ok(());
+    }
+    let sql =
+        format!("INSERT INTO oidc_tokens ({TOKEN_INSERT_COLUMNS}) VALUES {}", token_values(tokens.len(), 1));
+    bind_tokens(sqlx::query(sqlx::AssertSqlSafe(sql)), tokens).execute(executor).await?;
     Ok(())
 }
