@@ -16,9 +16,13 @@
 #   2. client_credentials at /token (wrk, pinned to the other core);
 #   3. code exchange at /token: codes minted first by logins in one browser session
 #      (bench/mint_codes.mjs), then exchanged by wrk;
-#   4. database statements per code exchange and per client_credentials request, from
-#      the statement log of a second, short run.
-# and prints the ratios endpoint rate / bare signing rate.
+#   4. the HTTP floor: GET /healthz (no logic, the same layers, the same wrk settings),
+#      what any request costs on this core in HTTP, the runtime and the kernel's loopback;
+#   5. database writes and reads per code exchange and per client_credentials request,
+#      from the statement log of a second, short run;
+# and prints the ratios endpoint rate / bare signing rate, the ceiling the floor leaves
+# (bare time / (bare time + floor time)) and Poort's own time per request (endpoint time
+# minus bare time minus floor time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -165,14 +169,30 @@ echo "==> 5. database statements per request (statement log of a short second ru
 start_server count "warn,sqlx::query=trace"
 n=20
 node bench/mint_codes.mjs "$issuer" "$client_id" "$n" "$work/count-codes.txt" "$verifier" "$redirect_uri" >/dev/null
-statements() { grep -Eic "summary=\"$1" "$work/count.log" || true; }
+# statements writes|reads: data-modifying operations logged so far (a statement's own
+# INSERT/UPDATE/DELETE and those of its WITH parts: PostgreSQL's claim-and-insert is one
+# statement with two writes), or SELECT statements.
+statements() {
+  python3 - "$work/count.log" "$1" <<'EOF'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+n = 0
+for m in re.finditer(r'db\.statement="((?:[^"\\]|\\.)*)"', text):
+    sql = m.group(1).replace("\\n", " ").strip()
+    if sys.argv[2] == "reads":
+        n += bool(re.match(r"select\b", sql, re.I))
+    else:
+        n += len(re.findall(r"(?:^|\(\s*)(?:insert|update|delete)\b", sql, re.I))
+print(n)
+EOF
+}
 count_since() { # LABEL BEFORE_WRITES BEFORE_READS REQUESTS
   local w r
-  w=$(( $(statements '(insert|update|delete)') - $2 ))
-  r=$(( $(statements 'select') - $3 ))
+  w=$(( $(statements writes) - $2 ))
+  r=$(( $(statements reads) - $3 ))
   python3 -c "print(f'$1: {$w/$4:.2f} writes and {$r/$4:.2f} reads per request ($4 requests)')"
 }
-w0=$(statements '(insert|update|delete)'); r0=$(statements 'select')
+w0=$(statements writes); r0=$(statements reads)
 while read -r code; do
   curl -fsS -o /dev/null -H "Authorization: $auth" --data-urlencode grant_type=authorization_code \
     --data-urlencode "code=$code" --data-urlencode "redirect_uri=$redirect_uri" \
@@ -180,7 +200,7 @@ while read -r code; do
 done <"$work/count-codes.txt"
 sleep 0.5
 writes_ac=$(count_since "code exchange" "$w0" "$r0" "$n")
-w0=$(statements '(insert|update|delete)'); r0=$(statements 'select')
+w0=$(statements writes); r0=$(statements reads)
 for _ in $(seq 1 "$n"); do
   curl -fsS -o /dev/null -H "Authorization: $auth" -d grant_type=client_credentials "$issuer/token"
 done
