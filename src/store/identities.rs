@@ -171,20 +171,32 @@ impl Store {
 }
 
 fn identity_from_row(r: &AnyRow) -> StoreResult<Identity> {
-    let number: Option<String> = r.try_get("national_number")?;
-    let language: Option<String> = r.try_get("language")?;
-    let birth: Option<String> = r.try_get("birth_date")?;
+    identity_from_columns(r, "")
+}
+
+/// The columns of an identity joined into another table's query (`identities i`), named
+/// with the prefix `i_`; read them back with `identity_from_columns(row, "i_")`.
+pub(super) const IDENTITY_JOIN_COLUMNS: &str = "i.id AS i_id, i.national_number AS i_national_number, \
+     i.eidas_identifier AS i_eidas_identifier, i.given_names AS i_given_names, i.surname AS i_surname, \
+     i.birth_date AS i_birth_date, i.email AS i_email, i.language AS i_language";
+
+/// An identity from columns named `{prefix}id`, `{prefix}national_number`, ….
+pub(super) fn identity_from_columns(r: &AnyRow, prefix: &str) -> StoreResult<Identity> {
+    let col = |name: &str| format!("{prefix}{name}");
+    let number: Option<String> = r.try_get(col("national_number").as_str())?;
+    let language: Option<String> = r.try_get(col("language").as_str())?;
+    let birth: Option<String> = r.try_get(col("birth_date").as_str())?;
     Ok(Identity {
-        id: r.try_get("id")?,
+        id: r.try_get(col("id").as_str())?,
         national_number: number
             .map(|n| NationalNumber::parse(&n))
             .transpose()
             .map_err(|e| StoreError::Corrupt(format!("national_number: {e}")))?,
-        eidas_identifier: r.try_get("eidas_identifier")?,
-        given_names: r.try_get("given_names")?,
-        surname: r.try_get("surname")?,
+        eidas_identifier: r.try_get(col("eidas_identifier").as_str())?,
+        given_names: r.try_get(col("given_names").as_str())?,
+        surname: r.try_get(col("surname").as_str())?,
         birth_date: birth.map(|b| date_from_text(&b)).transpose()?,
-        email: r.try_get("email")?,
+        email: r.try_get(col("email").as_str())?,
         language: language.and_then(|l| Language::parse(&l).ok()),
     })
 }

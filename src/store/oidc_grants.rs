@@ -6,6 +6,7 @@
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use super::identities::{IDENTITY_JOIN_COLUMNS, Identity, identity_from_columns};
 use super::{Backend, Store, StoreError, StoreResult};
 
 /// One authorization: the code and everything needed to issue tokens from it.
@@ -126,13 +127,28 @@ impl Store {
         Ok(())
     }
 
-    pub async fn find_oidc_grant_by_code(&self, code_key: &str) -> StoreResult<Option<GrantRow>> {
-        let sql = format!("SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE code_key = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+    /// The grant of a code and the identity it was issued for (`None` if that identity is
+    /// gone), in one read: the first statement of a code exchange.
+    pub async fn find_oidc_grant_by_code(
+        &self,
+        code_key: &str,
+    ) -> StoreResult<Option<(GrantRow, Option<Identity>)>> {
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let grant: Vec<String> = GRANT_COLUMNS.split(',').map(|c| format!("g.{}", c.trim())).collect();
+            format!(
+                "SELECT {}, {IDENTITY_JOIN_COLUMNS} FROM oidc_grants g \
+                 LEFT JOIN identities i ON i.id = g.identity_id WHERE g.code_key = $1",
+                grant.join(", ")
+            )
+        });
+        let row = sqlx::query(sqlx::AssertSqlSafe(SQL.as_str()))
             .bind(code_key.to_string())
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(grant_from_row).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let has_identity = row.try_get::<Option<String>, _>("i_id")?.is_some();
+        let identity = if has_identity { Some(identity_from_columns(&row, "i_")?) } else { None };
+        Ok(Some((grant_from_row(&row)?, identity)))
     }
 
     pub async fn find_oidc_grant(&self, id: &str) -> StoreResult<Option<GrantRow>> {

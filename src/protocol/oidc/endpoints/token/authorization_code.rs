@@ -26,7 +26,7 @@ pub async fn exchange(
     let code = form.get("code").ok_or_else(|| OAuthError::invalid_request("code is required"))?;
     let key = storage_key(code);
     let store = state.store();
-    let grant = store
+    let (grant, identity) = store
         .find_oidc_grant_by_code(&key)
         .await
         .map_err(server_error)?
@@ -63,16 +63,10 @@ pub async fn exchange(
     if grant.revoked_at.is_some() {
         return Err(OAuthError::invalid_grant("the code is not valid"));
     }
-    let (body, rows) = issue::person_tokens(
-        state,
-        client.client(),
-        &grant,
-        &gs_request.scopes,
-        jkt.as_deref(),
-        gs_request.nonce.as_deref(),
-        now,
-    )
-    .await?;
+    let gs = issue::subject_of(&grant, gs_request, identity)?;
+    let scopes = &gs.request.scopes;
+    let (body, rows) =
+        issue::person_tokens(state, client.client(), &grant, &gs, scopes, jkt.as_deref(), now)?;
     // Exactly one exchange wins the code; the tokens of a losing one are never handed out.
     if !store.redeem_oidc_code(&key, now, &rows).await.map_err(server_error)? {
         store.update_oidc_grant_revoked(&grant.id, now).await.map_err(server_error)?;

@@ -1,6 +1,7 @@
 //! Issuing tokens: the access token (RFC 9068 JWT or opaque handle), the id_token and the
 //! refresh token of a grant, and the token response (RFC 6749 §5.1).
 
+use serde::Deserialize as _;
 use serde_json::{Value, json};
 
 use crate::protocol::oidc::access_token::AT_TYP;
@@ -12,6 +13,7 @@ use crate::protocol::oidc::error::OAuthError;
 use crate::protocol::oidc::keys::{Alg, KeyError};
 use crate::protocol::oidc::tokens::{self, Profile, Role, Session, SubjectSource, TokenContext};
 use crate::startup::AppState;
+use crate::store::identities::Identity;
 use crate::store::oidc_grants::{GrantRow, TokenKind, TokenRow};
 
 /// Signs a JWT access token, or makes an opaque one with its row (not yet written).
@@ -95,14 +97,20 @@ pub struct GrantSubject {
 
 /// Reads the grant's request and authentication and the person's identity.
 pub async fn grant_subject(state: &AppState, grant: &GrantRow) -> Result<GrantSubject, OAuthError> {
-    let request: AuthorizationRequest =
-        serde::Deserialize::deserialize(&grant.request).map_err(server_error)?;
-    let identity = state
-        .store()
-        .find_identity(&grant.identity_id)
-        .await
-        .map_err(server_error)?
-        .ok_or_else(|| OAuthError::invalid_grant("the person of this grant is no longer known"))?;
+    let identity = state.store().find_identity(&grant.identity_id).await.map_err(server_error)?;
+    let request = AuthorizationRequest::deserialize(&grant.request).map_err(server_error)?;
+    subject_of(grant, request, identity)
+}
+
+/// The token projection's view of a grant, its parsed request and its identity (`None`
+/// when the person is no longer known: `invalid_grant`).
+pub fn subject_of(
+    grant: &GrantRow,
+    request: AuthorizationRequest,
+    identity: Option<Identity>,
+) -> Result<GrantSubject, OAuthError> {
+    let identity =
+        identity.ok_or_else(|| OAuthError::invalid_grant("the person of this grant is no longer known"))?;
     let subject = SubjectSource {
         person_id: identity.id,
         national_number: identity.national_number,
@@ -151,19 +159,18 @@ pub fn profile_from_json(v: &Value) -> Option<Profile> {
     })
 }
 
-/// Tokens of a person grant: access token, id_token (when `openid` was granted) and a
-/// refresh token when the client may refresh. Returns the response and the rows to write
-/// (in one INSERT).
-pub async fn person_tokens(
+/// Tokens of a person grant: access token, id_token (when `openid` was granted; with the
+/// request's `nonce`, if `gs.request` still has one) and a refresh token when the client
+/// may refresh. Returns the response and the rows to write (in one INSERT).
+pub fn person_tokens(
     state: &AppState,
     client: &Client,
     grant: &GrantRow,
+    gs: &GrantSubject,
     scopes: &[String],
     jkt: Option<&str>,
-    nonce: Option<&str>,
     now: i64,
 ) -> Result<(Value, Vec<TokenRow>), OAuthError> {
-    let gs = grant_subject(state, grant).await?;
     let provider = state.oidc();
     let ctx = TokenContext {
         issuer: provider.issuer(),
@@ -173,7 +180,7 @@ pub async fn person_tokens(
         profile: gs.profile.as_ref(),
         scopes,
         claims: &gs.request.claims,
-        nonce,
+        nonce: gs.request.nonce.as_deref(),
         now,
         pairwise_pepper: provider.pairwise_pepper(),
     };

@@ -56,8 +56,11 @@ pub async fn exchange(
                 return Err(refusal.error);
             }
         };
+    let mut gs = issue::grant_subject(state, &grant).await?;
+    // An id_token from a refresh carries no nonce (OIDC Core §12.2).
+    gs.request.nonce = None;
     let (body, rows) =
-        issue::person_tokens(state, client.client(), &grant, &scopes, jkt.as_deref(), None, now).await?;
+        issue::person_tokens(state, client.client(), &grant, &gs, &scopes, jkt.as_deref(), now)?;
     // Exactly one refresh wins the presented token (rotation and the successor in one
     // transaction); the tokens of a losing one are never handed out.
     if !store.rotate_oidc_refresh_token(&key, now, &rows).await.map_err(server_error)? {
