@@ -17,6 +17,7 @@ pub mod oidc_clients;
 pub mod oidc_consent;
 pub mod oidc_grants;
 pub mod oidc_keys;
+pub mod oidc_requests;
 pub mod outbox;
 pub mod passkeys;
 pub mod password;

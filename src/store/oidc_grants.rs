@@ -1,5 +1,6 @@
-//! SQL of grants, tokens, pushed requests and single-use identifiers of the OpenID Provider
-//! (`oidc_grants`, `oidc_tokens`, `oidc_par_requests`, `oidc_used_jtis`).
+//! SQL of the OpenID Provider's grants and tokens (`oidc_grants`, `oidc_tokens`), and the
+//! housekeeping of every OIDC table. Pushed requests and single-use identifiers are in
+//! `oidc_requests`.
 //!
 //! Only `code::storage_key(handle)` values are stored, never codes or tokens themselves.
 
@@ -58,7 +59,7 @@ impl TokenKind {
     }
 }
 
-fn json_col(row: &AnyRow, name: &str) -> StoreResult<serde_json::Value> {
+pub(super) fn json_col(row: &AnyRow, name: &str) -> StoreResult<serde_json::Value> {
     let text: String = row.try_get(name)?;
     serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
 }
@@ -293,78 +294,6 @@ impl Store {
             .execute(self.writer())
             .await?;
         Ok(())
-    }
-
-    /// Stores a pushed authorization request (RFC 9126).
-    pub async fn create_oidc_par_request(
-        &self,
-        request_key: &str,
-        client_id: &str,
-        request: &serde_json::Value,
-        expires_at: i64,
-    ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO oidc_par_requests (request_key, client_id, request, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(request_key.to_string())
-            .bind(client_id.to_string())
-            .bind(request.to_string())
-            .bind(expires_at)
-            .execute(self.writer())
-            .await?;
-        Ok(())
-    }
-
-    /// Takes a pushed request out of the table: single use (RFC 9126 §4). `None` when
-    /// unknown or already taken.
-    pub async fn take_oidc_par_request(
-        &self,
-        request_key: &str,
-    ) -> StoreResult<Option<(serde_json::Value, i64)>> {
-        let row = sqlx::query("SELECT request, expires_at FROM oidc_par_requests WHERE request_key = $1")
-            .bind(request_key.to_string())
-            .fetch_optional(self.writer())
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let done = sqlx::query("DELETE FROM oidc_par_requests WHERE request_key = $1")
-            .bind(request_key.to_string())
-            .execute(self.writer())
-            .await?;
-        if done.rows_affected() != 1 {
-            return Ok(None);
-        }
-        Ok(Some((json_col(&row, "request")?, row.try_get("expires_at")?)))
-    }
-
-    /// Records a single-use identifier; `true` the first time only (one INSERT).
-    pub async fn create_oidc_used_jti(
-        &self,
-        namespace: &str,
-        issuer: &str,
-        jti: &str,
-        expires_at: i64,
-    ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "INSERT INTO oidc_used_jtis (namespace, issuer, jti, expires_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (namespace, issuer, jti) DO NOTHING",
-        )
-        .bind(namespace.to_string())
-        .bind(issuer.to_string())
-        .bind(jti.to_string())
-        .bind(expires_at)
-        .execute(self.writer())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    pub async fn find_oidc_used_jti(&self, namespace: &str, issuer: &str, jti: &str) -> StoreResult<bool> {
-        let row = sqlx::query(
-            "SELECT 1 AS one FROM oidc_used_jtis WHERE namespace = $1 AND issuer = $2 AND jti = $3",
-        )
-        .bind(namespace.to_string())
-        .bind(issuer.to_string())
-        .bind(jti.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.is_some())
     }
 
     /// Housekeeping: expired tokens, pushed requests and identifiers.
