@@ -168,8 +168,9 @@ fn request_parts_snapshot(req: &Request) -> http::request::Parts {
 }
 
 /// The error-page counterpart for the protocol endpoints (token, userinfo, JWKS…): a
-/// framework rejection (wrong method, body too large, timeout, panic) is answered as an
-/// RFC 6749 §5.2 JSON error, so client libraries get something they can parse. Responses
+/// framework rejection (wrong method, body too large, a bad extractor input) is answered
+/// as an RFC 6749 §5.2 JSON error, so client libraries get something they can parse.
+/// (The outer timeout and panic layers answer before this one.) Responses
 /// the endpoints built themselves (JSON, or a bare `WWW-Authenticate` challenge) pass;
 /// the framework's are bare or `text/plain`.
 /// Costs nothing on success: no snapshot of the request is taken.
