@@ -496,26 +496,12 @@ async fn a_dpop_bound_access_token_works_at_userinfo_only_with_a_proof_of_its_ke
     assert_eq!(tokens["token_type"], "DPoP");
     let at = tokens["access_token"].as_str().expect("at");
     let userinfo = format!("{}/userinfo", app.address);
-    let ok = app
-        .client
-        .get(&userinfo)
-        .header("authorization", format!("DPoP {at}"))
-        .header("dpop", key.dpop("GET", &userinfo, Some(at)))
-        .send()
-        .await
-        .expect("GET");
+    let ok = dpop_userinfo(&app, at, &key).await;
     assert_eq!(ok.status(), 200);
     let as_bearer = app.client.get(&userinfo).bearer_auth(at).send().await.expect("GET");
     assert_eq!(as_bearer.status(), 401, "a bound token is not a bearer token");
     let other = crate::oidc_support::ClientKey::new();
-    let stolen = app
-        .client
-        .get(&userinfo)
-        .header("authorization", format!("DPoP {at}"))
-        .header("dpop", other.dpop("GET", &userinfo, Some(at)))
-        .send()
-        .await
-        .expect("GET");
+    let stolen = dpop_userinfo(&app, at, &other).await;
     assert_eq!(stolen.status(), 401, "a proof by another key is refused");
     assert!(stolen.headers()["www-authenticate"].to_str().expect("ascii").starts_with("DPoP"));
     let rt = tokens["refresh_token"].as_str().expect("rt");
@@ -644,4 +630,16 @@ async fn a_session_ended_by_idleness_notifies_the_client_by_back_channel() {
     assert!(app.me().await.is_none());
     let again = app.state.store().find_oidc_logout_deliveries_of_session(&sid).await.expect("rows");
     assert_eq!(again.len(), 1, "told once");
+}
+
+/// `GET /userinfo` with a DPoP-bound access token and a proof made with `key`.
+async fn dpop_userinfo(app: &TestApp, at: &str, key: &crate::oidc_support::ClientKey) -> reqwest::Response {
+    let userinfo = format!("{}/userinfo", app.address);
+    app.client
+        .get(&userinfo)
+        .header("authorization", format!("DPoP {at}"))
+        .header("dpop", key.dpop("GET", &userinfo, Some(at)))
+        .send()
+        .await
+        .expect("GET")
 }

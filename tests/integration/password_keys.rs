@@ -163,14 +163,7 @@ async fn an_ordered_token_card_is_shown_once_and_logs_in() {
 async fn without_a_second_factor_the_password_alone_counts_only_where_configured() {
     // Not configured: the code page says how to get a second factor; no session.
     let app = spawn().await;
-    test_login_at(&app, SOFIE_NRN, 500).await;
-    let resp = post_keys(
-        &app,
-        "/my/keys/account",
-        &[("username", "sofieclaes"), ("password", "Sofie-pass-01"), ("password_confirm", "Sofie-pass-01")],
-    )
-    .await;
-    assert_eq!(resp.status(), 303);
+    create_sofie_account(&app).await;
     let tx = app.start_portal_login_forced().await;
     let resp = post_password(&app, &tx, "sofieclaes", "Sofie-pass-01").await;
     assert_eq!(resp.status(), 303);
@@ -180,14 +173,7 @@ async fn without_a_second_factor_the_password_alone_counts_only_where_configured
 
     // Configured: the password alone gives Level200 with amr ["pwd"].
     let app = spawn_with(|s| s.password.is_password_alone_allowed = true).await;
-    test_login_at(&app, SOFIE_NRN, 500).await;
-    let resp = post_keys(
-        &app,
-        "/my/keys/account",
-        &[("username", "sofieclaes"), ("password", "Sofie-pass-01"), ("password_confirm", "Sofie-pass-01")],
-    )
-    .await;
-    assert_eq!(resp.status(), 303);
+    create_sofie_account(&app).await;
     let tx = app.start_portal_login_forced().await;
     assert_eq!(post_password(&app, &tx, "sofieclaes", "Sofie-pass-01").await.status(), 303);
     let me = app.me().await.expect("logged in");
@@ -206,4 +192,16 @@ async fn a_login_that_requires_level_400_offers_only_the_app() {
     assert!(page.contains("name=\"factor\" value=\"app\""), "{page}");
     let resp = post_code(&app, &tx, "card", "010101").await;
     assert_eq!(resp.status(), 401, "a card code does not reach Level400");
+}
+
+/// Sofie (no account yet) logs in with a strong key and creates username and password.
+async fn create_sofie_account(app: &TestApp) {
+    test_login_at(app, SOFIE_NRN, 500).await;
+    let resp = post_keys(
+        app,
+        "/my/keys/account",
+        &[("username", "sofieclaes"), ("password", "Sofie-pass-01"), ("password_confirm", "Sofie-pass-01")],
+    )
+    .await;
+    assert_eq!(resp.status(), 303);
 }

@@ -60,6 +60,27 @@ async fn audit(state: &AppState, owner: &Owner, kind: &str) {
     }
 }
 
+/// Where an account change ends: on success an audit event (when `event` names one) and
+/// the keys page with `done`; on a refusal the page again, naming the broken rule.
+async fn outcome<T>(
+    state: &AppState,
+    page: PageCtx,
+    owner: &Owner,
+    result: Result<T, KeyRefusal>,
+    event: Option<&str>,
+    done: &str,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => {
+            if let Some(kind) = event {
+                audit(state, owner, kind).await;
+            }
+            Ok(Redirect::to(&format!("/my/keys?done={done}")).into_response())
+        }
+        Err(refusal) => refused(state, page, owner, &refusal).await,
+    }
+}
+
 pub(super) async fn create(
     page: PageCtx,
     State(state): State<AppState>,
@@ -79,13 +100,7 @@ pub(super) async fn create(
         .create_account(&number, &form.username, &form.password, &form.password_confirm, &form.email)
         .await
         .map_err(hash_error)?;
-    match result {
-        Ok(_) => {
-            audit(&state, &owner, "keys.password_created").await;
-            Ok(Redirect::to("/my/keys?done=account").into_response())
-        }
-        Err(refusal) => refused(&state, page, &owner, &refusal).await,
-    }
+    outcome(&state, page, &owner, result, Some("keys.password_created"), "account").await
 }
 
 pub(super) async fn change_password(
@@ -98,18 +113,12 @@ pub(super) async fn change_password(
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    match state
+    let result = state
         .password()
         .change_password(&account, &form.password, &form.password_confirm)
         .await
-        .map_err(hash_error)?
-    {
-        Ok(()) => {
-            audit(&state, &owner, "keys.password_changed").await;
-            Ok(Redirect::to("/my/keys?done=password").into_response())
-        }
-        Err(refusal) => refused(&state, page, &owner, &refusal).await,
-    }
+        .map_err(hash_error)?;
+    outcome(&state, page, &owner, result, Some("keys.password_changed"), "password").await
 }
 
 pub(super) async fn set_email(
@@ -122,8 +131,6 @@ pub(super) async fn set_email(
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    match state.password().set_email(&account, &form.email).await.map_err(WebError::internal)? {
-        Ok(()) => Ok(Redirect::to("/my/keys?done=email").into_response()),
-        Err(refusal) => refused(&state, page, &owner, &refusal).await,
-    }
+    let result = state.password().set_email(&account, &form.email).await.map_err(WebError::internal)?;
+    outcome(&state, page, &owner, result, None, "email").await
 }

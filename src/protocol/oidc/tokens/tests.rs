@@ -41,6 +41,29 @@ fn names(m: &Map<String, Value>) -> Vec<&str> {
     v
 }
 
+/// A context over the given values: issuer `https://i`, no profile, no nonce, `now` 1000,
+/// an empty pairwise pepper; tests change what they need with struct update syntax.
+fn ctx<'a>(
+    client: &'a Client,
+    subject: &'a SubjectSource,
+    session: &'a Session,
+    scopes: &'a [String],
+    claims: &'a ClaimsRequest,
+) -> TokenContext<'a> {
+    TokenContext {
+        issuer: "https://i",
+        client,
+        subject,
+        session,
+        profile: None,
+        scopes,
+        claims,
+        nonce: None,
+        now: 1000,
+        pairwise_pepper: b"",
+    }
+}
+
 /// The data-minimisation table: per (scopes, allowed_claims, claims_in_id_token, claims
 /// parameter) exactly which claims reach userinfo and the id_token.
 #[test]
@@ -116,16 +139,9 @@ fn the_claims_table_releases_exactly_what_scope_and_permission_allow() {
             claims.id_token.insert((*c).to_owned(), ClaimRequest::default());
         }
         let ctx = TokenContext {
-            issuer: "https://i",
-            client: &client,
-            subject: &subj,
-            session: &sess,
             profile: Some(&prof),
-            scopes: &scopes,
-            claims: &claims,
-            nonce: None,
-            now: 1000,
             pairwise_pepper: b"pp",
+            ..ctx(&client, &subj, &sess, &scopes, &claims)
         };
         assert_eq!(names(&userinfo_claims(&ctx)), *want_ui, "row {i} userinfo");
         assert_eq!(names(&id_token_claims(&ctx, None)), *want_id, "row {i} id_token");
@@ -139,18 +155,7 @@ fn the_national_number_is_released_as_eleven_digits() {
     let (subj, sess) = (subject(), session());
     let scopes = vec!["openid".to_owned(), "egovnrn".to_owned()];
     let claims = ClaimsRequest::default();
-    let ctx = TokenContext {
-        issuer: "https://i",
-        client: &client,
-        subject: &subj,
-        session: &sess,
-        profile: None,
-        scopes: &scopes,
-        claims: &claims,
-        nonce: None,
-        now: 0,
-        pairwise_pepper: b"",
-    };
+    let ctx = ctx(&client, &subj, &sess, &scopes, &claims);
     assert_eq!(userinfo_claims(&ctx)["egovNRN"], "78031412349");
 }
 
@@ -174,18 +179,7 @@ fn the_id_token_carries_protocol_claims_and_at_hash() {
     let (subj, sess) = (subject(), session());
     let scopes = vec!["openid".to_owned()];
     let claims = ClaimsRequest::default();
-    let ctx = TokenContext {
-        issuer: "https://i",
-        client: &client,
-        subject: &subj,
-        session: &sess,
-        profile: None,
-        scopes: &scopes,
-        claims: &claims,
-        nonce: Some("n1"),
-        now: 1000,
-        pairwise_pepper: b"",
-    };
+    let ctx = TokenContext { nonce: Some("n1"), ..ctx(&client, &subj, &sess, &scopes, &claims) };
     let m = id_token_claims(&ctx, Some("dummy.access.token"));
     assert_eq!(
         (m["aud"].as_str(), m["nonce"].as_str(), m["sid"].as_str()),
@@ -202,18 +196,7 @@ fn the_access_token_follows_rfc_9068_and_binds_dpop() {
     let (subj, sess) = (subject(), session());
     let scopes = vec!["openid".to_owned(), "profile".to_owned()];
     let claims = ClaimsRequest::default();
-    let ctx = TokenContext {
-        issuer: "https://i",
-        client: &client,
-        subject: &subj,
-        session: &sess,
-        profile: None,
-        scopes: &scopes,
-        claims: &claims,
-        nonce: None,
-        now: 1000,
-        pairwise_pepper: b"",
-    };
+    let ctx = ctx(&client, &subj, &sess, &scopes, &claims);
     let m = access_token_claims(&ctx, "j1", None, Some("thumb"));
     for k in ["iss", "sub", "aud", "exp", "iat", "jti", "client_id", "scope"] {
         assert!(m.contains_key(k), "{k}");
