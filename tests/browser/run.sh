@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Browser journeys: Poort's pages in headless Chromium, checked with axe-core.
+#
+#   tests/browser/run.sh POORT_BINARY [sqlite|postgres|all]     (default: all)
+#
+# Builds nothing: give it a built binary (`cargo build` → target/debug/poort). Needs
+# Debian's `chromium` (/usr/bin/chromium, or set CHROMIUM) and the Node packages
+# (`cd tests/browser && npm ci`: playwright-core drives the system Chromium, it downloads
+# no browser). For each database it starts Poort in demo mode on a free port with a fresh
+# database and a fresh data directory (demo keys, demo CAs), the side listeners (eID,
+# mock itsme, mock eIDAS) on free ports too, and runs `node --test` on the journeys.
+# Screenshots and axe reports go to tests/browser/output/<database>/ (gitignored);
+# SCREENSHOTS=DIR also writes the README pictures there (see screenshots.sh).
+# Any failure fails the script; Poort's log is printed when the tests fail. A skipped
+# test fails the run.
+set -euo pipefail
+
+binary=${1:?usage: tests/browser/run.sh POORT_BINARY [sqlite|postgres|all]}
+which_db=${2:-all}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
+[ -x "$binary" ] || { echo "browser: $binary is not an executable" >&2; exit 2; }
+[ -d "$here/node_modules/playwright-core" ] || { echo "browser: run 'npm ci' in tests/browser first" >&2; exit 2; }
+chromium=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$chromium" ] || { echo "browser: no Chromium at $chromium (apt-get install chromium, or set CHROMIUM)" >&2; exit 2; }
+pg_base=${BROWSER_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+if [ -n "${SCREENSHOTS:-}" ]; then
+  mkdir -p "$SCREENSHOTS"
+  SCREENSHOTS=$(cd "$SCREENSHOTS" && pwd)
+  export SCREENSHOTS
+fi
+
+work=$(mktemp -d)
+server_pid=""
+pg_db=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$pg_db" ]; then psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+run_pass() {
+  local db=$1 url port dir
+  dir="$work/$db"
+  mkdir -p "$dir"
+  # Poort runs in its own directory: the demo writes keys and CAs under ./data; the demo
+  # configuration and register are read from the repository through ./config.
+  ln -s "$root/config" "$dir/config"
+  # The demo configuration plus one application that is not first-party (so it asks for
+  # consent), whose redirect URI is a small server the consent journey runs itself.
+  local callback_port
+  callback_port=$(free_port)
+  {
+    cat "$root/config/poort.toml"
+    cat <<EOF
+
+# --- added by tests/browser/run.sh ---
+[[oidc.clients]]
+id = "browser-consent"
+name = "Browser test application"
+kind = "confidential"
+secret = "browser-consent-secret"
+auth_method = "client_secret_basic"
+redirect_uris = ["http://localhost:$callback_port/callback"]
+grant_types = ["authorization_code"]
+scopes = ["openid", "profile", "egovnrn"]
+allowed_claims = ["given_name", "family_name", "name", "egovNRN"]
+EOF
+  } >"$dir/poort.toml"
+  case $db in
+    sqlite) url="sqlite://$dir/poort-browser.db" ;;
+    postgres)
+      pg_db="poort_browser_$(date +%s)_$$"
+      psql "$pg_base/postgres" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_db" >/dev/null
+      url="$pg_base/$pg_db" ;;
+    *) echo "browser: unknown database $db (sqlite|postgres|all)" >&2; exit 2 ;;
+  esac
+  port=$(free_port)
+  local base="http://localhost:$port"
+  local out="$here/output/$db"
+  rm -rf "$out"; mkdir -p "$out"
+  printf '\n--- browser journeys on %s: poort on %s\n' "$db" "$base"
+  # localhost, not 127.0.0.1: the passkey journey needs a host name as WebAuthn
+  # relying party id. Port 0 puts the side listeners on free ports (the mocks are found
+  # wherever they listen; the eID public URL defaults to the bound address).
+  (cd "$dir" && POORT_SERVER__PUBLIC_URL="$base" \
+    POORT_EID__LISTEN=127.0.0.1:0 POORT_EID__PUBLIC_URL="" \
+    POORT_ITSME__MOCK__LISTEN=127.0.0.1:0 POORT_EIDAS__MOCK__LISTEN=127.0.0.1:0 \
+    POORT_LOG__FILTER="warn,poort=info" \
+    exec "$binary" --config poort.toml --database-url "$url" serve --listen "127.0.0.1:$port") \
+    >"$out/poort.log" 2>&1 &
+  server_pid=$!
+  local ready=""
+  for _ in $(seq 1 300); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
+    sleep 0.2
+  done
+  if [ -z "$ready" ]; then
+    echo "browser: poort did not become ready on $db; its log:" >&2
+    cat "$out/poort.log" >&2
+    exit 1
+  fi
+  local status=0
+  (cd "$here" && POORT_URL="$base" BROWSER_OUTPUT_DIR="$out" BROWSER_WORK="$dir" CHROMIUM="$chromium" \
+    CALLBACK_PORT="$callback_port" \
+    node --test --test-concurrency=1 --test-reporter=spec journeys/*.test.mjs) \
+    2>&1 | tee "$out/node.txt" || status=$?
+  # Nothing here may be skipped: a skipped test proves nothing.
+  if grep -qE '^. (skipped|todo) [1-9]' "$out/node.txt"; then
+    echo "browser: tests were skipped on $db" >&2
+    status=1
+  fi
+  if [ "$status" != 0 ]; then
+    echo "browser: FAILED on $db; poort's log (last 80 lines):" >&2
+    tail -n 80 "$out/poort.log" >&2
+    exit "$status"
+  fi
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  if [ -n "$pg_db" ]; then
+    psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
+    pg_db=""
+  fi
+  echo "browser: screenshots and axe reports in $out"
+}
+
+case $which_db in
+  all) run_pass sqlite; run_pass postgres ;;
+  *) run_pass "$which_db" ;;
+esac
+echo "browser: all passes succeeded ($which_db)"
