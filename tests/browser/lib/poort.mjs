@@ -7,7 +7,7 @@
 // of the README (login page, chooser, My digital keys) into DIR.
 
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import assert from 'node:assert/strict';
