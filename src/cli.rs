@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+use crate::app::{Application, shutdown_signal};
 use crate::config::Settings;
-use crate::startup::{Application, shutdown_signal};
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -152,7 +152,7 @@ impl Cli {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings()?;
     crate::telemetry::init(&settings.log);
-    crate::startup::install_crypto_provider();
+    crate::app::install_crypto_provider();
     match cli.command.unwrap_or(Command::Serve { listen: None }) {
         Command::Serve { .. } => {
             let app = Application::build(settings).await?;
@@ -179,7 +179,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Registry(RegistryCommand::ImportKbo { dir }) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
-            let summary = crate::registry::import::import_kbo_into(&store, &dir).await?;
+            let summary = crate::store::registry_import::import_kbo_into(&store, &dir).await?;
             println_out(&format!(
                 "imported {} enterprises from {} ({} rows skipped)",
                 summary.enterprises,
@@ -192,7 +192,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Registry(RegistryCommand::Import { dir }) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
-            let summary = crate::registry::import::load_files_into(&store, &dir).await?;
+            let summary = crate::store::registry_import::load_files_into(&store, &dir).await?;
             println_out(&format!(
                 "imported {} persons and {} enterprises from {}",
                 summary.persons,
@@ -210,7 +210,9 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
     store.migrate().await?;
     match command {
         Command::Keys(KeysCommand::Rotate) => {
-            for line in admin::rotate_keys(settings, &store).await? {
+            for line in
+                admin::rotate_keys(&settings.oidc, &crate::app::key_deriver(settings)?, &store).await?
+            {
                 println_out(&format!("new active key {line}"));
             }
         }
@@ -234,7 +236,7 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
                 grants,
                 is_first_party: first_party,
             };
-            match admin::add_client(settings, &store, new).await? {
+            match admin::add_client(&settings.oidc, &crate::app::key_deriver(settings)?, &store, new).await? {
                 Some(secret) => println_out(&format!(
                     "client {id} added\nclient_secret: {secret}\n(shown once; only a hash is stored)"
                 )),
@@ -247,7 +249,9 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
             }
         }
         Command::Client(ClientCommand::RotateSecret { id }) => {
-            let secret = admin::rotate_secret(settings, &store, &id).await?;
+            let secret =
+                admin::rotate_secret(&settings.oidc, &crate::app::key_deriver(settings)?, &store, &id)
+                    .await?;
             println_out(&format!("client_secret: {secret}\n(shown once; the old secret no longer works)"));
         }
         Command::Client(ClientCommand::Remove { id }) => {

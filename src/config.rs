@@ -21,10 +21,12 @@ pub struct Settings {
     pub log: LogSettings,
     pub security: SecuritySettings,
     pub registry: RegistrySettings,
-    pub session: SessionSettings,
+    pub session: crate::authn::settings::SessionSettings,
     pub password: crate::authn::password::PasswordSettings,
     pub mail: crate::mail::MailSettings,
     pub demo: DemoSettings,
+    /// Purges and retention (`[housekeeping]`).
+    pub housekeeping: crate::store::housekeeping::HousekeepingSettings,
     /// The OpenID Provider (`[oidc]`, `[[oidc.clients]]`).
     #[serde(default)]
     pub oidc: crate::protocol::oidc::OidcSettings,
@@ -84,7 +86,7 @@ pub struct LogSettings {
 pub struct SecuritySettings {
     /// Base64 of at least 32 random bytes. Keys for CSRF tokens, cookies and peppers are
     /// derived from it. Required outside demo mode; `poort check-config` says so.
-    pub secret_key: String,
+    pub secret_key: crate::kernel::Secret<String>,
     /// Set the `Secure` flag on cookies. Defaults to true when `public_url` is https.
     pub is_cookie_secure: Option<bool>,
 }
@@ -104,24 +106,6 @@ pub struct DemoSettings {
     pub is_enabled: bool,
     /// A login shortcut for automated tests (demo mode only; never in the shipped demo).
     pub is_test_login_enabled: bool,
-}
-
-/// Browser sessions and login transactions.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SessionSettings {
-    /// A session unused this long ends (seconds).
-    pub idle_timeout_secs: i64,
-    /// A session ends this long after it started, whatever happens (seconds).
-    pub max_lifetime_secs: i64,
-    /// A login must be finished within this time (seconds).
-    pub login_timeout_secs: i64,
-}
-
-impl Default for SessionSettings {
-    fn default() -> Self {
-        Self { idle_timeout_secs: 30 * 60, max_lifetime_secs: 8 * 3600, login_timeout_secs: 30 * 60 }
-    }
 }
 
 impl Default for ServerSettings {
@@ -148,16 +132,7 @@ impl Default for LogSettings {
     }
 }
 
-/// A configuration problem, naming the key and what is wrong with it.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read configuration file {path}: {reason}")]
-    File { path: PathBuf, reason: String },
-    #[error("configuration: {0}")]
-    Parse(String),
-    #[error("configuration key `{key}`: {problem}")]
-    Invalid { key: &'static str, problem: String },
-}
+pub use crate::kernel::ConfigError;
 
 /// The fixed secret of the demo configuration. Refused outside demo mode.
 pub const DEMO_SECRET_KEY: &str = "ZGVtby1vbmx5LXNlY3JldC1rZXktZm9yLXBvb3J0LWRvLW5vdC11c2U=";
@@ -225,16 +200,8 @@ impl Settings {
                 problem: "must be at least 1024".into(),
             });
         }
-        let s = &self.session;
-        for (key, value) in [
-            ("session.idle_timeout_secs", s.idle_timeout_secs),
-            ("session.max_lifetime_secs", s.max_lifetime_secs),
-            ("session.login_timeout_secs", s.login_timeout_secs),
-        ] {
-            if value < 60 {
-                return Err(ConfigError::Invalid { key, problem: "must be at least 60 seconds".into() });
-            }
-        }
+        self.session.validate()?;
+        self.housekeeping.validate()?;
         if self.demo.is_test_login_enabled && !self.demo.is_enabled {
             return Err(ConfigError::Invalid {
                 key: "demo.is_test_login_enabled",
@@ -244,7 +211,7 @@ impl Settings {
         self.password.validate(self.demo.is_enabled)?;
         self.mail.validate()?;
         let key = self.secret_key_bytes()?;
-        if !self.demo.is_enabled && self.security.secret_key == DEMO_SECRET_KEY {
+        if !self.demo.is_enabled && self.security.secret_key.expose() == DEMO_SECRET_KEY {
             return Err(ConfigError::Invalid {
                 key: "security.secret_key",
                 problem:
@@ -280,10 +247,12 @@ impl Settings {
         if self.security.secret_key.is_empty() {
             return Ok(None);
         }
-        let bytes =
-            base64::engine::general_purpose::STANDARD.decode(self.security.secret_key.trim()).map_err(
-                |_| ConfigError::Invalid { key: "security.secret_key", problem: "must be base64".into() },
-            )?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(self.security.secret_key.expose().trim())
+            .map_err(|_| ConfigError::Invalid {
+                key: "security.secret_key",
+                problem: "must be base64".into(),
+            })?;
         if bytes.len() < 32 {
             return Err(ConfigError::Invalid {
                 key: "security.secret_key",

@@ -6,14 +6,15 @@
 //! the pages.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod authn;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod kernel;
 pub mod mail;
 pub mod protocol;
 pub mod registry;
-pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod web;

@@ -2,12 +2,11 @@
 //! to the register; a foreign eIDAS identity is matched to the BIS register by names and
 //! birth date, or kept as a foreign identity with a stable subject until linked.
 
-use super::{AuthnError, IdentityClaim};
+use super::{Authn, AuthnError, IdentityClaim};
 use crate::registry::model::Person;
-use crate::startup::AppState;
 use crate::store::identities::{Identity, NewIdentity};
 
-pub async fn resolve(state: &AppState, claim: &IdentityClaim) -> Result<Identity, AuthnError> {
+pub async fn resolve(state: &Authn, claim: &IdentityClaim) -> Result<Identity, AuthnError> {
     let store = state.store();
     match claim {
         IdentityClaim::National { number, .. } => {
@@ -45,7 +44,7 @@ pub async fn resolve(state: &AppState, claim: &IdentityClaim) -> Result<Identity
 }
 
 async fn national_identity(
-    state: &AppState,
+    state: &Authn,
     person: &Person,
     eidas_identifier: Option<&str>,
 ) -> Result<Identity, AuthnError> {

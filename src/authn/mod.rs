@@ -1,57 +1,47 @@
 //! Authentication: the login transaction, browser sessions, and one folder per
 //! login method. A method proves who someone is and hands an [`Authenticated`] to
 //! [`complete`], which links the identity, opens or upgrades the session and records
-//! the result in the transaction.
+//! the result in the transaction — in one database transaction.
+//!
+//! The shared pieces sit at this level ([`context::Authn`], [`transaction`],
+//! [`session`], [`identity`], [`events`], [`methods`], the login page in [`routes`]); each
+//! method folder uses them and never another method (except `my_keys`, the page that
+//! manages the password and passkey keys).
 
+pub mod context;
 pub mod eid;
 pub mod eidas;
+pub mod events;
 pub mod identity;
 pub mod itsme;
+pub mod jobs;
 pub mod methods;
 pub mod my_keys;
 pub mod passkey;
 pub mod password;
 pub mod routes;
 pub mod session;
+pub mod settings;
 pub mod test_login;
 pub mod transaction;
 
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::StatusCode;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
-use crate::domain::{AuthLevel, NationalNumber};
+pub use context::Authn;
+
+use crate::domain::{AuthContext, AuthLevel, NationalNumber};
+use crate::kernel::token::{hash_token, random_token};
 use crate::registry::RegistryError;
-use crate::startup::AppState;
+use crate::store::sessions::{BrowserSession, LoginCompletion, SessionChange};
 use crate::store::{StoreError, unix_now};
 use crate::web::error::{ErrorPage, WebError};
+use transaction::{TxAuthentication, TxStatus};
 
-/// Which digital key was used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Eid,
-    Itsme,
-    Eidas,
-    Password,
-    Passkey,
-}
-
-impl Method {
-    pub fn code(self) -> &'static str {
-        match self {
-            Method::Eid => "eid",
-            Method::Itsme => "itsme",
-            Method::Eidas => "eidas",
-            Method::Password => "password",
-            Method::Passkey => "passkey",
-        }
-    }
-}
+/// The level a session needs to change a person's digital keys (eID or itsme): a password
+/// cannot be used to change itself, as in CSAM.
+pub const CHANGE_LEVEL: AuthLevel = AuthLevel::ITSME;
 
 /// Who a method says logged in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +58,8 @@ pub struct Authenticated {
     pub identity: IdentityClaim,
     pub level: AuthLevel,
     pub amr: Vec<String>,
-    pub method: Method,
+    /// The method's code ([`methods::LoginMethod::id`]).
+    pub method: &'static str,
 }
 
 /// Why a login step cannot go on.
@@ -90,6 +81,8 @@ pub enum AuthnError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Registry(#[from] RegistryError),
+    #[error("a session listener failed: {0:#}")]
+    Listener(anyhow::Error),
 }
 
 impl AuthnError {
@@ -104,7 +97,10 @@ impl AuthnError {
             AuthnError::UnknownPerson => {
                 page(StatusCode::FORBIDDEN, "unknown_person", "authn.unknown_person")
             }
-            AuthnError::InsufficientLevel { .. } | AuthnError::Store(_) | AuthnError::Registry(_) => None,
+            AuthnError::InsufficientLevel { .. }
+            | AuthnError::Store(_)
+            | AuthnError::Registry(_)
+            | AuthnError::Listener(_) => None,
         }
     }
 }
@@ -132,108 +128,85 @@ impl From<AuthnError> for WebError {
 }
 
 /// Hands a finished authentication to the login transaction `tx_id` of this browser and
-/// says where the browser goes next.
+/// says where the browser goes next. The session, the transaction and the audit event are
+/// written in one database transaction, so a transaction that moved on meanwhile (a second
+/// tab, a replayed callback) leaves no session behind.
 pub async fn complete(
-    state: &AppState,
+    authn: &Authn,
     jar: CookieJar,
     tx_id: &str,
     auth: Authenticated,
 ) -> Result<(CookieJar, Redirect), AuthnError> {
-    let tx = transaction::load(state, &jar, tx_id).await?;
-    if !matches!(tx.status, transaction::TxStatus::Pending | transaction::TxStatus::Authenticated) {
+    let tx = transaction::load(authn, &jar, tx_id).await?;
+    if !matches!(tx.status, TxStatus::Pending | TxStatus::Authenticated) {
         return Err(AuthnError::AlreadyUsed);
     }
-    let identity = identity::resolve(state, &auth.identity).await.inspect_err(|e| {
+    let identity = identity::resolve(authn, &auth.identity).await.inspect_err(|e| {
         if matches!(e, AuthnError::UnknownPerson) {
-            tracing::warn!(
-                login.method = auth.method.code(),
-                "login refused: person unknown to the register"
-            );
+            tracing::warn!(login.method = auth.method, "login refused: person unknown to the register");
         }
     })?;
     if !auth.level.satisfies(tx.required_level) {
-        tracing::info!(login.method = auth.method.code(), login.level = %auth.level, tx.required_level = %tx.required_level, "step-up needed");
+        tracing::info!(login.method = auth.method, login.level = %auth.level, tx.required_level = %tx.required_level, "step-up needed");
         return Err(AuthnError::InsufficientLevel {
             tx_id: tx.id.clone(),
             required: tx.required_level,
             reached: auth.level,
         });
     }
-    let (jar, sid) = match session::current(state, &jar).await? {
+    let now = unix_now();
+    let context =
+        AuthContext { auth_time: now, level: auth.level, amr: auth.amr.clone(), method: auth.method.into() };
+    let current = session::current(authn, &jar).await?;
+    let detail = serde_json::json!({ "method": auth.method, "level": auth.level.number(), "amr": auth.amr });
+    let (jar, sid, replaced, is_done) = match current {
+        // Step-up or re-authentication keeps the session (and its sid).
         Some(s) if s.identity_id == identity.id => {
-            // Step-up or re-authentication keeps the session (and its sid).
-            state
-                .store()
-                .update_browser_session_authentication(
-                    &s.sid,
-                    auth.level,
-                    &auth.amr,
-                    auth.method.code(),
-                    unix_now(),
-                )
-                .await?;
-            (jar, s.sid)
+            let result =
+                TxAuthentication { identity_id: identity.id.clone(), session_sid: s.sid.clone(), context };
+            let change = LoginCompletion {
+                tx_id: &tx.id,
+                client_id: tx.client_id.as_deref(),
+                auth: &result,
+                session: SessionChange::Raise,
+                audit_detail: &detail,
+            };
+            (jar, s.sid, None, authn.store().complete_login(&change).await?)
         }
         other => {
-            if let Some(old) = other {
-                session::end(state, &old.sid).await?;
-            }
-            let (jar, s) =
-                session::start(state, jar, &identity.id, auth.level, &auth.amr, auth.method.code(), None)
-                    .await?;
-            (jar, s.sid)
+            let value = random_token(32);
+            let session = session::new_session(authn, &identity.id, &context);
+            let result = TxAuthentication {
+                identity_id: identity.id.clone(),
+                session_sid: session.sid.clone(),
+                context,
+            };
+            let replaced: Option<BrowserSession> = other;
+            let change = LoginCompletion {
+                tx_id: &tx.id,
+                client_id: tx.client_id.as_deref(),
+                auth: &result,
+                session: SessionChange::Open {
+                    id_hash: &hash_token(&value),
+                    session: &session,
+                    user_agent: None,
+                    replaces: replaced.as_ref().map(|s| s.sid.as_str()),
+                },
+                audit_detail: &detail,
+            };
+            let is_done = authn.store().complete_login(&change).await?;
+            let jar =
+                if is_done { jar.add(authn.cookies().cookie(session::SESSION_COOKIE, value)) } else { jar };
+            (jar, session.sid, replaced, is_done)
         }
     };
-    let result = transaction::TxAuthentication {
-        identity_id: identity.id.clone(),
-        session_sid: sid,
-        level: auth.level,
-        amr: auth.amr.clone(),
-        method: auth.method.code().to_string(),
-        auth_time: unix_now(),
-    };
-    if !state.store().update_login_transaction_authenticated(&tx.id, &result).await? {
+    if !is_done {
         return Err(AuthnError::AlreadyUsed);
     }
-    state
-        .store()
-        .create_audit_event(
-            "login.success",
-            Some(&identity.id),
-            tx.client_id.as_deref(),
-            &serde_json::json!({ "method": auth.method.code(), "level": auth.level.number(), "amr": auth.amr }),
-        )
-        .await?;
-    tracing::info!(login.method = auth.method.code(), login.level = %auth.level, identity.id = %identity.id, "login succeeded");
-    Ok((jar, Redirect::to(&tx.resume_url())))
-}
-
-/// `n` random bytes, base64url (for handles, cookies, ids).
-pub fn random_token(n: usize) -> String {
-    let mut bytes = vec![0u8; n];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// SHA-256 of a handle, base64url: what the database stores instead of the handle.
-pub fn hash_token(token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
-}
-
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.as_bytes().ct_eq(b.as_bytes()).into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn random_tokens_are_long_and_distinct() {
-        let a = random_token(32);
-        assert_eq!(a.len(), 43);
-        assert_ne!(a, random_token(32));
-        assert_ne!(hash_token(&a), a);
-        assert!(constant_time_eq(&hash_token(&a), &hash_token(&a)));
+    if let Some(old) = replaced {
+        // Another person's session in this browser ended: its relying parties hear of it.
+        authn.events().session_ended(&old.sid, &old.identity_id).await.map_err(AuthnError::Listener)?;
     }
+    tracing::info!(login.method = auth.method, login.level = %auth.level, identity.id = %identity.id, session.sid = %sid, "login succeeded");
+    Ok((jar, Redirect::to(&tx.resume_path())))
 }

@@ -10,23 +10,28 @@ use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 use serde::Deserialize;
 
-use super::methods::{self, MethodEntry};
+use super::methods::{MethodEntry, Methods};
 use super::transaction::{self, NewTransaction, Protocol};
-use super::{AuthnError, session};
+use super::{Authn, AuthnError, session};
 use crate::domain::AuthLevel;
-use crate::startup::AppState;
+use crate::kernel::paths::is_local_path;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{WebError, render};
 use crate::web::page::PageCtx;
-use crate::web::pages::assets::is_local_path;
 
-pub fn router() -> Router<AppState> {
+/// The login page's state: the login layer and the configured methods.
+#[derive(Clone, Debug)]
+pub struct LoginPages {
+    pub authn: Authn,
+    pub methods: Methods,
+}
+
+pub fn router() -> Router<LoginPages> {
     Router::new()
         .route("/login", get(login))
         .route("/logout", post(logout))
         .route("/my/session", get(my_session))
         .route("/api/v1/me", get(me))
-        .merge(super::test_login::router())
 }
 
 #[derive(Deserialize)]
@@ -59,15 +64,17 @@ struct LoginPage {
 /// `GET /login?tx=ID` shows the keys; `GET /login?next=/path` opens a portal login.
 async fn login(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<LoginPages>,
     jar: CookieJar,
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, WebError> {
     let Some(tx_id) = q.tx else {
-        return portal_login(&state, jar, q.next, q.level).await;
+        return portal_login(&state.authn, jar, q.next, q.level).await;
     };
-    let tx = transaction::load(&state, &jar, &tx_id).await?;
-    let keys = methods::available(&state, &tx)
+    let tx = transaction::load(&state.authn, &jar, &tx_id).await?;
+    let keys = state
+        .methods
+        .available(&tx)
         .into_iter()
         .map(|entry| KeyView {
             is_sufficient: entry.level.satisfies(tx.required_level),
@@ -84,13 +91,13 @@ async fn login(
         keys,
         required_level: tx.required_level.to_string(),
         is_step_up: q.stepup.is_some(),
-        is_test_login: super::test_login::is_enabled(&state),
+        is_test_login: state.methods.has(super::test_login::ID),
         page,
     })
 }
 
 async fn portal_login(
-    state: &AppState,
+    state: &Authn,
     jar: CookieJar,
     next: Option<String>,
     level: Option<u16>,
@@ -108,7 +115,8 @@ async fn portal_login(
         NewTransaction {
             protocol: Protocol::Portal,
             client_id: None,
-            request: serde_json::json!({ "return_to": next }),
+            request: (),
+            resume_to: next,
             required_level: required,
             is_forced_login: false,
             login_hint: None,
@@ -131,7 +139,7 @@ struct SessionPage {
 
 async fn my_session(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(LoginPages { authn: state, .. }): State<LoginPages>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let Some(s) = session::current(&state, &jar).await? else {
@@ -154,7 +162,10 @@ async fn my_session(
 }
 
 /// `GET /api/v1/me`: who this browser is logged in as (for the portal and tests).
-async fn me(State(state): State<AppState>, jar: CookieJar) -> Result<Response, WebError> {
+async fn me(
+    State(LoginPages { authn: state, .. }): State<LoginPages>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
     let Some(s) = session::current(&state, &jar).await? else {
         let body = serde_json::json!({ "error": "not_logged_in", "message": "no session" });
         return Ok((StatusCode::UNAUTHORIZED, Json(body)).into_response());
@@ -182,18 +193,17 @@ struct LogoutForm {}
 
 /// Ends this browser's session (the portal's own logout; OIDC RP-initiated logout has its own endpoint).
 async fn logout(
-    State(state): State<AppState>,
+    State(LoginPages { authn: state, .. }): State<LoginPages>,
     jar: CookieJar,
     CsrfForm(_form): CsrfForm<LogoutForm>,
 ) -> Result<Response, WebError> {
     if let Some(s) = session::current(&state, &jar).await? {
-        session::end(&state, &s.sid).await?;
-        // Relying parties of the session hear of it by back-channel logout.
-        crate::protocol::oidc::endpoints::backchannel::session_ended(&state, &s.sid, &s.identity_id).await?;
+        // Relying parties of the session hear of it (back-channel logout).
+        session::end(&state, &s).await?;
         state
             .store()
             .create_audit_event("logout", Some(&s.identity_id), None, &serde_json::json!({}))
             .await?;
     }
-    Ok((session::clear_cookie(jar), Redirect::to("/")).into_response())
+    Ok((session::clear_cookie(&state, jar), Redirect::to("/")).into_response())
 }

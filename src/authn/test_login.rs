@@ -2,6 +2,8 @@
 //! It exists only when demo mode is on AND `demo.is_test_login_enabled` is set (never in
 //! the shipped demo configuration), and every page says so.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -9,29 +11,41 @@ use axum::routing::post;
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
-use super::methods::MethodEntry;
+use super::methods::{Installed, LoginMethod, MethodEntry};
 use super::transaction::LoginTransaction;
-use super::{Authenticated, IdentityClaim, Method, complete};
+use super::{Authenticated, Authn, IdentityClaim, complete};
 use crate::domain::{AuthLevel, NationalNumber};
-use crate::startup::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::WebError;
 
-pub fn is_enabled(state: &AppState) -> bool {
-    state.settings().demo.is_enabled && state.settings().demo.is_test_login_enabled
+/// The method's code; its logins carry amr `["test"]`.
+pub const ID: &str = "test";
+
+struct TestLogin;
+
+impl LoginMethod for TestLogin {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn entry(&self, tx: &LoginTransaction) -> Option<MethodEntry> {
+        Some(MethodEntry {
+            id: ID,
+            title_key: "authn.test_login_title",
+            text_key: "authn.test_login_text",
+            level: AuthLevel::LOW,
+            start_url: format!("/login?tx={}#test-login", tx.id),
+        })
+    }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/demo/test-login", post(test_login))
-}
-
-pub fn method_entry(state: &AppState, tx: &LoginTransaction) -> Option<MethodEntry> {
-    is_enabled(state).then(|| MethodEntry {
-        id: "test",
-        title_key: "authn.test_login_title",
-        text_key: "authn.test_login_text",
-        level: AuthLevel::LOW,
-        start_url: format!("/login?tx={}#test-login", tx.id),
+/// The method when demo mode and the test login are both on (settings validation refuses
+/// the test login outside demo mode).
+pub fn install(authn: &Authn, is_enabled: bool) -> Option<Installed> {
+    (is_enabled && authn.is_demo()).then(|| Installed {
+        method: Arc::new(TestLogin),
+        router: Router::new().route("/demo/test-login", post(test_login)).with_state(authn.clone()),
+        side: Vec::new(),
     })
 }
 
@@ -43,13 +57,10 @@ struct TestLoginForm {
 }
 
 async fn test_login(
-    State(state): State<AppState>,
+    State(authn): State<Authn>,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<TestLoginForm>,
 ) -> Result<Response, WebError> {
-    if !is_enabled(&state) {
-        return Err(WebError::not_found("error.not_found"));
-    }
     let number =
         NationalNumber::parse(&form.national_number).map_err(|_| WebError::bad_request("error.bad_form"))?;
     let level = AuthLevel::new(form.level).map_err(|_| WebError::bad_request("error.bad_form"))?;
@@ -57,9 +68,9 @@ async fn test_login(
         identity: IdentityClaim::National { number, given_names: String::new(), surname: String::new() },
         level,
         amr: vec!["test".into()],
-        method: Method::Password,
+        method: ID,
     };
-    match complete(&state, jar, &form.tx, auth).await {
+    match complete(&authn, jar, &form.tx, auth).await {
         Ok((jar, redirect)) => Ok((jar, redirect).into_response()),
         Err(e) => Ok(e.into_response()),
     }

@@ -1,117 +1,42 @@
 //! The login transaction: one per authorization request (OIDC, SAML) or portal login,
 //! stored in the database and bound to the browser by a cookie, so any node can serve
 //! any step and the eID listener or an upstream callback can hand results back to it.
+//!
+//! The protocol that opens a transaction gives its serialised request and the local path
+//! where the browser resumes once authenticated; the transaction knows no protocol URL.
 
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use serde::{Deserialize, Serialize};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use super::{AuthnError, hash_token, random_token};
-use crate::domain::AuthLevel;
-use crate::startup::AppState;
+use super::session::BrowserSession;
+use super::{Authn, AuthnError};
+use crate::domain::{AuthLevel, Profile};
+use crate::kernel::paths::is_local_path;
+use crate::kernel::token::{constant_time_eq, hash_token, random_token};
+use crate::store::login_transactions::StoredJson;
 use crate::store::unix_now;
+
+pub use crate::store::login_transactions::{LoginTransaction, Protocol, TxAuthentication, TxStatus};
 
 /// The cookie binding login transactions to the browser that opened them.
 pub const BINDING_COOKIE: &str = "poort_browser";
 
-/// Which protocol opened the transaction (and so where the login resumes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Protocol {
-    Oidc,
-    Saml,
-    /// A login on Poort's own pages (My digital keys, session management).
-    Portal,
-}
-
-impl Protocol {
-    pub fn code(self) -> &'static str {
-        match self {
-            Protocol::Oidc => "oidc",
-            Protocol::Saml => "saml",
-            Protocol::Portal => "portal",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        match s {
-            "oidc" => Some(Protocol::Oidc),
-            "saml" => Some(Protocol::Saml),
-            "portal" => Some(Protocol::Portal),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TxStatus {
-    Pending,
-    Authenticated,
-    Completed,
-    Failed,
-}
-
-impl TxStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            TxStatus::Pending => "pending",
-            TxStatus::Authenticated => "authenticated",
-            TxStatus::Completed => "completed",
-            TxStatus::Failed => "failed",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        match s {
-            "pending" => Some(TxStatus::Pending),
-            "authenticated" => Some(TxStatus::Authenticated),
-            "completed" => Some(TxStatus::Completed),
-            "failed" => Some(TxStatus::Failed),
-            _ => None,
-        }
-    }
-}
-
-/// The result of the authentication step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TxAuthentication {
-    pub identity_id: String,
-    pub session_sid: String,
-    pub level: AuthLevel,
-    pub amr: Vec<String>,
-    pub method: String,
-    pub auth_time: i64,
-}
-
 /// What a protocol asks for when it opens a transaction.
 #[derive(Debug, Clone)]
-pub struct NewTransaction {
+pub struct NewTransaction<R> {
     pub protocol: Protocol,
     pub client_id: Option<String>,
-    /// The validated protocol request (for a portal login: `{"return_to": "/my/keys"}`).
-    pub request: serde_json::Value,
+    /// The validated protocol request, read back by the same protocol.
+    pub request: R,
+    /// The local path the browser goes to once authenticated (e.g. `/authorize/resume?tx=`
+    /// followed by the id: `{tx}` in the path is replaced by the transaction id).
+    pub resume_to: String,
     pub required_level: AuthLevel,
     /// `prompt=login` or `max_age` exceeded: an existing session does not count.
     pub is_forced_login: bool,
     pub login_hint: Option<String>,
     pub ui_locale: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct LoginTransaction {
-    pub id: String,
-    pub protocol: Protocol,
-    pub client_id: Option<String>,
-    pub request: serde_json::Value,
-    pub required_level: AuthLevel,
-    pub is_forced_login: bool,
-    pub login_hint: Option<String>,
-    pub ui_locale: Option<String>,
-    pub status: TxStatus,
-    pub authentication: Option<TxAuthentication>,
-    pub profile: Option<serde_json::Value>,
-    pub method_state: Option<serde_json::Value>,
-    pub created_at: i64,
-    pub expires_at: i64,
 }
 
 /// The login page of a transaction.
@@ -125,49 +50,56 @@ impl LoginTransaction {
     }
 
     /// Where the browser goes once the person is authenticated.
-    pub fn resume_url(&self) -> String {
-        match self.protocol {
-            Protocol::Oidc => format!("/authorize/resume?tx={}", self.id),
-            Protocol::Saml => format!("/saml/resume?tx={}", self.id),
-            Protocol::Portal => self
-                .request
-                .get("return_to")
-                .and_then(|v| v.as_str())
-                .filter(|p| crate::web::pages::assets::is_local_path(p))
-                .unwrap_or("/my/session")
-                .to_string(),
+    pub fn resume_path(&self) -> String {
+        if is_local_path(&self.resume_to) { self.resume_to.clone() } else { "/my/session".into() }
+    }
+
+    /// The protocol's request, as it stored it. A value that no longer parses is an error.
+    pub fn request<R: DeserializeOwned>(&self) -> Result<R, AuthnError> {
+        Ok(self.request.parse()?)
+    }
+
+    /// The pending state the method `method` stored ([`save_method_state`]); `None` when
+    /// there is none, it was cleared, or another method's state is there. A state that no
+    /// longer parses is an error.
+    pub fn method_state<T: DeserializeOwned>(&self, method: &str) -> Result<Option<T>, AuthnError> {
+        let Some(stored) = &self.method_state else { return Ok(None) };
+        let Some(envelope) = stored.parse::<Option<MethodStateEnvelope<serde_json::Value>>>()? else {
+            return Ok(None);
+        };
+        if envelope.method != method {
+            return Ok(None);
         }
+        let Some(state) = envelope.state else { return Ok(None) };
+        Ok(Some(StoredJson::new(&state)?.parse()?))
     }
 }
 
 /// The browser binding of this request, creating the cookie when it is missing.
-pub fn ensure_binding(state: &AppState, jar: CookieJar) -> (CookieJar, String) {
+pub fn ensure_binding(authn: &Authn, jar: CookieJar) -> (CookieJar, String) {
     if let Some(value) = jar.get(BINDING_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 32) {
         return (jar, value);
     }
     let value = random_token(32);
-    let cookie = Cookie::build((BINDING_COOKIE, value.clone()))
-        .path("/")
-        .http_only(true)
-        .secure(state.is_cookie_secure())
-        .same_site(SameSite::Lax)
-        .build();
+    let cookie = authn.cookies().cookie(BINDING_COOKIE, value.clone());
     (jar.add(cookie), value)
 }
 
 /// Opens a transaction bound to this browser.
-pub async fn begin(
-    state: &AppState,
+pub async fn begin<R: Serialize>(
+    authn: &Authn,
     jar: CookieJar,
-    new: NewTransaction,
+    new: NewTransaction<R>,
 ) -> Result<(CookieJar, LoginTransaction), AuthnError> {
-    let (jar, binding) = ensure_binding(state, jar);
+    let (jar, binding) = ensure_binding(authn, jar);
     let now = unix_now();
+    let id = random_token(24);
     let tx = LoginTransaction {
-        id: random_token(24),
+        resume_to: new.resume_to.replace("{tx}", &id),
+        id,
         protocol: new.protocol,
         client_id: new.client_id,
-        request: new.request,
+        request: StoredJson::new(&new.request)?,
         required_level: new.required_level,
         is_forced_login: new.is_forced_login,
         login_hint: new.login_hint.map(|h| h.chars().take(256).collect()),
@@ -177,22 +109,22 @@ pub async fn begin(
         profile: None,
         method_state: None,
         created_at: now,
-        expires_at: now + state.settings().session.login_timeout_secs,
+        expires_at: now + authn.settings().login_timeout_secs,
     };
-    state.store().create_login_transaction(&tx, &hash_token(&binding)).await?;
+    authn.store().create_login_transaction(&tx, &hash_token(&binding)).await?;
     tracing::info!(tx.protocol = tx.protocol.code(), client.id = tx.client_id.as_deref().unwrap_or("-"), tx.required_level = %tx.required_level, "login transaction opened");
     Ok((jar, tx))
 }
 
 /// Loads a transaction for the browser that opened it; expired or foreign ones are refused.
-pub async fn load(state: &AppState, jar: &CookieJar, id: &str) -> Result<LoginTransaction, AuthnError> {
+pub async fn load(authn: &Authn, jar: &CookieJar, id: &str) -> Result<LoginTransaction, AuthnError> {
     if id.is_empty() || id.len() > 64 {
         return Err(AuthnError::TransactionNotFound);
     }
     let (tx, binding_hash) =
-        state.store().find_login_transaction(id).await?.ok_or(AuthnError::TransactionNotFound)?;
+        authn.store().find_login_transaction(id).await?.ok_or(AuthnError::TransactionNotFound)?;
     let binding = jar.get(BINDING_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
-    if !super::constant_time_eq(&hash_token(&binding), &binding_hash) {
+    if !constant_time_eq(&hash_token(&binding), &binding_hash) {
         return Err(AuthnError::WrongBrowser);
     }
     if tx.expires_at <= unix_now() {
@@ -204,28 +136,41 @@ pub async fn load(state: &AppState, jar: &CookieJar, id: &str) -> Result<LoginTr
 /// Loads a transaction without the browser binding, for a step that cannot carry the
 /// cookie (a cross-site POST). The caller must have verified a secret bound to the
 /// transaction (e.g. a RelayState or a one-time ticket) first.
-pub async fn load_unbound(state: &AppState, id: &str) -> Result<LoginTransaction, AuthnError> {
-    let (tx, _) = state.store().find_login_transaction(id).await?.ok_or(AuthnError::TransactionNotFound)?;
+pub async fn load_unbound(authn: &Authn, id: &str) -> Result<LoginTransaction, AuthnError> {
+    if id.is_empty() || id.len() > 64 {
+        return Err(AuthnError::TransactionNotFound);
+    }
+    let (tx, _) = authn.store().find_login_transaction(id).await?.ok_or(AuthnError::TransactionNotFound)?;
     if tx.expires_at <= unix_now() {
         return Err(AuthnError::TransactionExpired);
     }
     Ok(tx)
 }
 
-/// Stores a method's pending state (itsme state/nonce/PKCE verifier, eIDAS request id…).
-pub async fn save_method_state(
-    state: &AppState,
+/// A method's pending state, tagged with the method that wrote it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct MethodStateEnvelope<T> {
+    method: String,
+    state: Option<T>,
+}
+
+/// Stores the pending state of `method` (itsme state/nonce/PKCE verifier, eIDAS request
+/// id…); `None` clears it, so a replayed callback finds nothing.
+pub async fn save_method_state<T: Serialize>(
+    authn: &Authn,
     tx_id: &str,
-    value: &serde_json::Value,
+    method: &str,
+    value: Option<&T>,
 ) -> Result<(), AuthnError> {
-    updated(state.store().update_login_transaction_method_state(tx_id, value).await?)
+    let envelope = MethodStateEnvelope { method: method.to_string(), state: value };
+    updated(authn.store().update_login_transaction_method_state(tx_id, &StoredJson::new(&envelope)?).await?)
 }
 
 /// Single sign-on: an existing session authenticates the transaction.
 pub async fn authenticate_with_session(
-    state: &AppState,
+    authn: &Authn,
     tx: &LoginTransaction,
-    session: &super::session::BrowserSession,
+    session: &BrowserSession,
 ) -> Result<LoginTransaction, AuthnError> {
     if !session.level.satisfies(tx.required_level) {
         return Err(AuthnError::InsufficientLevel {
@@ -237,29 +182,23 @@ pub async fn authenticate_with_session(
     let auth = TxAuthentication {
         identity_id: session.identity_id.clone(),
         session_sid: session.sid.clone(),
-        level: session.level,
-        amr: session.amr.clone(),
-        method: session.method.clone(),
-        auth_time: session.auth_time,
+        context: session.context(),
     };
-    updated(state.store().update_login_transaction_authenticated(&tx.id, &auth).await?)?;
+    updated(authn.store().update_login_transaction_authenticated(&tx.id, &auth).await?)?;
     let mut tx = tx.clone();
     tx.status = TxStatus::Authenticated;
     tx.authentication = Some(auth);
     Ok(tx)
 }
 
-pub async fn set_profile(
-    state: &AppState,
-    tx_id: &str,
-    profile: &serde_json::Value,
-) -> Result<(), AuthnError> {
-    updated(state.store().update_login_transaction_profile(tx_id, profile).await?)
+/// Records the profile the person chose for this transaction.
+pub async fn set_profile(authn: &Authn, tx_id: &str, profile: &Profile) -> Result<(), AuthnError> {
+    updated(authn.store().update_login_transaction_profile(tx_id, profile).await?)
 }
 
 /// Authenticated → completed, exactly once. `false` when it was already completed.
-pub async fn finish(state: &AppState, tx_id: &str) -> Result<bool, AuthnError> {
-    Ok(state.store().update_login_transaction_completed(tx_id).await?)
+pub async fn finish(authn: &Authn, tx_id: &str) -> Result<bool, AuthnError> {
+    Ok(authn.store().update_login_transaction_completed(tx_id).await?)
 }
 
 /// A guarded update changed its row, or the transaction had moved on (already used).

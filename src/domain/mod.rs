@@ -3,22 +3,27 @@
 //! Every identifier is a newtype with a private field and a `parse` constructor
 //! that checks the format and the check digits and says which rule failed
 //! (parse, don't validate). Past the edge, code only handles valid values.
-//! Nothing here does I/O.
+//! Nothing here does I/O. Besides identifiers: levels of assurance, the authentication
+//! context of a login, and the profile a person acts in.
 
+mod auth_context;
 mod digits;
 mod enterprise_number;
 mod hco_number;
 mod language;
 mod loa;
 mod national_number;
+mod profile;
 mod rsz_number;
 
+pub use auth_context::AuthContext;
 pub use enterprise_number::{
     EnterpriseNumber, EnterpriseNumberError, EstablishmentNumber, EstablishmentNumberError,
 };
 pub use hco_number::{HcoNumber, HcoNumberError};
 pub use language::{Language, LanguageError};
 pub use national_number::{BisKind, NationalNumber, NationalNumberError, NumberKind, Sex};
+pub use profile::{Profile, Role};
 pub use rsz_number::{RszNumber, RszNumberError};
 
 /// Implements `FromStr`, `TryFrom<&str>`, and serde as the canonical string

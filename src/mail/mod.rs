@@ -10,7 +10,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
+use crate::kernel::ConfigError;
 use crate::store::{Store, StoreError, unix_now};
 
 /// How the SMTP connection is secured.
@@ -36,7 +36,7 @@ pub struct MailSettings {
     pub tls: MailTls,
     pub username: String,
     /// Set it through `POORT_MAIL__PASSWORD`, not in the file.
-    pub password: String,
+    pub password: crate::kernel::Secret<String>,
     pub timeout_secs: u64,
 }
 
@@ -48,7 +48,7 @@ impl Default for MailSettings {
             from: "Poort <no-reply@poort.example>".into(),
             tls: MailTls::Starttls,
             username: String::new(),
-            password: String::new(),
+            password: Default::default(),
             timeout_secs: 10,
         }
     }
@@ -140,7 +140,7 @@ impl Mailer {
         .map_err(|e| MailError::Smtp(e.to_string()))?;
         let mut builder = builder.port(s.port).timeout(Some(Duration::from_secs(s.timeout_secs)));
         if !s.username.is_empty() {
-            builder = builder.credentials(Credentials::new(s.username.clone(), s.password.clone()));
+            builder = builder.credentials(Credentials::new(s.username.clone(), s.password.expose().clone()));
         }
         builder.build().send(message).await.map_err(|e| MailError::Smtp(e.to_string()))?;
         Ok(())

@@ -2,13 +2,12 @@
 //! register (persons), the KBO (enterprises, legal representatives) and employment.
 //!
 //! Everything else reads them through [`Registry`]. The implementation shipped,
-//! [`StoredRegistry`], reads Poort's own copy in the database, filled by importers
-//! (the registry file format for the demo and tests, the official KBO open-data
-//! files). A deployment with live access to the real sources implements the trait
+//! `store::registry_source::StoredRegistry`, reads Poort's own copy in the database, filled by
+//! the importers in `store::registry_import` from the readers here (the registry file
+//! format for the demo and tests, the official KBO open-data files). A deployment with live access to the real sources implements the trait
 //! against them; nothing in the access layer changes.
 
 pub mod files;
-pub mod import;
 mod integrity;
 pub mod kbo;
 mod legal_function;
@@ -22,14 +21,14 @@ use async_trait::async_trait;
 use time::Date;
 
 use crate::domain::{EnterpriseNumber, NationalNumber};
-use crate::store::{Store, StoreError};
 use model::{Employment, Enterprise, LegalRepresentative, Person};
 
 /// A failure to read an authentic source.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
+    /// Poort's copy of the sources (the database) failed.
     #[error("registry storage: {0}")]
-    Store(#[from] StoreError),
+    Storage(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("registry source unavailable: {0}")]
     Unavailable(String),
 }
@@ -80,50 +79,5 @@ pub trait Registry: Send + Sync {
             .await?
             .iter()
             .any(|e| &e.enterprise == enterprise && e.is_valid_on(date)))
-    }
-}
-
-/// The registry as stored in Poort's database.
-#[derive(Debug, Clone)]
-pub struct StoredRegistry {
-    store: Store,
-}
-
-impl StoredRegistry {
-    pub fn new(store: Store) -> Self {
-        Self { store }
-    }
-}
-
-#[async_trait]
-impl Registry for StoredRegistry {
-    async fn find_person(&self, number: &NationalNumber) -> Result<Option<Person>, RegistryError> {
-        Ok(self.store.find_registry_person(number).await?)
-    }
-
-    async fn find_enterprise(&self, number: &EnterpriseNumber) -> Result<Option<Enterprise>, RegistryError> {
-        Ok(self.store.find_registry_enterprise(number).await?)
-    }
-
-    async fn representatives_of(
-        &self,
-        enterprise: &EnterpriseNumber,
-    ) -> Result<Vec<LegalRepresentative>, RegistryError> {
-        Ok(self.store.find_registry_representatives_of_enterprise(enterprise).await?)
-    }
-
-    async fn representations_of(
-        &self,
-        person: &NationalNumber,
-    ) -> Result<Vec<LegalRepresentative>, RegistryError> {
-        Ok(self.store.find_registry_representations_of_person(person).await?)
-    }
-
-    async fn employments_of(&self, person: &NationalNumber) -> Result<Vec<Employment>, RegistryError> {
-        Ok(self.store.find_registry_employments_of_person(person).await?)
-    }
-
-    async fn persons_born_on(&self, birth_date: Date) -> Result<Vec<Person>, RegistryError> {
-        Ok(self.store.find_registry_persons_by_birth_date(birth_date).await?)
     }
 }

@@ -4,7 +4,7 @@ use super::{Store, StoreResult};
 
 impl Store {
     /// Records the first use of an assertion ID; `false` when it was already recorded (a
-    /// replay). Expired rows are purged on the way. The insert is atomic on both databases
+    /// replay). Expired rows are removed by `Store::purge_oidc_state`'s housekeeping. The insert is atomic on both databases
     /// (primary key + `ON CONFLICT DO NOTHING`), so two nodes cannot both accept it.
     pub async fn create_seen_eidas_assertion(
         &self,
@@ -12,10 +12,6 @@ impl Store {
         expires_at: i64,
         now: i64,
     ) -> StoreResult<bool> {
-        sqlx::query("DELETE FROM eidas_seen_assertions WHERE expires_at < $1")
-            .bind(now)
-            .execute(self.writer())
-            .await?;
         let done = sqlx::query(
             "INSERT INTO eidas_seen_assertions (assertion_id, seen_at, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (assertion_id) DO NOTHING",

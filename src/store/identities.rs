@@ -45,6 +45,31 @@ macro_rules! identity_select {
     };
 }
 
+/// Appends one audit event through `executor` (the writer pool or an open transaction).
+pub(super) async fn insert_audit_event<'e, E>(
+    executor: E,
+    kind: &str,
+    identity_id: Option<&str>,
+    client_id: Option<&str>,
+    detail: &serde_json::Value,
+) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO audit_events (id, at, kind, identity_id, client_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(crate::kernel::token::random_token(12))
+    .bind(unix_now())
+    .bind(kind.to_string())
+    .bind(identity_id.map(str::to_string))
+    .bind(client_id.map(str::to_string))
+    .bind(detail.to_string())
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     pub async fn find_identity(&self, id: &str) -> StoreResult<Option<Identity>> {
         let row = sqlx::query(concat!(identity_select!(), " WHERE id = $1"))
@@ -75,7 +100,7 @@ impl Store {
 
     /// Creates an identity with a fresh random id.
     pub async fn create_identity(&self, new: &NewIdentity) -> StoreResult<Identity> {
-        let id = crate::authn::random_token(18);
+        let id = crate::kernel::token::random_token(18);
         let now = unix_now();
         sqlx::query(
             "INSERT INTO identities (id, national_number, eidas_identifier, given_names, surname, birth_date, \
@@ -134,18 +159,7 @@ impl Store {
         client_id: Option<&str>,
         detail: &serde_json::Value,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_events (id, at, kind, identity_id, client_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(crate::authn::random_token(12))
-        .bind(unix_now())
-        .bind(kind.to_string())
-        .bind(identity_id.map(str::to_string))
-        .bind(client_id.map(str::to_string))
-        .bind(detail.to_string())
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        insert_audit_event(self.writer(), kind, identity_id, client_id, detail).await
     }
 
     /// The most recent audit events of a person, newest first.

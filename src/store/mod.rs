@@ -12,7 +12,9 @@
 //! decode SQLite booleans).
 
 pub mod eidas;
+pub mod housekeeping;
 pub mod identities;
+pub mod login_transactions;
 pub mod oidc_clients;
 pub mod oidc_consent;
 pub mod oidc_grants;
@@ -23,6 +25,8 @@ pub mod passkeys;
 pub mod password;
 pub mod password_throttle;
 pub mod registry;
+pub mod registry_import;
+pub mod registry_source;
 pub mod sessions;
 
 use std::str::FromStr;
@@ -174,6 +178,11 @@ impl Store {
         &self.writer
     }
 
+    /// Connections open and idle in the read pool (for the metrics endpoint).
+    pub fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
         self.writer.close().await;
@@ -206,9 +215,7 @@ fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
 }
 
 /// Seconds since the Unix epoch, the unit of every stored timestamp.
-pub fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
+pub use crate::kernel::unix_now;
 
 /// Flags are stored as 0/1 integers (portable across both backends).
 pub(crate) fn flag(b: bool) -> i64 {

@@ -1,9 +1,12 @@
-//! SQL of the relying parties (`oidc_clients`): the client model is kept as JSON.
+//! SQL of the relying parties (`oidc_clients`): the client model (the OpenID Provider's
+//! `Client`, which the store does not need to know) is kept as JSON; one that no longer
+//! parses is corrupt.
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sqlx::Row as _;
 
 use super::{Store, StoreError, StoreResult, unix_now};
-use crate::protocol::oidc::client::Client;
 
 /// Where a client was declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,16 +29,16 @@ impl ClientSource {
     }
 }
 
-fn decode(metadata: &str) -> StoreResult<Client> {
+fn decode<C: DeserializeOwned>(metadata: &str) -> StoreResult<C> {
     serde_json::from_str(metadata).map_err(|e| StoreError::Corrupt(format!("client metadata: {e}")))
 }
 
-fn encode(client: &Client) -> StoreResult<String> {
+fn encode<C: Serialize>(client: &C) -> StoreResult<String> {
     serde_json::to_string(client).map_err(|e| StoreError::Corrupt(format!("client metadata: {e}")))
 }
 
 impl Store {
-    pub async fn find_oidc_client(&self, id: &str) -> StoreResult<Option<Client>> {
+    pub async fn find_oidc_client<C: DeserializeOwned>(&self, id: &str) -> StoreResult<Option<C>> {
         let row = sqlx::query("SELECT metadata FROM oidc_clients WHERE id = $1")
             .bind(id.to_string())
             .fetch_optional(self.pool())
@@ -44,7 +47,7 @@ impl Store {
     }
 
     /// Every client with where it came from, ordered by id.
-    pub async fn find_oidc_clients(&self) -> StoreResult<Vec<(Client, String)>> {
+    pub async fn find_oidc_clients<C: DeserializeOwned>(&self) -> StoreResult<Vec<(C, String)>> {
         let rows = sqlx::query("SELECT metadata, source FROM oidc_clients ORDER BY id")
             .fetch_all(self.pool())
             .await?;
@@ -54,9 +57,10 @@ impl Store {
     }
 
     /// Inserts or replaces a client.
-    pub async fn upsert_oidc_client(
+    pub async fn upsert_oidc_client<C: Serialize>(
         &self,
-        client: &Client,
+        id: &str,
+        client: &C,
         source: ClientSource,
         registration_token: Option<&str>,
     ) -> StoreResult<()> {
@@ -66,7 +70,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO UPDATE SET source = excluded.source, \
              metadata = excluded.metadata, updated_at = excluded.updated_at",
         )
-        .bind(client.id.clone())
+        .bind(id.to_string())
         .bind(source.code())
         .bind(encode(client)?)
         .bind(registration_token.map(str::to_string))

@@ -4,23 +4,27 @@
 //!
 //! Only `code::storage_key(handle)` values are stored, never codes or tokens themselves.
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use super::identities::{IDENTITY_JOIN_COLUMNS, Identity, identity_from_columns};
 use super::{Backend, Store, StoreError, StoreResult};
 
-/// One authorization: the code and everything needed to issue tokens from it.
+/// One authorization: the code and everything needed to issue tokens from it. The
+/// request (`R`) and the authentication context (`A`) are the OpenID Provider's types,
+/// stored as JSON; a stored value that no longer parses is corrupt.
 #[derive(Debug, Clone)]
-pub struct GrantRow {
+pub struct GrantRow<R, A> {
     pub id: String,
     pub client_id: String,
     pub identity_id: String,
     pub sid: String,
-    /// JSON of the validated authorization request.
-    pub request: serde_json::Value,
-    /// JSON of the authentication (auth_time, acr, amr, profile).
-    pub auth: serde_json::Value,
+    /// The validated authorization request.
+    pub request: R,
+    /// The authentication and the chosen profile.
+    pub auth: A,
     pub code_expires_at: i64,
     pub code_used_at: Option<i64>,
     pub expires_at: i64,
@@ -59,12 +63,16 @@ impl TokenKind {
     }
 }
 
-pub(super) fn json_col(row: &AnyRow, name: &str) -> StoreResult<serde_json::Value> {
+pub(super) fn json_col<T: DeserializeOwned>(row: &AnyRow, name: &str) -> StoreResult<T> {
     let text: String = row.try_get(name)?;
     serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
 }
 
-fn grant_from_row(r: &AnyRow) -> StoreResult<GrantRow> {
+pub(super) fn json_text<T: Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("serialising: {e}")))
+}
+
+fn grant_from_row<R: DeserializeOwned, A: DeserializeOwned>(r: &AnyRow) -> StoreResult<GrantRow<R, A>> {
     Ok(GrantRow {
         id: r.try_get("id")?,
         client_id: r.try_get("client_id")?,
@@ -108,7 +116,11 @@ const TOKEN_COLUMNS: &str = "token_key, kind, grant_id, client_id, subject, scop
 
 impl Store {
     /// Records a grant with its code (one INSERT, at the end of the authorization).
-    pub async fn create_oidc_grant(&self, grant: &GrantRow, code_key: &str) -> StoreResult<()> {
+    pub async fn create_oidc_grant<R: Serialize, A: Serialize>(
+        &self,
+        grant: &GrantRow<R, A>,
+        code_key: &str,
+    ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO oidc_grants (id, code_key, client_id, identity_id, sid, request, auth, \
              code_expires_at, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -118,8 +130,8 @@ impl Store {
         .bind(grant.client_id.clone())
         .bind(grant.identity_id.clone())
         .bind(grant.sid.clone())
-        .bind(grant.request.to_string())
-        .bind(grant.auth.to_string())
+        .bind(json_text(&grant.request)?)
+        .bind(json_text(&grant.auth)?)
         .bind(grant.code_expires_at)
         .bind(grant.expires_at)
         .bind(grant.created_at)
@@ -130,10 +142,10 @@ impl Store {
 
     /// The grant of a code and the identity it was issued for (`None` if that identity is
     /// gone), in one read: the first statement of a code exchange.
-    pub async fn find_oidc_grant_by_code(
+    pub async fn find_oidc_grant_by_code<R: DeserializeOwned, A: DeserializeOwned>(
         &self,
         code_key: &str,
-    ) -> StoreResult<Option<(GrantRow, Option<Identity>)>> {
+    ) -> StoreResult<Option<(GrantRow<R, A>, Option<Identity>)>> {
         static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
             let grant: Vec<String> = GRANT_COLUMNS.split(',').map(|c| format!("g.{}", c.trim())).collect();
             format!(
@@ -152,7 +164,10 @@ impl Store {
         Ok(Some((grant_from_row(&row)?, identity)))
     }
 
-    pub async fn find_oidc_grant(&self, id: &str) -> StoreResult<Option<GrantRow>> {
+    pub async fn find_oidc_grant<R: DeserializeOwned, A: DeserializeOwned>(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<GrantRow<R, A>>> {
         let sql = format!("SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE id = $1");
         let row =
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(self.pool()).await?;
@@ -160,11 +175,11 @@ impl Store {
     }
 
     /// Live grants of a person (for the session page), newest first.
-    pub async fn find_oidc_grants_of_identity(
+    pub async fn find_oidc_grants_of_identity<R: DeserializeOwned, A: DeserializeOwned>(
         &self,
         identity_id: &str,
         now: i64,
-    ) -> StoreResult<Vec<GrantRow>> {
+    ) -> StoreResult<Vec<GrantRow<R, A>>> {
         let sql = format!(
             "SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE identity_id = $1 AND revoked_at IS NULL \
              AND expires_at > $2 ORDER BY created_at DESC"
@@ -293,19 +308,6 @@ impl Store {
             .bind(token_key.to_string())
             .execute(self.writer())
             .await?;
-        Ok(())
-    }
-
-    /// Housekeeping: expired tokens, pushed requests and identifiers.
-    pub async fn delete_expired_oidc_rows(&self, now: i64) -> StoreResult<()> {
-        for sql in [
-            "DELETE FROM oidc_tokens WHERE expires_at < $1",
-            "DELETE FROM oidc_par_requests WHERE expires_at < $1",
-            "DELETE FROM oidc_used_jtis WHERE expires_at < $1",
-            "DELETE FROM oidc_grants WHERE expires_at < $1",
-        ] {
-            sqlx::query(sql).bind(now).execute(self.writer()).await?;
-        }
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use sqlx::Row as _;
 
 use super::{Store, StoreError, StoreResult};
-use crate::protocol::oidc::keys::Alg;
+use crate::kernel::jose::Alg;
 
 /// A stored key row; `private_key` is sealed (protocol/oidc/keystore.rs). Never log it.
 #[derive(Clone)]

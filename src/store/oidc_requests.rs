@@ -1,25 +1,27 @@
 //! SQL of the OpenID Provider's pushed authorization requests (`oidc_par_requests`, RFC 9126)
 //! and single-use identifiers (`oidc_used_jtis`: client assertions, DPoP proofs, request
-//! objects). Expired rows are removed by `Store::delete_expired_oidc_rows`.
+//! objects). Expired rows are removed by `Store::purge_oidc_state`.
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sqlx::Row as _;
 
-use super::oidc_grants::json_col;
+use super::oidc_grants::{json_col, json_text};
 use super::{Store, StoreResult};
 
 impl Store {
     /// Stores a pushed authorization request (RFC 9126).
-    pub async fn create_oidc_par_request(
+    pub async fn create_oidc_par_request<R: Serialize>(
         &self,
         request_key: &str,
         client_id: &str,
-        request: &serde_json::Value,
+        request: &R,
         expires_at: i64,
     ) -> StoreResult<()> {
         sqlx::query("INSERT INTO oidc_par_requests (request_key, client_id, request, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(request_key.to_string())
             .bind(client_id.to_string())
-            .bind(request.to_string())
+            .bind(json_text(request)?)
             .bind(expires_at)
             .execute(self.writer())
             .await?;
@@ -28,10 +30,10 @@ impl Store {
 
     /// Takes a pushed request out of the table: single use (RFC 9126 §4). `None` when
     /// unknown or already taken.
-    pub async fn take_oidc_par_request(
+    pub async fn take_oidc_par_request<R: DeserializeOwned>(
         &self,
         request_key: &str,
-    ) -> StoreResult<Option<(serde_json::Value, i64)>> {
+    ) -> StoreResult<Option<(R, i64)>> {
         let row = sqlx::query("SELECT request, expires_at FROM oidc_par_requests WHERE request_key = $1")
             .bind(request_key.to_string())
             .fetch_optional(self.writer())

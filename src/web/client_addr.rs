@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use http::request::Parts;
 
-use crate::startup::AppState;
+use crate::web::shell::WebShell;
 
 /// An address range such as `10.0.0.0/8` or `::1/128` (a bare address is a /32 or /128).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -110,16 +110,18 @@ pub fn client_address<'a>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
 
-impl FromRequestParts<AppState> for ClientAddr {
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(addr)| addr.ip());
         let forwarded_for = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
-        Ok(Self(client_address(peer, forwarded_for, &state.settings().server.trusted_proxies)))
+        let trusted =
+            parts.extensions.get::<WebShell>().map(|s| s.trusted_proxies().to_vec()).unwrap_or_default();
+        Ok(Self(client_address(peer, forwarded_for, &trusted)))
     }
 }
 

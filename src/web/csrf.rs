@@ -10,13 +10,20 @@ use serde::de::DeserializeOwned;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::startup::AppState;
 use crate::web::error::{ErrorPage, WebError};
-use crate::web::middleware::CsrfCookie;
+use crate::web::request::CsrfCookie;
+use crate::web::shell::WebShell;
 
 /// Computes and checks tokens.
 #[derive(Clone)]
 pub struct CsrfKey([u8; 32]);
+
+impl CsrfKey {
+    /// Checks `token` (from a header or a JSON body) against this request's CSRF cookie.
+    pub fn is_valid_for(&self, parts: &http::request::Parts, token: &str) -> bool {
+        parts.extensions.get::<CsrfCookie>().is_some_and(|c| !c.0.is_empty() && self.is_valid(&c.0, token))
+    }
+}
 
 impl std::fmt::Debug for CsrfKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -53,17 +60,20 @@ pub fn new_cookie_value() -> String {
 #[derive(Debug)]
 pub struct CsrfForm<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
     type Rejection = WebError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let cookie = req.extensions().get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default();
+        let Some(shell) = req.extensions().get::<WebShell>().cloned() else {
+            return Err(WebError::internal(anyhow::anyhow!("the web shell is missing from the request")));
+        };
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|rejection| WebError::Page(ErrorPage::for_status(rejection.status())))?;
         let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
         match token {
-            Some(token) if !cookie.is_empty() && state.csrf().is_valid(&cookie, &token) => {}
+            Some(token) if !cookie.is_empty() && shell.csrf().is_valid(&cookie, &token) => {}
             _ => return Err(WebError::Csrf),
         }
         let value =

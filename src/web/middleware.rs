@@ -7,35 +7,20 @@ use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::cookie::Cookie;
 use http::header::{self, HeaderValue};
 use http::{Method, StatusCode};
 
 use crate::domain::Language;
-use crate::startup::AppState;
 use crate::web::error::{ErrorPage, render_error};
 use crate::web::i18n::negotiate;
+pub use crate::web::request::{CsrfCookie, CsrfToken, RequestId, RequestLang};
+use crate::web::shell::WebShell;
 
 /// Name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "poort_lang";
 /// Name of the CSRF cookie (double submit, the form carries an HMAC of it).
 pub const CSRF_COOKIE: &str = "poort_csrf";
-
-/// The language of this request: cookie, else `Accept-Language`, else Dutch.
-#[derive(Debug, Clone, Copy)]
-pub struct RequestLang(pub Language);
-
-/// The CSRF token to put in this request's forms.
-#[derive(Debug, Clone)]
-pub struct CsrfToken(pub String);
-
-/// The raw CSRF cookie value of this request (to verify a submitted token).
-#[derive(Debug, Clone)]
-pub struct CsrfCookie(pub String);
-
-/// The request id given by the request-id layer, for error pages and logs.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
 
 fn cookie_value(req: &Request, name: &str) -> Option<String> {
     req.headers().get_all(header::COOKIE).iter().find_map(|v| {
@@ -45,7 +30,7 @@ fn cookie_value(req: &Request, name: &str) -> Option<String> {
 }
 
 /// Works out the language and, for pages, makes sure a CSRF cookie exists.
-pub async fn page_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn page_context(State(shell): State<WebShell>, mut req: Request, next: Next) -> Response {
     let from_cookie = cookie_value(&req, LANG_COOKIE).and_then(|v| Language::parse(&v).ok());
     let lang = from_cookie
         .or_else(|| {
@@ -63,18 +48,13 @@ pub async fn page_context(State(state): State<AppState>, mut req: Request, next:
         Some(v) => (v, false),
         None => (crate::web::csrf::new_cookie_value(), true),
     };
-    let token = state.csrf().token_for(&cookie);
+    let token = shell.csrf().token_for(&cookie);
     req.extensions_mut().insert(CsrfToken(token));
     req.extensions_mut().insert(CsrfCookie(cookie.clone()));
 
     let mut response = next.run(req).await;
     if is_new {
-        let c = Cookie::build((CSRF_COOKIE, cookie))
-            .path("/")
-            .http_only(true)
-            .secure(state.is_cookie_secure())
-            .same_site(SameSite::Lax)
-            .build();
+        let c = shell.cookies().cookie(CSRF_COOKIE, cookie);
         if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
             response.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -83,7 +63,7 @@ pub async fn page_context(State(state): State<AppState>, mut req: Request, next:
 }
 
 /// Security headers on every response (OWASP ASVS V14.4).
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn security_headers(State(shell): State<WebShell>, req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
     let mut response = next.run(req).await;
     let h = response.headers_mut();
@@ -102,7 +82,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    if state.is_https() {
+    if shell.is_https() {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=63072000; includeSubDomains"),
@@ -118,12 +98,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 
 /// Turns error responses into friendly pages (HTML) or JSON errors (`/api/`), so that
 /// framework rejections (bad query, body too large, wrong method) never leak internals.
-pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn error_pages(State(shell): State<WebShell>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
-    let page = crate::web::page::PageCtx::from_parts(
-        &request_parts_snapshot(&req),
-        state.settings().demo.is_enabled,
-    );
+    let page = crate::web::page::PageCtx::from_parts(&request_parts_snapshot(&req), shell.is_demo());
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     let response = next.run(req).await;
     let status = response.status();

@@ -1,7 +1,10 @@
-//! Pages and forms: each area owns its router; they are merged here with the
-//! cross-cutting layers (request id, tracing, metrics, security headers, body limit,
-//! timeout). Pages also get the language, the CSRF cookie and friendly error pages;
-//! the protocol endpoints for software get RFC 6749 JSON errors instead.
+//! The HTTP kit every feature's pages and endpoints share: the page context, the one error
+//! type, CSRF, i18n, client addresses, cookies, and the cross-cutting layers (request id,
+//! tracing, metrics, security headers, body limit, timeout) that the composition root wraps
+//! around the merged routers. Pages also get the language, the CSRF cookie and friendly
+//! error pages; the protocol endpoints for software get RFC 6749 JSON errors instead.
+//! `pages/` holds the few pages that belong to no feature (home, assets, health, the
+//! public enterprise look-up).
 
 pub mod client_addr;
 pub mod csrf;
@@ -10,6 +13,8 @@ pub mod i18n;
 pub mod middleware;
 pub mod page;
 pub mod pages;
+pub mod request;
+pub mod shell;
 
 use std::time::Duration;
 
@@ -22,43 +27,38 @@ use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, 
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::startup::AppState;
+pub use shell::{CookiePolicy, WebShell};
 
-/// The whole HTTP application of the main listener.
-pub fn router(state: AppState) -> Router {
-    let settings = state.settings().clone();
-    // For software: protocol endpoints, health and metrics. JSON errors, no page layers.
-    let for_software = Router::new()
-        .merge(pages::health::router())
-        .merge(crate::protocol::oidc::protocol_router())
-        .route_layer(from_fn(middleware::track_metrics))
-        .layer(from_fn(middleware::protocol_errors));
-    // For people: pages and forms, with the language, the CSRF cookie and error pages.
-    let for_people = Router::new()
-        .merge(pages::home::router())
-        .merge(pages::enterprise::router())
-        .merge(pages::assets::router())
-        .merge(crate::authn::routes::router())
-        .merge(crate::protocol::oidc::router())
-        .merge(crate::authn::eid::router())
-        .merge(crate::authn::password::routes::router())
-        .merge(crate::authn::my_keys::router())
-        .merge(crate::authn::itsme::routes::router())
-        .merge(crate::authn::eidas::router())
-        .merge(crate::authn::passkey::router())
+/// Limits of the main listener.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+}
+
+/// The whole HTTP application of the main listener, from the routers the composition root
+/// merged: `for_people` (pages and forms) gets the language, the CSRF cookie and friendly
+/// error pages; `for_software` (protocol endpoints, health, metrics) gets JSON errors and no
+/// CSRF cookie. Both get the request id, tracing, the timeout, the body limit, the security
+/// headers and the metrics, and find the [`WebShell`] in their request extensions.
+pub fn layers(for_people: Router, for_software: Router, shell: WebShell, limits: Limits) -> Router {
+    let for_software = if for_software.has_routes() {
+        for_software.route_layer(from_fn(middleware::track_metrics)).layer(from_fn(middleware::protocol_errors))
+    } else {
+        for_software
+    };
+    let for_people = for_people
         .route_layer(from_fn(middleware::track_metrics))
         .fallback(middleware::not_found)
-        .layer(from_fn_with_state(state.clone(), middleware::error_pages))
-        .layer(from_fn_with_state(state.clone(), middleware::page_context));
+        .layer(from_fn_with_state(shell.clone(), middleware::error_pages))
+        .layer(from_fn_with_state(shell.clone(), middleware::page_context));
     Router::new()
         .merge(for_software)
         .merge(for_people)
-        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(DefaultBodyLimit::max(settings.server.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(settings.server.request_timeout_secs),
-        ))
+        .layer(from_fn_with_state(shell.clone(), middleware::security_headers))
+        .layer(axum::Extension(shell))
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, limits.request_timeout))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // The path only: query strings can carry codes and tokens.
@@ -73,7 +73,6 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("a handler panicked");
             error::ErrorPage::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response_plain()
         }))
-        .with_state(state)
 }
 
 /// Request ids as UUID v4 from the thread's random generator (a request id needs to be

@@ -5,9 +5,9 @@ use axum::extract::FromRequestParts;
 use http::request::Parts;
 
 use crate::domain::Language;
-use crate::startup::AppState;
 use crate::web::i18n::{LANGUAGES, Tr};
-use crate::web::middleware::{CsrfToken, RequestLang};
+use crate::web::request::{CsrfToken, RequestLang};
+use crate::web::shell::WebShell;
 
 /// The common context of every page.
 #[derive(Debug, Clone)]
@@ -59,11 +59,12 @@ impl PageCtx {
     }
 }
 
-impl FromRequestParts<AppState> for PageCtx {
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Self::from_parts(parts, state.settings().demo.is_enabled))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let is_demo = parts.extensions.get::<WebShell>().is_some_and(WebShell::is_demo);
+        Ok(Self::from_parts(parts, is_demo))
     }
 }
 

@@ -146,7 +146,7 @@ fn a_forged_ca_with_the_same_names_is_an_unknown_issuer() {
 async fn a_silent_client_neither_blocks_logins_nor_outlives_the_handshake_timeout() {
     use poort::authn::eid::listener::{EidListener, EidListenerConfig, serve_on};
     use tokio::io::AsyncReadExt as _;
-    poort::startup::install_crypto_provider();
+    poort::app::install_crypto_provider();
     let pki = cards::init_ca(&fresh_dir("silent")).expect("pki");
     let card = issue(&pki, &request(NN_1985, "Jan", "Peeters", KeyType::EcP384), "s");
     let config = EidListenerConfig {

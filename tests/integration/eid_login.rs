@@ -120,7 +120,7 @@ async fn the_eid_listener_stops_with_the_application() {
     settings.eid.is_enabled = true;
     settings.eid.listen = "127.0.0.1:0".parse().expect("addr");
     settings.eid.demo_pki_dir = Some(kit.pki.dir.clone());
-    let app = poort::startup::Application::build(settings).await.expect("builds");
+    let app = poort::app::Application::build(settings).await.expect("builds");
     let eid = app.eid_address().expect("eID listener bound");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(app.run_until(async {

@@ -7,8 +7,8 @@
 
 use std::path::PathBuf;
 
+use poort::app::{AppState, Application};
 use poort::config::Settings;
-use poort::startup::{AppState, Application};
 use tokio::sync::oneshot;
 
 pub struct TestApp {

@@ -72,10 +72,15 @@ async fn a_client_added_on_the_command_line_authenticates_with_its_printed_secre
         grants: vec![poort::protocol::oidc::client::GrantType::ClientCredentials],
         is_first_party: false,
     };
-    let secret = poort::protocol::oidc::admin::add_client(&settings, app.state.store(), new)
-        .await
-        .expect("added")
-        .expect("a secret");
+    let secret = poort::protocol::oidc::admin::add_client(
+        &settings.oidc,
+        &poort::app::key_deriver(&settings).expect("keys"),
+        app.state.store(),
+        new,
+    )
+    .await
+    .expect("added")
+    .expect("a secret");
     let resp =
         post(&app, "/token", Some(&basic("cli-rp", &secret)), None, &[("grant_type", "client_credentials")])
             .await;

@@ -406,7 +406,14 @@ async fn the_demo_relying_party_exists_only_in_demo_mode() {
     })
     .await;
     assert_eq!(app.get("/demo-rp").await.status(), 404);
-    assert!(app.state.store().find_oidc_client("poort-demo-rp").await.expect("query").is_none());
+    assert!(
+        app.state
+            .store()
+            .find_oidc_client::<poort::protocol::oidc::client::Client>("poort-demo-rp")
+            .await
+            .expect("query")
+            .is_none()
+    );
 }
 
 #[tokio::test]

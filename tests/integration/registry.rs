@@ -70,8 +70,8 @@ async fn loading_the_demo_files_twice_changes_nothing() {
     let store = poort::store::Store::connect(&db.url, 2).await.expect("connect");
     store.migrate().await.expect("migrate");
     let dir = repo_path("config/demo/registry");
-    let first = poort::registry::import::load_files_into(&store, &dir).await.expect("load");
-    let second = poort::registry::import::load_files_into(&store, &dir).await.expect("load again");
+    let first = poort::store::registry_import::load_files_into(&store, &dir).await.expect("load");
+    let second = poort::store::registry_import::load_files_into(&store, &dir).await.expect("load again");
     assert_eq!(first, second);
     let reps = store.find_registry_representatives_of_enterprise(&ent("0410561210")).await.expect("query");
     assert_eq!(reps.len(), 3, "no duplicates after a reload");
@@ -90,7 +90,7 @@ async fn a_broken_registry_file_stops_the_start_with_file_and_line() {
         .expect("write");
     let mut settings = test_settings(&db.url);
     settings.registry.load_dirs = vec![dir.path().to_path_buf()];
-    let err = match poort::startup::Application::build(settings).await {
+    let err = match poort::app::Application::build(settings).await {
         Ok(_) => panic!("a broken registry file must stop the start"),
         Err(e) => format!("{e:#}"),
     };

@@ -12,11 +12,10 @@ use serde::Deserialize;
 
 use super::ticket::{self, TicketError};
 use super::tls_routes::RefusedPage;
-use crate::authn::methods::MethodEntry;
+use crate::authn::methods::{LoginMethod, MethodEntry};
 use crate::authn::transaction::{LoginTransaction, login_url};
-use crate::authn::{Authenticated, AuthnError, IdentityClaim, Method};
+use crate::authn::{Authenticated, Authn, AuthnError, IdentityClaim};
 use crate::domain::AuthLevel;
-use crate::startup::AppState;
 use crate::store::unix_now;
 use crate::web::error::WebError;
 use crate::web::page::PageCtx;
@@ -25,20 +24,32 @@ use crate::web::page::PageCtx;
 /// `pin` (the card's PIN unlocks the key).
 pub const AMR: [&str; 3] = ["hwk", "sc", "pin"];
 
-pub fn router() -> Router<AppState> {
+/// The method's code.
+pub const ID: &str = "eid";
+
+pub(super) fn router() -> Router<Authn> {
     Router::new().route("/login/eid/complete", get(complete))
 }
 
-/// The login page's entry: a link to the eID TLS listener, when it runs.
-pub fn method_entry(state: &AppState, tx: &LoginTransaction) -> Option<MethodEntry> {
-    let eid = state.eid()?;
-    Some(MethodEntry {
-        id: "eid",
-        title_key: "eid.method_title",
-        text_key: "eid.method_text",
-        level: AuthLevel::EID,
-        start_url: format!("{}/eid/login?tx={}", eid.public_url, tx.id),
-    })
+/// The login page's entry: a link to the eID TLS listener.
+pub(super) struct EidMethod {
+    pub public_url: String,
+}
+
+impl LoginMethod for EidMethod {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn entry(&self, tx: &LoginTransaction) -> Option<MethodEntry> {
+        Some(MethodEntry {
+            id: ID,
+            title_key: "eid.method_title",
+            text_key: "eid.method_text",
+            level: AuthLevel::EID,
+            start_url: format!("{}/eid/login?tx={}", self.public_url, tx.id),
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -47,7 +58,7 @@ struct CompleteQuery {
 }
 
 async fn complete(
-    State(state): State<AppState>,
+    State(state): State<Authn>,
     page: PageCtx,
     jar: CookieJar,
     Query(query): Query<CompleteQuery>,
@@ -69,7 +80,7 @@ async fn complete(
         },
         level: AuthLevel::EID,
         amr: AMR.iter().map(|s| s.to_string()).collect(),
-        method: Method::Eid,
+        method: ID,
     };
     match crate::authn::complete(&state, jar, &redeemed.tx_id, auth).await {
         Ok((jar, redirect)) => (jar, redirect).into_response(),

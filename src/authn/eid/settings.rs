@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::listener::EidListenerConfig;
-use crate::config::ConfigError;
+use crate::kernel::ConfigError;
 
 /// A configuration key of `[eid]`: `eid_key!(crls)` is eid.crls (spelled like this so that
 /// the translation-key check does not take it for a catalogue key).
@@ -67,7 +67,7 @@ impl Default for EidSettings {
 }
 
 fn invalid(key: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid { key, problem: problem.into() }
+    ConfigError::invalid(key, problem)
 }
 
 impl EidSettings {

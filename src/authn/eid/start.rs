@@ -6,7 +6,7 @@ use anyhow::Context as _;
 
 use super::cards;
 use super::listener::EidListener;
-use crate::config::Settings;
+use super::settings::EidSettings;
 
 /// Where the eID listener is reachable (the bound address, port 0 resolved).
 #[derive(Debug, Clone)]
@@ -16,18 +16,19 @@ pub struct EidEndpoint {
     pub address: SocketAddr,
 }
 
-/// Binds the eID TLS listener when `[eid]` is enabled; in demo mode creates the DEMO PKI
-/// under `eid.demo_pki_dir` first when it is missing.
-pub async fn bind(settings: &Settings) -> anyhow::Result<Option<(EidListener, EidEndpoint)>> {
-    let eid = &settings.eid;
-    if !eid.is_enabled {
-        return Ok(None);
-    }
+/// Binds the eID TLS listener; in demo mode creates the DEMO PKI under
+/// `eid.demo_pki_dir` first when it is missing. The DEMO PKI and the card reading run off
+/// the async runtime (key generation and file I/O block).
+pub async fn bind(eid: &EidSettings, is_demo: bool) -> anyhow::Result<(EidListener, EidEndpoint)> {
     let demo = match &eid.demo_pki_dir {
-        Some(dir) if settings.demo.is_enabled => {
-            let pki = cards::init_ca(dir).with_context(|| format!("eid.demo_pki_dir: {}", dir.display()))?;
+        Some(dir) if is_demo => {
+            let dir = dir.clone();
+            let pki = tokio::task::spawn_blocking(move || {
+                cards::init_ca(&dir).with_context(|| format!("eid.demo_pki_dir: {}", dir.display()))
+            })
+            .await??;
             tracing::warn!(
-                eid.demo_pki_dir = %dir.display(),
+                eid.demo_pki_dir = %pki.dir.display(),
                 "DEMO eID PKI in use: cards from `poort eid issue-card` are trusted. Never in production."
             );
             Some(pki)
@@ -44,5 +45,5 @@ pub async fn bind(settings: &Settings) -> anyhow::Result<Option<(EidListener, Ei
         eid.public_url.trim_end_matches('/').to_string()
     };
     tracing::info!(eid.address = %address, eid.public_url = %public_url, "eID TLS listener is listening");
-    Ok(Some((listener, EidEndpoint { public_url, address })))
+    Ok((listener, EidEndpoint { public_url, address }))
 }

@@ -11,8 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::verify::EidCertificate;
-use crate::authn::{hash_token, random_token};
 use crate::domain::NationalNumber;
+use crate::kernel::token::{hash_token, random_token};
+use crate::store::login_transactions::StoredJson;
 use crate::store::{Store, StoreError};
 
 /// How long a ticket may wait to be redeemed.
@@ -65,7 +66,7 @@ pub async fn issue(
         surname: card.surname.clone(),
         certificate_sha256: card.fingerprint_sha256.clone(),
     };
-    let payload = serde_json::to_value(&payload).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let payload = StoredJson::new(&payload)?;
     store
         .create_one_time_ticket(&hash_token(&ticket), PURPOSE, tx_id, &payload, now + TICKET_TTL_SECS)
         .await?;
@@ -81,8 +82,7 @@ pub async fn redeem(store: &Store, ticket: &str, now: i64) -> Result<Redeemed, T
     }
     let (tx_id, payload) =
         store.redeem_one_time_ticket(&hash_token(ticket), PURPOSE, now).await?.ok_or(TicketError::Invalid)?;
-    let payload: Payload = serde_json::from_value(payload)
-        .map_err(|e| StoreError::Corrupt(format!("eid ticket payload: {e}")))?;
+    let payload: Payload = payload.parse()?;
     let national_number = NationalNumber::parse(&payload.national_number)
         .map_err(|e| StoreError::Corrupt(format!("eid ticket national number: {}", e.code())))?;
     Ok(Redeemed { tx_id, national_number, given_names: payload.given_names, surname: payload.surname })

@@ -2,42 +2,32 @@
 //! connection and either hands the identity to the main listener with a one-time ticket
 //! or explains the refusal.
 
-use std::time::Duration;
-
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use http::StatusCode;
 use serde::Deserialize;
-use tower_http::timeout::TimeoutLayer;
 
 use super::listener::EidOutcome;
 use super::ticket;
 use super::verify::EidRefusal;
-use crate::authn::AuthnError;
 use crate::authn::transaction::{self, TxStatus};
-use crate::startup::AppState;
+use crate::authn::{Authn, AuthnError};
 use crate::store::unix_now;
 use crate::web::error::{WebError, render};
-use crate::web::middleware;
 use crate::web::page::PageCtx;
+use crate::web::{Limits, WebShell};
 
-/// The whole HTTP application of the eID TLS listener (same shell layers as the main one).
-pub fn tls_router(state: AppState) -> Router {
-    let timeout = Duration::from_secs(state.settings().server.request_timeout_secs);
-    Router::new()
+/// The whole HTTP application of the eID TLS listener (the same shell layers as the main one).
+pub fn tls_router(authn: Authn, shell: WebShell, limits: Limits) -> Router {
+    let pages = Router::new()
         .route("/eid/login", get(login))
+        .with_state(authn)
         // The pages here link the style sheet and the language switch on this origin.
-        .merge(crate::web::pages::assets::router())
-        .fallback(middleware::not_found)
-        .layer(from_fn_with_state(state.clone(), middleware::error_pages))
-        .layer(from_fn_with_state(state.clone(), middleware::page_context))
-        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
-        .with_state(state)
+        .merge(crate::web::pages::assets::router());
+    crate::web::layers(pages, Router::new(), shell, limits)
 }
 
 #[derive(Deserialize)]
@@ -74,7 +64,7 @@ fn is_tx_id_shaped(tx: &str) -> bool {
 }
 
 async fn login(
-    State(state): State<AppState>,
+    State(state): State<Authn>,
     page: PageCtx,
     outcome: Option<Extension<EidOutcome>>,
     Query(query): Query<LoginQuery>,

@@ -7,8 +7,8 @@
 //! - [`sp_metadata_xml`]: our SAML metadata for the node operator.
 //! - [`mock`]: a mock eIDAS node for demo mode and tests (clearly labelled DEMO).
 //!
-//! - [`router`]: `/login/eidas/start`, `/login/eidas/acs`, `/login/eidas/finish`,
-//!   `/login/eidas/metadata` on the main listener.
+//! - [`install`]: the method, with `/login/eidas/start`, `/login/eidas/acs`,
+//!   `/login/eidas/finish`, `/login/eidas/metadata` on the main listener.
 //!
 //! Logic takes plain values and returns plain values; no axum types outside `routes*.rs`
 //! and `mock/routes.rs`. Known gap: encrypted assertions are refused, not decrypted.
@@ -43,6 +43,30 @@ pub use metadata::{fetch_node_metadata, node_from_metadata_xml, sp_metadata_xml}
 pub use replay::{InMemoryReplayGuard, ReplayGuard, StoreReplayGuard};
 pub use request::{AuthnParams, PendingRequest, PostForm, build_authn_request};
 pub use response::validate_response;
-pub use routes::{method_entry, router};
+pub use routes::EidasState;
 pub use runtime::{EidasRuntime, MockNodeServer};
 pub use settings::{EidasMockSettings, EidasSettings};
+
+use std::sync::Arc;
+
+use crate::authn::Authn;
+use crate::authn::methods::Installed;
+
+/// The eIDAS method when `[eidas]` is enabled (with the DEMO mock node as a side service
+/// when it is on). The runtime is returned for tests (the mock's demo CA).
+pub async fn install(
+    authn: &Authn,
+    settings: &EidasSettings,
+) -> anyhow::Result<Option<(Installed, Arc<EidasRuntime>)>> {
+    let Some((runtime, mock)) = runtime::build(settings, authn.is_demo(), authn.public_url()).await? else {
+        return Ok(None);
+    };
+    let runtime = Arc::new(runtime);
+    let state = EidasState { authn: authn.clone(), eidas: runtime.clone() };
+    let installed = Installed {
+        method: Arc::new(routes::EidasMethod),
+        router: routes::router().with_state(state),
+        side: mock.map(MockNodeServer::into_side_service).into_iter().collect(),
+    };
+    Ok(Some((installed, runtime)))
+}

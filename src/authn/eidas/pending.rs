@@ -9,9 +9,11 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{EidasIdentity, PendingRequest};
-use crate::authn::AuthnError;
 use crate::authn::transaction::{self, LoginTransaction};
-use crate::startup::AppState;
+use crate::authn::{Authn, AuthnError};
+
+/// The method's code (also the tag of its state in the transaction).
+pub(crate) const ID: &str = "eidas";
 
 /// SAML bindings §3.5.3: a RelayState MUST NOT exceed 80 bytes.
 const MAX_RELAY_STATE: usize = 80;
@@ -52,24 +54,16 @@ fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn wrap(stored: &Stored) -> serde_json::Value {
-    serde_json::json!({ "eidas": stored })
-}
-
-fn unwrap(value: Option<&serde_json::Value>) -> Option<Stored> {
-    serde_json::from_value(value?.get("eidas")?.clone()).ok()
-}
-
 /// Saves the request; returns the RelayState `<tx id>.<128 random bits>`.
 pub(crate) async fn save_request(
-    state: &AppState,
+    state: &Authn,
     tx_id: &str,
     mut request: PendingRequest,
 ) -> Result<String, AuthnError> {
     let relay_state = format!("{tx_id}.{}", random_token());
     request.relay_state = relay_state.clone();
     let stored = Stored { request, ticket_hash: None, identity: None };
-    transaction::save_method_state(state, tx_id, &wrap(&stored)).await?;
+    transaction::save_method_state(state, tx_id, ID, Some(&stored)).await?;
     Ok(relay_state)
 }
 
@@ -92,11 +86,9 @@ pub(crate) enum Lookup {
 
 /// Reads the pending request of a transaction without the browser binding (the ACS is a
 /// cross-site POST that carries no SameSite=Lax cookie).
-pub(crate) async fn find(state: &AppState, tx_id: &str) -> Result<Lookup, AuthnError> {
+pub(crate) async fn find(state: &Authn, tx_id: &str) -> Result<Lookup, AuthnError> {
     match transaction::load_unbound(state, tx_id).await {
-        Ok(tx) => {
-            Ok(unwrap(tx.method_state.as_ref()).map_or(Lookup::Missing, |s| Lookup::Found(Box::new(s))))
-        }
+        Ok(tx) => Ok(tx.method_state::<Stored>(ID)?.map_or(Lookup::Missing, |s| Lookup::Found(Box::new(s)))),
         Err(AuthnError::TransactionNotFound) => Ok(Lookup::Missing),
         Err(AuthnError::TransactionExpired) => Ok(Lookup::Expired),
         Err(e) => Err(e),
@@ -105,7 +97,7 @@ pub(crate) async fn find(state: &AppState, tx_id: &str) -> Result<Lookup, AuthnE
 
 /// Stores the accepted identity behind a fresh one-time ticket.
 pub(crate) async fn save_ticket(
-    state: &AppState,
+    state: &Authn,
     tx_id: &str,
     mut stored: Stored,
     identity: EidasIdentity,
@@ -113,17 +105,17 @@ pub(crate) async fn save_ticket(
     let ticket = Ticket(format!("{}{}", random_token(), random_token()));
     stored.ticket_hash = Some(ticket.hash());
     stored.identity = Some(identity);
-    transaction::save_method_state(state, tx_id, &wrap(&stored)).await?;
+    transaction::save_method_state(state, tx_id, ID, Some(&stored)).await?;
     Ok(ticket)
 }
 
 /// Consumes the ticket of a (browser-bound) transaction: the identity once, then nothing.
 pub(crate) async fn take_ticket(
-    state: &AppState,
+    state: &Authn,
     tx: &LoginTransaction,
     ticket: &Ticket,
 ) -> Result<Option<EidasIdentity>, AuthnError> {
-    let Some(stored) = unwrap(tx.method_state.as_ref()) else {
+    let Some(stored) = tx.method_state::<Stored>(ID)? else {
         return Ok(None);
     };
     let (Some(hash), Some(identity)) = (stored.ticket_hash, stored.identity) else {
@@ -132,7 +124,7 @@ pub(crate) async fn take_ticket(
     if !bool::from(hash.as_bytes().ct_eq(ticket.hash().as_bytes())) {
         return Ok(None);
     }
-    transaction::save_method_state(state, &tx.id, &serde_json::Value::Null).await?;
+    transaction::save_method_state::<Stored>(state, &tx.id, ID, None).await?;
     Ok(Some(identity))
 }
 

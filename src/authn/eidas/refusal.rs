@@ -18,8 +18,6 @@ pub(crate) enum Refusal {
         tx_id: Option<String>,
         error: EidasError,
     },
-    /// The method is not configured here.
-    Disabled(PageCtx),
     /// Refusals of the login spine (transaction, session) and the web layer render themselves.
     Other(Response),
 }
@@ -27,10 +25,6 @@ pub(crate) enum Refusal {
 impl Refusal {
     pub fn new(page: PageCtx, tx_id: Option<String>, error: EidasError) -> Self {
         Self::Eidas { page, tx_id, error }
-    }
-
-    pub fn disabled(page: PageCtx) -> Self {
-        Self::Disabled(page)
     }
 
     pub fn authn(e: AuthnError) -> Self {
@@ -94,7 +88,6 @@ impl IntoResponse for Refusal {
                 tracing::info!(error.code = error.code(), "eIDAS login refused");
                 render(&page, status_of(&error), error.code(), tx_id.as_deref())
             }
-            Refusal::Disabled(page) => render(&page, StatusCode::NOT_FOUND, "eidas.not_enabled", None),
             Refusal::Other(response) => response,
         }
     }
@@ -135,7 +128,7 @@ mod tests {
             EidasError::InvalidCountry,
             EidasError::ReplayGuardUnavailable,
         ];
-        let codes = errors.iter().map(EidasError::code).chain(["eidas.not_enabled"]);
+        let codes = errors.iter().map(EidasError::code);
         for lang in LANGUAGES {
             let known = keys(lang);
             for code in codes.clone() {

@@ -21,18 +21,28 @@ use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::pending::{self, Lookup, Ticket};
+use std::sync::Arc;
+
+use super::pending::{self, ID, Lookup, Ticket};
 use super::refusal::Refusal;
-use super::{AuthnParams, EidasError, EidasIdentity, Loa, StoreReplayGuard, build_authn_request};
-use crate::authn::methods::MethodEntry;
+use super::{
+    AuthnParams, EidasError, EidasIdentity, EidasRuntime, Loa, StoreReplayGuard, build_authn_request,
+};
+use crate::authn::methods::{LoginMethod, MethodEntry};
 use crate::authn::transaction::{self, LoginTransaction};
-use crate::authn::{Authenticated, IdentityClaim, Method};
+use crate::authn::{Authenticated, Authn, IdentityClaim};
 use crate::domain::{AuthLevel, NationalNumber};
-use crate::startup::AppState;
 use crate::web::error::render;
 use crate::web::page::PageCtx;
 
-pub fn router() -> Router<AppState> {
+/// The routes' state: the login layer and the service provider.
+#[derive(Clone, Debug)]
+pub struct EidasState {
+    pub authn: Authn,
+    pub eidas: Arc<EidasRuntime>,
+}
+
+pub fn router() -> Router<EidasState> {
     Router::new()
         .route("/login/eidas/start", get(start))
         .route("/login/eidas/acs", post(acs))
@@ -41,19 +51,26 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The login page entry: eIDAS reaches at most Level450 (eIDAS high).
-pub fn method_entry(state: &AppState, tx: &LoginTransaction) -> Option<MethodEntry> {
-    state.eidas()?;
-    loa_for(tx.required_level)?;
-    Some(MethodEntry {
-        id: "eidas",
-        title_key: "eidas.method_title",
-        text_key: "eidas.method_text",
-        level: AuthLevel::ITSME,
-        start_url: format!(
-            "/login/eidas/start?tx={}",
-            form_urlencoded::byte_serialize(tx.id.as_bytes()).collect::<String>()
-        ),
-    })
+pub struct EidasMethod;
+
+impl LoginMethod for EidasMethod {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn entry(&self, tx: &LoginTransaction) -> Option<MethodEntry> {
+        loa_for(tx.required_level)?;
+        Some(MethodEntry {
+            id: ID,
+            title_key: "eidas.method_title",
+            text_key: "eidas.method_text",
+            level: AuthLevel::ITSME,
+            start_url: format!(
+                "/login/eidas/start?tx={}",
+                form_urlencoded::byte_serialize(tx.id.as_bytes()).collect::<String>()
+            ),
+        })
+    }
 }
 
 /// The eIDAS level to request for a transaction's required FAS level; `None` when eIDAS
@@ -86,15 +103,12 @@ struct PostPage {
 }
 
 async fn start(
-    State(state): State<AppState>,
+    State(EidasState { authn: state, eidas: rt }): State<EidasState>,
     page: PageCtx,
     jar: CookieJar,
     Query(q): Query<TxQuery>,
 ) -> Result<Response, Refusal> {
     let refuse = |e| Refusal::new(page.clone(), Some(q.tx.clone()), e);
-    let Some(rt) = state.eidas() else {
-        return Err(Refusal::disabled(page.clone()));
-    };
     let tx = transaction::load(&state, &jar, &q.tx).await.map_err(Refusal::authn)?;
     let loa = loa_for(tx.required_level).ok_or_else(|| refuse(EidasError::InsufficientLoa))?;
     let now = OffsetDateTime::now_utc();
@@ -122,15 +136,12 @@ struct AcsForm {
 /// The assertion consumer service. Not a `CsrfForm`: the node posts it cross-site; the
 /// RelayState and the signed InResponseTo bind it to our own request instead.
 async fn acs(
-    State(state): State<AppState>,
+    State(EidasState { authn: state, eidas: rt }): State<EidasState>,
     page: PageCtx,
     form: Result<Form<AcsForm>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
         return Refusal::new(page, None, EidasError::Malformed("not a form")).into_response();
-    };
-    let Some(rt) = state.eidas() else {
-        return Refusal::disabled(page).into_response();
     };
     let Some(tx_id) = pending::tx_of_relay_state(&form.relay_state) else {
         return Refusal::new(page, None, EidasError::RelayStateMismatch).into_response();
@@ -175,7 +186,7 @@ struct FinishQuery {
 }
 
 async fn finish(
-    State(state): State<AppState>,
+    State(EidasState { authn: state, .. }): State<EidasState>,
     page: PageCtx,
     jar: CookieJar,
     Query(q): Query<FinishQuery>,
@@ -209,13 +220,10 @@ pub(crate) fn authenticated(who: EidasIdentity) -> Result<Authenticated, EidasEr
             birth_date: Some(who.birth_date),
         },
     };
-    Ok(Authenticated { identity, level, amr: vec!["eidas".into()], method: Method::Eidas })
+    Ok(Authenticated { identity, level, amr: vec!["eidas".into()], method: ID })
 }
 
-async fn metadata(State(state): State<AppState>, page: PageCtx) -> Response {
-    let Some(rt) = state.eidas() else {
-        return Refusal::disabled(page).into_response();
-    };
+async fn metadata(State(EidasState { eidas: rt, .. }): State<EidasState>) -> Response {
     let mut response = (StatusCode::OK, super::sp_metadata_xml(&rt.sp)).into_response();
     response
         .headers_mut()

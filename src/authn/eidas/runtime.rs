@@ -12,9 +12,8 @@ use super::config::{EidasSpConfig, NodeTrust, ServiceProvider};
 use super::mock::{MockNode, MockNodeConfig, generate_key};
 use super::settings::{EidasSettings, key};
 use super::signing::cert_der_from_pem;
-use crate::authn::itsme::keys::demo_tls;
-use crate::authn::itsme::mock_server::{TlsListener, acceptor};
-use crate::config::Settings;
+use crate::kernel::devpki;
+use crate::kernel::serve::SideService;
 
 /// What the eIDAS routes need at runtime.
 #[derive(Debug)]
@@ -36,16 +35,12 @@ pub struct MockNodeServer {
 }
 
 impl MockNodeServer {
-    /// Serves until `shutdown` completes.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        match self.tls {
-            None => axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?,
-            Some((acceptor, _)) => {
-                let listener = TlsListener::start(self.listener, acceptor, self.address);
-                axum::serve(listener, self.router).with_graceful_shutdown(shutdown).await?
-            }
-        }
-        Ok(())
+    /// The mock node as a side service of the application.
+    pub fn into_side_service(self) -> SideService {
+        SideService::new("eIDAS mock node", move |until| async move {
+            devpki::serve_router(self.listener, self.router, self.tls.map(|(acceptor, _)| acceptor), until)
+                .await
+        })
     }
 }
 
@@ -58,15 +53,18 @@ impl std::fmt::Debug for MockNodeServer {
 /// Builds the service provider (and binds the mock node when it is on). `None` when the
 /// method is disabled.
 pub async fn build(
-    settings: &Settings,
+    cfg: &EidasSettings,
+    is_demo: bool,
     public_url: &str,
 ) -> anyhow::Result<Option<(EidasRuntime, Option<MockNodeServer>)>> {
-    let cfg = &settings.eidas;
     if !cfg.is_enabled {
         return Ok(None);
     }
-    let is_demo = settings.demo.is_enabled;
-    let (key_pem, cert_pem) = sp_key(cfg, is_demo)?;
+    // RSA key generation blocks: off the async runtime.
+    let (key_pem, cert_pem) = {
+        let cfg = cfg.clone();
+        tokio::task::spawn_blocking(move || sp_key(&cfg, is_demo)).await??
+    };
     let entity_id = or_default(&cfg.entity_id, format!("{public_url}/login/eidas/metadata"));
     let acs_url = or_default(&cfg.acs_url, format!("{public_url}/login/eidas/acs"));
     let (node, mock) = if cfg.mock.is_enabled && is_demo {
@@ -112,25 +110,14 @@ fn sp_key(cfg: &EidasSettings, is_demo: bool) -> anyhow::Result<(String, String)
         }
         (Some(key), Some(cert)) if is_demo => {
             let (key_pem, cert_pem) = generate_key("Poort eIDAS SP (DEMO)")?;
-            write_new(key, &key_pem)?;
-            write_new(cert, &cert_pem)?;
+            devpki::write_private(key, &key_pem)?;
+            devpki::write_public(cert, &cert_pem)?;
             tracing::warn!(path = %key.display(), "DEMO: generated the eIDAS SP signing key");
             Ok((key_pem, cert_pem))
         }
         (None, None) if is_demo => Ok(generate_key("Poort eIDAS SP (DEMO)")?),
         _ => anyhow::bail!("eidas.signing_key_path: the signing key and certificate files are required"),
     }
-}
-
-/// Writes a file that did not exist (via a temporary name, so a half-written key is never read).
-fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
 }
 
 /// The real node: by signed metadata (fetched once at start) or inline settings.
@@ -185,9 +172,13 @@ async fn start_mock(
         .with_context(|| format!("eidas.mock.listen: binding {}", cfg.mock.listen))?;
     let address = listener.local_addr()?;
     let tls = if cfg.mock.is_tls {
-        let demo = demo_tls(&cfg.mock.demo_tls_dir, &address.ip().to_string(), "mock eIDAS node")?;
+        let host = address.ip().to_string();
+        let dir = cfg.mock.demo_tls_dir.clone();
+        let demo =
+            tokio::task::spawn_blocking(move || devpki::demo_tls(&dir, &[host.as_str()], "mock eIDAS node"))
+                .await??;
         tracing::info!(ca = %demo.ca_path.display(), "DEMO: the mock eIDAS node serves TLS with a demo CA");
-        Some((acceptor(&demo.cert_pem, &demo.key_pem)?, demo.ca_pem))
+        Some((devpki::acceptor(&demo.cert_pem, &demo.key_pem)?, demo.ca_pem))
     } else {
         None
     };

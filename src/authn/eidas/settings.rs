@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::config::SpType;
 use super::loa::Loa;
 use super::mock::{DemoIdentity, default_identities};
-use crate::config::ConfigError;
+use crate::kernel::ConfigError;
 
 /// `[eidas]`. Off unless configured; the demo configuration turns it on with its mock.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -2,22 +2,18 @@
 //! plain HTTP on loopback. Started and stopped by `Application` with the main listener.
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use serde_json::{Value, json};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
-use tokio_rustls::server::TlsStream;
 
 use super::jose::{DecryptionKey, SigningKey};
 use super::mock::{self, MockClient, MockClientAuth, MockConfig, MockProvider};
 use super::settings::ItsmeSettings;
 use super::upstream::{ClientAuth, UpstreamConfig};
-
-/// A TLS handshake taking longer than this is dropped.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::kernel::devpki;
+use crate::kernel::serve::SideService;
 
 /// The bound mock, not yet serving.
 pub struct MockServer {
@@ -43,9 +39,9 @@ impl MockServer {
         let address = listener.local_addr()?;
         let host = address.ip().to_string();
         let tls = if itsme.mock.is_tls {
-            let demo = super::keys::demo_tls(&itsme.demo_key_dir, &host, "mock itsme")?;
+            let demo = devpki::demo_tls(&itsme.demo_key_dir, &[host.as_str()], "mock itsme")?;
             tracing::info!(ca = %demo.ca_path.display(), "DEMO: the mock itsme serves TLS with a demo CA");
-            Some((acceptor(&demo.cert_pem, &demo.key_pem)?, demo.ca_pem))
+            Some((devpki::acceptor(&demo.cert_pem, &demo.key_pem)?, demo.ca_pem))
         } else {
             None
         };
@@ -95,81 +91,11 @@ impl MockServer {
         self.tls.as_ref().map(|(_, ca)| ca.as_str())
     }
 
-    /// Serves until `shutdown` completes.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let router = mock::router(self.provider);
-        match self.tls {
-            None => axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await?,
-            Some((acceptor, _)) => {
-                let listener = TlsListener::start(self.listener, acceptor, self.address);
-                axum::serve(listener, router).with_graceful_shutdown(shutdown).await?
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A TLS acceptor for one demo certificate (also used by the mock eIDAS node).
-pub(crate) fn acceptor(cert_pem: &str, key_pem: &str) -> anyhow::Result<TlsAcceptor> {
-    use rustls::pki_types::pem::PemObject as _;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let certs = CertificateDer::pem_slice_iter(cert_pem.as_bytes()).collect::<Result<Vec<_>, _>>()?;
-    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())?;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_no_client_auth()
-        .with_single_cert(certs, key)?;
-    Ok(TlsAcceptor::from(Arc::new(config)))
-}
-
-/// TLS connections for `axum::serve`: a background task accepts TCP connections and does
-/// each handshake in its own task, so a slow client never blocks the others.
-pub(crate) struct TlsListener {
-    ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-    address: SocketAddr,
-}
-
-impl TlsListener {
-    pub(crate) fn start(tcp: TcpListener, acceptor: TlsAcceptor, address: SocketAddr) -> Self {
-        let (tx, ready) = mpsc::channel(64);
-        tokio::spawn(async move {
-            loop {
-                let accepted = tokio::select! {
-                    accepted = tcp.accept() => accepted,
-                    () = tx.closed() => break,
-                };
-                let Ok((stream, peer)) = accepted else {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                };
-                let (acceptor, tx) = (acceptor.clone(), tx.clone());
-                tokio::spawn(async move {
-                    if let Ok(Ok(tls)) =
-                        tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
-                    {
-                        let _ = tx.send((tls, peer)).await;
-                    }
-                });
-            }
-        });
-        Self { ready, address }
-    }
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.ready.recv().await {
-            Some(conn) => conn,
-            // The acceptor task only stops when this listener is dropped.
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.address)
+    /// The mock as a side service of the application.
+    pub fn into_side_service(self) -> SideService {
+        SideService::new("itsme mock", move |until| async move {
+            let router = mock::router(self.provider);
+            devpki::serve_router(self.listener, router, self.tls.map(|(acceptor, _)| acceptor), until).await
+        })
     }
 }

@@ -5,45 +5,62 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::cookie::CookieJar;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use std::sync::Arc;
 
+use serde::Deserialize;
+
+use super::ItsmeService;
 use super::refusal::{self, Refusal};
 use super::upstream::{CallbackParams, PendingLogin, StartParams, UpstreamError, finish, start};
-use crate::authn::methods::MethodEntry;
+use crate::authn::methods::{LoginMethod, MethodEntry};
 use crate::authn::transaction::{self, LoginTransaction};
-use crate::authn::{Authenticated, AuthnError, IdentityClaim, Method, complete};
+use crate::authn::{Authenticated, Authn, AuthnError, IdentityClaim, complete};
 use crate::domain::AuthLevel;
-use crate::startup::AppState;
 use crate::web::error::WebError;
 use crate::web::page::PageCtx;
+
+/// The method's code.
+pub const ID: &str = "itsme";
 
 /// The level itsme reaches (both itsme acr values map to it by default).
 const ITSME_LEVEL: AuthLevel = AuthLevel::ITSME;
 
-pub fn router() -> Router<AppState> {
+/// The routes' state: the login layer and the itsme client.
+#[derive(Clone, Debug)]
+pub struct ItsmeState {
+    pub authn: Authn,
+    pub itsme: Arc<ItsmeService>,
+}
+
+pub fn router() -> Router<ItsmeState> {
     Router::new().route("/login/itsme/start", get(start_login)).route("/login/itsme/callback", get(callback))
 }
 
-/// The login page entry, when itsme is enabled.
-pub fn method_entry(state: &AppState, tx: &LoginTransaction) -> Option<MethodEntry> {
-    let itsme = state.itsme()?;
-    let level =
-        itsme.config().acr_map.values().filter_map(|l| AuthLevel::new(*l).ok()).max().unwrap_or(ITSME_LEVEL);
-    Some(MethodEntry {
-        id: "itsme",
-        title_key: "itsme.title",
-        text_key: "itsme.text",
-        level,
-        start_url: format!("/login/itsme/start?tx={}", tx.id),
-    })
-}
+/// The login page entry.
+pub struct ItsmeMethod(pub Arc<ItsmeService>);
 
-/// What the transaction keeps between the redirect to itsme and the callback.
-#[derive(Serialize, Deserialize)]
-struct MethodState {
-    method: String,
-    pending: PendingLogin,
+impl LoginMethod for ItsmeMethod {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn entry(&self, tx: &LoginTransaction) -> Option<MethodEntry> {
+        let level = self
+            .0
+            .config()
+            .acr_map
+            .values()
+            .filter_map(|l| AuthLevel::new(*l).ok())
+            .max()
+            .unwrap_or(ITSME_LEVEL);
+        Some(MethodEntry {
+            id: ID,
+            title_key: "itsme.title",
+            text_key: "itsme.text",
+            level,
+            start_url: format!("/login/itsme/start?tx={}", tx.id),
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -52,14 +69,11 @@ struct StartQuery {
 }
 
 async fn start_login(
-    State(state): State<AppState>,
+    State(ItsmeState { authn: state, itsme }): State<ItsmeState>,
     jar: CookieJar,
     page: PageCtx,
     Query(query): Query<StartQuery>,
 ) -> Result<Response, WebError> {
-    let Some(itsme) = state.itsme() else {
-        return Err(WebError::not_found("error.not_found"));
-    };
     let tx = transaction::load(&state, &jar, &query.tx).await?;
     let provider = match itsme.provider().await {
         Ok(provider) => provider,
@@ -75,38 +89,27 @@ async fn start_login(
         Ok(started) => started,
         Err(e) => return Ok(refuse(&page, &e, Some(&tx.id))),
     };
-    let saved = MethodState { method: Method::Itsme.code().into(), pending };
-    let value = serde_json::to_value(&saved).map_err(WebError::internal)?;
-    transaction::save_method_state(&state, &tx.id, &value).await?;
+    transaction::save_method_state(&state, &tx.id, ID, Some(&pending)).await?;
     tracing::info!(login.method = "itsme", upstream.issuer = %provider.metadata.issuer, "redirecting to the upstream provider");
     Ok(Redirect::to(url.as_str()).into_response())
 }
 
 async fn callback(
-    State(state): State<AppState>,
+    State(ItsmeState { authn: state, itsme }): State<ItsmeState>,
     jar: CookieJar,
     page: PageCtx,
     Query(params): Query<CallbackParams>,
 ) -> Result<Response, WebError> {
-    let Some(itsme) = state.itsme() else {
-        return Err(WebError::not_found("error.not_found"));
-    };
     // `state` is `<tx id>.<random>`; the whole value is compared in constant time in `finish`.
     let Some((tx_id, _)) = params.state.as_deref().and_then(|s| s.split_once('.')) else {
         return Ok(refuse(&page, &UpstreamError::StateMismatch, None));
     };
     let tx = transaction::load(&state, &jar, tx_id).await?;
-    let pending = tx
-        .method_state
-        .clone()
-        .and_then(|v| serde_json::from_value::<MethodState>(v).ok())
-        .filter(|s| s.method == Method::Itsme.code())
-        .map(|s| s.pending);
-    let Some(pending) = pending else {
+    let Some(pending) = tx.method_state::<PendingLogin>(ID)? else {
         return Ok(refuse(&page, &UpstreamError::StateMismatch, Some(&tx.id)));
     };
     // One callback per redirect: a replayed or concurrent callback finds nothing.
-    transaction::save_method_state(&state, &tx.id, &json!(null)).await?;
+    transaction::save_method_state::<PendingLogin>(&state, &tx.id, ID, None).await?;
     let provider = match itsme.provider().await {
         Ok(provider) => provider,
         Err(e) => return Ok(refuse(&page, &e, Some(&tx.id))),
@@ -130,7 +133,7 @@ async fn callback(
         level,
         // RFC 8176: multi-factor, confirmed in a mobile app.
         amr: vec!["mfa".into(), "app".into()],
-        method: Method::Itsme,
+        method: ID,
     };
     match complete(&state, jar, &tx.id, auth).await {
         Ok((jar, redirect)) => Ok((jar, redirect).into_response()),

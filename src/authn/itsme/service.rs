@@ -1,5 +1,5 @@
 //! The itsme method at run time: the resolved upstream configuration, the HTTP client and
-//! the cached provider (metadata + key set), shared through `AppState`.
+//! the cached provider (metadata + key set), held by the method's routes.
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,8 +8,8 @@ use tokio::sync::RwLock;
 
 use super::jose::now_unix;
 use super::mock_server::MockServer;
+use super::settings::ItsmeSettings;
 use super::upstream::{Provider, UpstreamConfig, UpstreamError, discover};
-use crate::config::Settings;
 
 /// Provider metadata is discovered again after this long (the key set is refreshed sooner,
 /// when a token carries an unknown `kid`).
@@ -64,12 +64,15 @@ impl ItsmeService {
 /// Builds the itsme method from settings: loads or generates keys, binds the mock (if on),
 /// resolves the issuer and redirect URI. `None` when itsme is off and no mock is wanted.
 pub async fn prepare(
-    settings: &Settings,
+    itsme: &ItsmeSettings,
+    is_demo: bool,
     public_url: &str,
 ) -> anyhow::Result<(Option<Arc<ItsmeService>>, Option<MockServer>)> {
-    let itsme = &settings.itsme;
-    let is_demo = settings.demo.is_enabled;
-    let pems = super::keys::client_pems(itsme, is_demo)?;
+    let pems = {
+        // Demo key generation (RSA) blocks: off the async runtime.
+        let (itsme, is_demo) = (itsme.clone(), is_demo);
+        tokio::task::spawn_blocking(move || super::keys::client_pems(&itsme, is_demo)).await??
+    };
     let mut cfg = itsme.upstream.clone();
     cfg.signing_key_pem = pems.signing;
     cfg.encryption_key_pem = pems.encryption;

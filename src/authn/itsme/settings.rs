@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::mock::DemoIdentity;
 use super::upstream::{ClientAuth, UpstreamConfig};
-use crate::config::ConfigError;
+use crate::kernel::ConfigError;
 
 /// `[itsme]`: login with itsme (or any OpenID provider configured like it).
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -7,10 +7,10 @@ use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 use serde::Deserialize;
 
+use super::MyKeysState;
 use super::{Owner, account_changer, changer, render_keys};
 use crate::authn::password::PasswordError;
 use crate::authn::password::keys::KeyRefusal;
-use crate::startup::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::WebError;
 use crate::web::page::PageCtx;
@@ -29,7 +29,7 @@ pub(super) struct AccountForm {
 
 /// The page again, naming the broken rule.
 async fn refused(
-    state: &AppState,
+    state: &MyKeysState,
     page: PageCtx,
     owner: &Owner,
     refusal: &KeyRefusal,
@@ -53,7 +53,7 @@ fn hash_error(e: PasswordError) -> WebError {
     }
 }
 
-async fn audit(state: &AppState, owner: &Owner, kind: &str) {
+async fn audit(state: &MyKeysState, owner: &Owner, kind: &str) {
     let detail = serde_json::json!({ "method": owner.session.method, "level": owner.session.level.number() });
     if let Err(e) = state.store().create_audit_event(kind, Some(&owner.identity.id), None, &detail).await {
         tracing::warn!(error = %e, "audit event not written");
@@ -63,7 +63,7 @@ async fn audit(state: &AppState, owner: &Owner, kind: &str) {
 /// Where an account change ends: on success an audit event (when `event` names one) and
 /// the keys page with `done`; on a refusal the page again, naming the broken rule.
 async fn outcome<T>(
-    state: &AppState,
+    state: &MyKeysState,
     page: PageCtx,
     owner: &Owner,
     result: Result<T, KeyRefusal>,
@@ -83,7 +83,7 @@ async fn outcome<T>(
 
 pub(super) async fn create(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<MyKeysState>,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, WebError> {
@@ -105,7 +105,7 @@ pub(super) async fn create(
 
 pub(super) async fn change_password(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<MyKeysState>,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, WebError> {
@@ -123,7 +123,7 @@ pub(super) async fn change_password(
 
 pub(super) async fn set_email(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<MyKeysState>,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, WebError> {

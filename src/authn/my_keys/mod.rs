@@ -18,15 +18,37 @@ use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 
+use crate::authn::Authn;
+use crate::authn::password::PasswordService;
 use crate::authn::session::{self, BrowserSession};
-use crate::domain::AuthLevel;
-use crate::startup::AppState;
 use crate::store::identities::Identity;
 use crate::store::password::PasswordAccount;
 use crate::web::error::WebError;
 use crate::web::page::PageCtx;
 
-pub fn router() -> Router<AppState> {
+/// The page's state: the login layer, the password service, and whether passkeys are on.
+/// Derefs to [`Authn`].
+#[derive(Clone, Debug)]
+pub struct MyKeysState {
+    pub authn: Authn,
+    pub password: PasswordService,
+    pub are_passkeys_enabled: bool,
+}
+
+impl std::ops::Deref for MyKeysState {
+    type Target = Authn;
+    fn deref(&self) -> &Authn {
+        &self.authn
+    }
+}
+
+impl MyKeysState {
+    pub fn password(&self) -> &PasswordService {
+        &self.password
+    }
+}
+
+pub fn router() -> Router<MyKeysState> {
     Router::new()
         .route("/my/keys", get(show))
         .route("/my/keys/account", post(account::create))
@@ -39,8 +61,7 @@ pub fn router() -> Router<AppState> {
         .route("/my/keys/card", post(second_factors::order_card))
 }
 
-/// The level needed to change keys (eID or itsme).
-pub const CHANGE_LEVEL: AuthLevel = AuthLevel::ITSME;
+pub use crate::authn::CHANGE_LEVEL;
 
 /// Who is managing their keys.
 pub(crate) struct Owner {
@@ -57,7 +78,7 @@ impl Owner {
 }
 
 /// The logged-in person, or a redirect to the portal login.
-async fn owner(state: &AppState, jar: &CookieJar) -> Result<Result<Owner, Response>, WebError> {
+async fn owner(state: &MyKeysState, jar: &CookieJar) -> Result<Result<Owner, Response>, WebError> {
     let Some(session) = session::current(state, jar).await? else {
         return Ok(Err(Redirect::to("/login?next=/my/keys").into_response()));
     };
@@ -74,7 +95,7 @@ async fn owner(state: &AppState, jar: &CookieJar) -> Result<Result<Owner, Respon
 
 /// Changes need Level450+: otherwise the page with a notice, 403.
 async fn changer(
-    state: &AppState,
+    state: &MyKeysState,
     jar: &CookieJar,
     page: PageCtx,
 ) -> Result<Result<Owner, Response>, WebError> {
@@ -91,7 +112,7 @@ async fn changer(
 /// Like [`changer`], for changes to an existing account: also refuses (400) when the
 /// person has no username/password account yet.
 async fn account_changer(
-    state: &AppState,
+    state: &MyKeysState,
     jar: &CookieJar,
     page: PageCtx,
 ) -> Result<Result<(Owner, PasswordAccount), Response>, WebError> {
@@ -149,7 +170,7 @@ fn format_time(at: i64) -> String {
 
 /// Renders the page with an optional notice (ok) or error, at `status`.
 async fn render_keys(
-    state: &AppState,
+    state: &MyKeysState,
     page: PageCtx,
     owner: &Owner,
     status: StatusCode,
@@ -183,7 +204,7 @@ async fn render_keys(
             level: detail.get("level").map(|l| l.to_string()).unwrap_or_else(|| "-".into()),
         })
         .collect();
-    let passkeys_enabled = crate::authn::passkey::is_enabled(state);
+    let passkeys_enabled = state.are_passkeys_enabled;
     let passkeys = if passkeys_enabled {
         state
             .store()
@@ -233,7 +254,7 @@ async fn render_keys(
     Ok((status, Html(html)).into_response())
 }
 
-async fn show(page: PageCtx, State(state): State<AppState>, jar: CookieJar) -> Result<Response, WebError> {
+async fn show(page: PageCtx, State(state): State<MyKeysState>, jar: CookieJar) -> Result<Response, WebError> {
     match owner(&state, &jar).await? {
         Ok(owner) => render_keys(&state, page, &owner, StatusCode::OK, None, None).await,
         Err(redirect) => Ok(redirect),

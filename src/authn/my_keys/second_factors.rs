@@ -8,8 +8,8 @@ use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 use serde::Deserialize;
 
+use super::MyKeysState;
 use super::{account_changer, changer, render_keys};
-use crate::startup::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{WebError, render};
 use crate::web::page::PageCtx;
@@ -42,7 +42,7 @@ struct CardPage {
 
 pub(super) async fn start_app(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<MyKeysState>,
     jar: CookieJar,
     CsrfForm(_form): CsrfForm<EmptyForm>,
 ) -> Result<Response, WebError> {
@@ -58,7 +58,7 @@ pub(super) async fn start_app(
 }
 
 async fn enrolment_page(
-    state: &AppState,
+    state: &MyKeysState,
     page: PageCtx,
     jar: &CookieJar,
     status: StatusCode,
@@ -82,7 +82,7 @@ async fn enrolment_page(
 
 pub(super) async fn show_enrolment(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<MyKeysState>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     enrolment_page(&state, page, &jar, StatusCode::OK, None).await
@@ -90,7 +90,7 @@ pub(super) async fn show_enrolment(
 
 pub(super) async fn confirm_app(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<MyKeysState>,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
@@ -116,7 +116,7 @@ pub(super) async fn confirm_app(
 
 pub(super) async fn remove_app(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<MyKeysState>,
     jar: CookieJar,
     CsrfForm(_form): CsrfForm<EmptyForm>,
 ) -> Result<Response, WebError> {
@@ -138,7 +138,7 @@ pub(super) async fn remove_app(
 /// Orders a new card and shows it once (the codes are stored only as HMACs).
 pub(super) async fn order_card(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<MyKeysState>,
     jar: CookieJar,
     CsrfForm(_form): CsrfForm<EmptyForm>,
 ) -> Result<Response, WebError> {

@@ -13,10 +13,10 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{DiscoverableAuthentication, Passkey, PublicKeyCredential};
 
-use super::{ApiError, JsonCall, LEVEL, amr, internal, is_enabled, webauthn};
+use super::PasskeyState;
+use super::{ApiError, JsonCall, LEVEL, amr, internal, webauthn};
 use crate::authn::transaction::{self, LoginTransaction, TxStatus};
-use crate::authn::{Authenticated, AuthnError, IdentityClaim, Method, complete};
-use crate::startup::AppState;
+use crate::authn::{Authenticated, AuthnError, IdentityClaim, complete};
 use crate::store::identities::Identity;
 use crate::store::unix_now;
 use crate::web::error::{WebError, render};
@@ -40,13 +40,10 @@ struct LoginPage {
 
 pub(super) async fn show(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<PasskeyState>,
     jar: CookieJar,
     Query(q): Query<TxQuery>,
 ) -> Result<Response, WebError> {
-    if !is_enabled(&state) {
-        return Err(WebError::not_found("error.not_found"));
-    }
     let tx = transaction::load(&state, &jar, &q.tx).await?;
     render(&LoginPage { page, tx_id: tx.id })
 }
@@ -54,7 +51,6 @@ pub(super) async fn show(
 /// What the method keeps in the transaction between the two steps.
 #[derive(Serialize, Deserialize)]
 struct PendingChallenge {
-    method: String,
     issued_at: i64,
     authentication: DiscoverableAuthentication,
 }
@@ -76,7 +72,11 @@ fn from_authn(e: AuthnError) -> ApiError {
     }
 }
 
-async fn pending_tx(state: &AppState, jar: &CookieJar, tx_id: &str) -> Result<LoginTransaction, ApiError> {
+async fn pending_tx(
+    state: &PasskeyState,
+    jar: &CookieJar,
+    tx_id: &str,
+) -> Result<LoginTransaction, ApiError> {
     let tx = transaction::load(state, jar, tx_id).await.map_err(from_authn)?;
     if !matches!(tx.status, TxStatus::Pending | TxStatus::Authenticated) {
         return Err(from_authn(AuthnError::AlreadyUsed));
@@ -85,20 +85,21 @@ async fn pending_tx(state: &AppState, jar: &CookieJar, tx_id: &str) -> Result<Lo
 }
 
 pub(super) async fn start(
-    State(state): State<AppState>,
+    State(state): State<PasskeyState>,
     call: JsonCall,
     Query(q): Query<TxQuery>,
 ) -> Response {
     let result = async {
-        call.admit(&state)?;
+        call.admit()?;
         let tx = pending_tx(&state, &call.jar, &q.tx).await?;
         let (mut options, authentication) =
             webauthn(&state)?.start_discoverable_authentication().map_err(internal)?;
         // A button-started login: the browser shows its passkey dialog (no autofill UI).
         options.mediation = None;
-        let pending = PendingChallenge { method: "passkey".into(), issued_at: unix_now(), authentication };
-        let value = serde_json::to_value(&pending).map_err(internal)?;
-        transaction::save_method_state(&state, &tx.id, &value).await.map_err(from_authn)?;
+        let pending = PendingChallenge { issued_at: unix_now(), authentication };
+        transaction::save_method_state(&state, &tx.id, super::ID, Some(&pending))
+            .await
+            .map_err(from_authn)?;
         serde_json::to_value(&options).map_err(internal)
     }
     .await;
@@ -109,14 +110,14 @@ pub(super) async fn start(
 }
 
 pub(super) async fn finish(
-    State(state): State<AppState>,
+    State(state): State<PasskeyState>,
     call: JsonCall,
     Query(q): Query<TxQuery>,
     body: axum::body::Bytes,
 ) -> Response {
     let JsonCall { page, jar, .. } = &call;
     let checked = async {
-        call.admit(&state)?;
+        call.admit()?;
         let tx = pending_tx(&state, jar, &q.tx).await?;
         verify(&state, &tx, &body).await.map(|identity| (tx, identity))
     }
@@ -139,7 +140,7 @@ pub(super) async fn finish(
         },
         (None, None) => return internal("identity without identifier").respond(&page.tr),
     };
-    let auth = Authenticated { identity: claim, level: LEVEL, amr: amr(), method: Method::Passkey };
+    let auth = Authenticated { identity: claim, level: LEVEL, amr: amr(), method: super::ID };
     match complete(&state, jar.clone(), &tx.id, auth).await {
         Ok((jar, redirect)) => {
             (jar, Json(serde_json::json!({ "redirect": redirect.location() }))).into_response()
@@ -154,16 +155,17 @@ pub(super) async fn finish(
 
 /// Checks the assertion against the challenge of the transaction (used once) and the
 /// stored passkey; moves its counter forward. Returns whose passkey it is.
-async fn verify(state: &AppState, tx: &LoginTransaction, body: &[u8]) -> Result<Identity, ApiError> {
+async fn verify(state: &PasskeyState, tx: &LoginTransaction, body: &[u8]) -> Result<Identity, ApiError> {
     let expired = || refused("challenge_expired", "passkey.error.expired");
     let pending: PendingChallenge = tx
-        .method_state
-        .clone()
-        .and_then(|v| serde_json::from_value(v).ok())
-        .filter(|p: &PendingChallenge| p.method == "passkey" && unix_now() - p.issued_at < CHALLENGE_SECS)
+        .method_state::<PendingChallenge>(super::ID)
+        .map_err(from_authn)?
+        .filter(|p| unix_now() - p.issued_at < CHALLENGE_SECS)
         .ok_or_else(expired)?;
     // The challenge is used once, whatever the outcome.
-    transaction::save_method_state(state, &tx.id, &serde_json::Value::Null).await.map_err(from_authn)?;
+    transaction::save_method_state::<PendingChallenge>(state, &tx.id, super::ID, None)
+        .await
+        .map_err(from_authn)?;
     let credential: PublicKeyCredential =
         serde_json::from_slice(body).map_err(|_| refused("bad_request", "passkey.error.bad_request"))?;
     let webauthn = webauthn(state)?;
@@ -209,7 +211,7 @@ async fn verify(state: &AppState, tx: &LoginTransaction, body: &[u8]) -> Result<
     state.store().find_identity(&record.identity_id).await.map_err(internal)?.ok_or_else(unknown)
 }
 
-async fn audit_refusal(state: &AppState, identity_id: &str, reason: &str) {
+async fn audit_refusal(state: &PasskeyState, identity_id: &str, reason: &str) {
     let detail = serde_json::json!({ "method": "passkey", "reason": reason });
     if let Err(e) = state.store().create_audit_event("login.refused", Some(identity_id), None, &detail).await
     {

@@ -36,12 +36,48 @@ use http::{StatusCode, header};
 use url::Url;
 use webauthn_rs::prelude::{Uuid, Webauthn, WebauthnBuilder};
 
-use crate::authn::methods::MethodEntry;
+use std::sync::Arc;
+
+use crate::authn::Authn;
+use crate::authn::methods::{Installed, LoginMethod, MethodEntry};
 use crate::authn::transaction::LoginTransaction;
 use crate::domain::AuthLevel;
-use crate::startup::AppState;
-use crate::web::middleware::CsrfCookie;
 use crate::web::page::PageCtx;
+use crate::web::request::CsrfCookie;
+use crate::web::shell::WebShell;
+
+/// The method's code.
+pub const ID: &str = "passkey";
+
+/// The routes' state: the login layer, the settings and the user-handle key. Derefs to
+/// [`Authn`].
+#[derive(Clone, Debug)]
+pub struct PasskeyState {
+    pub authn: Authn,
+    pub settings: PasskeySettings,
+    user_handle_key: crate::kernel::Secret<[u8; 32]>,
+}
+
+impl std::ops::Deref for PasskeyState {
+    type Target = Authn;
+    fn deref(&self) -> &Authn {
+        &self.authn
+    }
+}
+
+/// The passkey method when `[passkey]` is enabled; `user_handle_key` derives the WebAuthn
+/// user handles.
+pub fn install(authn: &Authn, settings: &PasskeySettings, user_handle_key: [u8; 32]) -> Option<Installed> {
+    settings.is_enabled.then(|| Installed {
+        method: Arc::new(PasskeyMethod),
+        router: router().with_state(PasskeyState {
+            authn: authn.clone(),
+            settings: settings.clone(),
+            user_handle_key: crate::kernel::Secret::new(user_handle_key),
+        }),
+        side: Vec::new(),
+    })
+}
 
 /// The level a passkey login reaches.
 pub const LEVEL: AuthLevel = AuthLevel::PASSKEY;
@@ -53,7 +89,7 @@ pub fn amr() -> Vec<String> {
 
 const SCRIPT: &str = include_str!("../../../static/passkey.js");
 
-pub fn router() -> Router<AppState> {
+fn router() -> Router<PasskeyState> {
     Router::new()
         .route("/static/passkey.js", get(script))
         .route("/my/keys/passkey/register/start", post(register::start))
@@ -64,19 +100,23 @@ pub fn router() -> Router<AppState> {
         .route("/login/passkey/finish", post(login::finish))
 }
 
-pub fn is_enabled(state: &AppState) -> bool {
-    state.settings().passkey.is_enabled
-}
+/// The login page entry.
+struct PasskeyMethod;
 
-/// The login page entry, when passkeys are enabled.
-pub fn method_entry(state: &AppState, tx: &LoginTransaction) -> Option<MethodEntry> {
-    is_enabled(state).then(|| MethodEntry {
-        id: "passkey",
-        title_key: "passkey.method_title",
-        text_key: "passkey.method_text",
-        level: LEVEL,
-        start_url: format!("/login/passkey?tx={}", tx.id),
-    })
+impl LoginMethod for PasskeyMethod {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn entry(&self, tx: &LoginTransaction) -> Option<MethodEntry> {
+        Some(MethodEntry {
+            id: ID,
+            title_key: "passkey.method_title",
+            text_key: "passkey.method_text",
+            level: LEVEL,
+            start_url: format!("/login/passkey?tx={}", tx.id),
+        })
+    }
 }
 
 async fn script() -> Response {
@@ -105,13 +145,13 @@ pub fn relying_party(public_url: &str) -> Option<(String, Url)> {
 }
 
 /// The WebAuthn relying party of this deployment.
-pub(crate) fn webauthn(state: &AppState) -> Result<Webauthn, ApiError> {
+pub(crate) fn webauthn(state: &PasskeyState) -> Result<Webauthn, ApiError> {
     let (rp_id, origin) = relying_party(state.public_url()).ok_or_else(|| {
         tracing::error!("passkeys need a public URL with a domain name (server.public_url)");
         ApiError::internal()
     })?;
     WebauthnBuilder::new(&rp_id, &origin)
-        .map(|b| b.rp_name(&state.settings().passkey.rp_name))
+        .map(|b| b.rp_name(&state.settings.rp_name))
         .and_then(|b| b.build())
         .map_err(|e| {
             tracing::error!(error = %e, "passkey relying party configuration");
@@ -121,10 +161,10 @@ pub(crate) fn webauthn(state: &AppState) -> Result<Webauthn, ApiError> {
 
 /// The WebAuthn user handle of an identity: a UUID from an HMAC of the identity id under
 /// a server key (stable, reveals nothing).
-pub(crate) fn user_handle(state: &AppState, identity_id: &str) -> Uuid {
+pub(crate) fn user_handle(state: &PasskeyState, identity_id: &str) -> Uuid {
     use hmac::{Hmac, Mac};
-    let key = state.derived_key("passkey/user-handle");
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length works for HMAC");
+    let key = state.user_handle_key.expose();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length works for HMAC");
     mac.update(identity_id.as_bytes());
     let digest = mac.finalize().into_bytes();
     let mut bytes = [0u8; 16];
@@ -168,14 +208,17 @@ pub(crate) struct JsonCall {
     pub jar: CookieJar,
     csrf_cookie: String,
     csrf_header: String,
+    shell: Option<WebShell>,
 }
 
-impl FromRequestParts<AppState> for JsonCall {
+impl<S: Send + Sync> FromRequestParts<S> for JsonCall {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let shell = parts.extensions.get::<WebShell>().cloned();
         Ok(Self {
-            page: PageCtx::from_parts(parts, state.settings().demo.is_enabled),
+            page: PageCtx::from_parts(parts, shell.as_ref().is_some_and(WebShell::is_demo)),
+            shell,
             jar: CookieJar::from_headers(&parts.headers),
             csrf_cookie: parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default(),
             csrf_header: parts
@@ -189,17 +232,14 @@ impl FromRequestParts<AppState> for JsonCall {
 }
 
 impl JsonCall {
-    /// Passkeys must be enabled (else 404), and the call must carry the CSRF proof: header
-    /// `x-csrf-token` with the token of the page's CSRF cookie (the same signed double
-    /// submit as `CsrfForm`), else 403.
-    pub(crate) fn admit(&self, state: &AppState) -> Result<(), ApiError> {
-        if !is_enabled(state) {
-            return Err(ApiError::new(StatusCode::NOT_FOUND, "not_enabled", "passkey.error.not_enabled"));
-        }
-        if self.csrf_cookie.is_empty()
-            || self.csrf_header.is_empty()
-            || !state.csrf().is_valid(&self.csrf_cookie, &self.csrf_header)
-        {
+    /// The call must carry the CSRF proof: header `x-csrf-token` with the token of the
+    /// page's CSRF cookie (the same signed double submit as `CsrfForm`), else 403.
+    pub(crate) fn admit(&self) -> Result<(), ApiError> {
+        let is_valid = self
+            .shell
+            .as_ref()
+            .is_some_and(|shell| shell.csrf().is_valid(&self.csrf_cookie, &self.csrf_header));
+        if self.csrf_cookie.is_empty() || self.csrf_header.is_empty() || !is_valid {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "passkey.error.csrf"));
         }
         Ok(())

@@ -12,11 +12,11 @@ use http::StatusCode;
 use serde::Deserialize;
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
-use super::{ApiError, JsonCall, internal, is_enabled, user_handle, webauthn};
-use crate::authn::my_keys::CHANGE_LEVEL;
-use crate::authn::random_token;
+use super::PasskeyState;
+use super::{ApiError, JsonCall, internal, user_handle, webauthn};
+use crate::authn::CHANGE_LEVEL;
 use crate::authn::session::{self, BrowserSession};
-use crate::startup::AppState;
+use crate::kernel::token::random_token;
 use crate::store::passkeys::PasskeyRecord;
 use crate::store::unix_now;
 use crate::web::csrf::CsrfForm;
@@ -33,7 +33,7 @@ struct StartBody {
 }
 
 /// The session allowed to change keys, or why not.
-async fn changer(state: &AppState, jar: &CookieJar) -> Result<BrowserSession, ApiError> {
+async fn changer(state: &PasskeyState, jar: &CookieJar) -> Result<BrowserSession, ApiError> {
     let session = session::current(state, jar)
         .await
         .map_err(internal)?
@@ -45,7 +45,7 @@ async fn changer(state: &AppState, jar: &CookieJar) -> Result<BrowserSession, Ap
 }
 
 pub(super) async fn start(
-    State(state): State<AppState>,
+    State(state): State<PasskeyState>,
     call: JsonCall,
     body: axum::body::Bytes,
 ) -> Response {
@@ -55,8 +55,12 @@ pub(super) async fn start(
     }
 }
 
-async fn start_inner(state: &AppState, call: &JsonCall, body: &[u8]) -> Result<serde_json::Value, ApiError> {
-    call.admit(state)?;
+async fn start_inner(
+    state: &PasskeyState,
+    call: &JsonCall,
+    body: &[u8],
+) -> Result<serde_json::Value, ApiError> {
+    call.admit()?;
     let session = changer(state, &call.jar).await?;
     let request: StartBody = if body.is_empty() {
         StartBody::default()
@@ -100,7 +104,7 @@ async fn start_inner(state: &AppState, call: &JsonCall, body: &[u8]) -> Result<s
 }
 
 pub(super) async fn finish(
-    State(state): State<AppState>,
+    State(state): State<PasskeyState>,
     call: JsonCall,
     body: axum::body::Bytes,
 ) -> Response {
@@ -110,8 +114,8 @@ pub(super) async fn finish(
     }
 }
 
-async fn finish_inner(state: &AppState, call: &JsonCall, body: &[u8]) -> Result<(), ApiError> {
-    call.admit(state)?;
+async fn finish_inner(state: &PasskeyState, call: &JsonCall, body: &[u8]) -> Result<(), ApiError> {
+    call.admit()?;
     let session = changer(state, &call.jar).await?;
     let credential: RegisterPublicKeyCredential = serde_json::from_slice(body)
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "passkey.error.bad_request"))?;
@@ -156,13 +160,10 @@ pub(super) struct RemoveForm {
 }
 
 pub(super) async fn remove(
-    State(state): State<AppState>,
+    State(state): State<PasskeyState>,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<Response, WebError> {
-    if !is_enabled(&state) {
-        return Err(WebError::not_found("error.not_found"));
-    }
     let Some(session) = session::current(&state, &jar).await? else {
         return Ok(Redirect::to("/login?next=/my/keys").into_response());
     };

@@ -165,3 +165,16 @@ impl PasswordService {
         1
     }
 }
+
+/// The username/password method when `[password]` is enabled.
+pub fn install(
+    authn: &crate::authn::Authn,
+    service: &PasswordService,
+) -> Option<crate::authn::methods::Installed> {
+    service.is_enabled().then(|| crate::authn::methods::Installed {
+        method: std::sync::Arc::new(routes::PasswordMethod),
+        router: routes::router()
+            .with_state(routes::PasswordState { authn: authn.clone(), password: service.clone() }),
+        side: Vec::new(),
+    })
+}

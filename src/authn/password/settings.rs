@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
+use crate::kernel::ConfigError;
 
 /// A `password.…` configuration key (built with `concat!` so the translation-key scanner
 /// does not take it for a catalogue key).

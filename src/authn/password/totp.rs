@@ -3,15 +3,14 @@
 //! and refuses a step not later than the last one used (RFC 6238 §5.2: a code is
 //! accepted only once).
 //!
-//! Secrets are sealed at rest ([`SecretCipher`]): AES-256-GCM under a key derived from the
-//! configured secret ("password-totp"), the account id as additional data, stored as
-//! `v1:` + base64(nonce ‖ ciphertext ‖ tag).
+//! Secrets are sealed at rest ([`SecretCipher`], on `kernel::seal`): AES-256-GCM under a key
+//! derived from the configured secret ("password-totp"), the account id as additional data,
+//! stored as `v1:` + base64(nonce ‖ ciphertext ‖ tag).
 
-use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use totp_rs::{Builder, Secret, Totp};
+
+use crate::kernel::seal::Sealer;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TotpSetupError {
@@ -31,37 +30,20 @@ pub enum TotpSetupError {
 /// before secrets were sealed (sealed at start by `PasswordService::seal_clear_totp_secrets`).
 const SEALED_V1: &str = "v1:";
 
-/// Seals and opens TOTP secrets for the `password_totp` table.
-#[derive(Clone)]
-pub struct SecretCipher(std::sync::Arc<LessSafeKey>);
-
-impl std::fmt::Debug for SecretCipher {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretCipher(..)")
-    }
-}
+/// Seals and opens TOTP secrets for the `password_totp` table (the kernel's sealer, the
+/// account id as additional data).
+#[derive(Clone, Debug)]
+pub struct SecretCipher(Sealer);
 
 impl SecretCipher {
     pub fn new(key: [u8; 32]) -> Self {
-        let unbound = UnboundKey::new(&AES_256_GCM, &key).expect("32 bytes is an AES-256 key");
-        Self(std::sync::Arc::new(LessSafeKey::new(unbound)))
+        Self(Sealer::new(key))
     }
 
     /// `v1:` + base64(nonce ‖ ciphertext ‖ tag), bound to `account_id`.
     pub fn seal(&self, account_id: &str, secret_base32: &str) -> Result<String, TotpSetupError> {
-        let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new().fill(&mut nonce).map_err(|_| TotpSetupError::Seal)?;
-        let mut buffer = secret_base32.as_bytes().to_vec();
-        self.0
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(account_id.as_bytes()),
-                &mut buffer,
-            )
-            .map_err(|_| TotpSetupError::Seal)?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&buffer);
-        Ok(format!("{SEALED_V1}{}", STANDARD.encode(out)))
+        let sealed = self.0.seal(account_id, secret_base32.as_bytes()).map_err(|_| TotpSetupError::Seal)?;
+        Ok(format!("{SEALED_V1}{sealed}"))
     }
 
     /// The base32 secret of a stored value: opened when sealed, taken as is when it is a
@@ -70,18 +52,8 @@ impl SecretCipher {
         let Some(sealed) = stored.strip_prefix(SEALED_V1) else {
             return Ok(stored.to_string());
         };
-        let bytes = STANDARD.decode(sealed).map_err(|_| TotpSetupError::Decrypt)?;
-        if bytes.len() < NONCE_LEN {
-            return Err(TotpSetupError::Decrypt);
-        }
-        let (nonce, rest) = bytes.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| TotpSetupError::Decrypt)?;
-        let mut buffer = rest.to_vec();
-        let plain = self
-            .0
-            .open_in_place(nonce, Aad::from(account_id.as_bytes()), &mut buffer)
-            .map_err(|_| TotpSetupError::Decrypt)?;
-        String::from_utf8(plain.to_vec()).map_err(|_| TotpSetupError::Decrypt)
+        let plain = self.0.open(account_id, sealed).map_err(|_| TotpSetupError::Decrypt)?;
+        String::from_utf8(plain).map_err(|_| TotpSetupError::Decrypt)
     }
 
     /// Whether a stored value is sealed (and not a clear secret from before sealing).

@@ -4,40 +4,37 @@
 use anyhow::{Context as _, bail};
 use base64::Engine as _;
 
-use crate::config::{DEMO_SECRET_KEY, Settings};
+use crate::kernel::keys::KeyDeriver;
 use crate::protocol::oidc::client::{
     AccessTokenFormat, AuthMethod, Client, ClientKind, GrantType, Lifetimes, SubjectType, hash_secret,
 };
 use crate::protocol::oidc::code::new_handle;
 use crate::protocol::oidc::keys::Alg;
 use crate::protocol::oidc::keystore::{self, KeyCipher};
-use crate::startup::derive_key;
+use crate::protocol::oidc::settings::OidcSettings;
 use crate::store::oidc_clients::ClientSource;
 use crate::store::{Store, unix_now};
 
-/// The configured secret (or the demo secret in demo mode).
-fn server_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
-    Ok(match settings.secret_key_bytes()? {
-        Some(bytes) => bytes,
-        None => base64::engine::general_purpose::STANDARD.decode(DEMO_SECRET_KEY)?,
-    })
-}
-
-fn pepper(settings: &Settings) -> anyhow::Result<Vec<u8>> {
-    if settings.oidc.client_secret_pepper.is_empty() {
-        Ok(derive_key(&server_secret(settings)?, "oidc-client-secret").to_vec())
+/// The pepper of client secrets: configured, or derived from the secret key.
+fn pepper(settings: &OidcSettings, keys: &KeyDeriver) -> anyhow::Result<Vec<u8>> {
+    if settings.client_secret_pepper.is_empty() {
+        Ok(keys.derive("oidc-client-secret").to_vec())
     } else {
-        Ok(base64::engine::general_purpose::STANDARD.decode(settings.oidc.client_secret_pepper.trim())?)
+        Ok(base64::engine::general_purpose::STANDARD.decode(settings.client_secret_pepper.expose().trim())?)
     }
 }
 
 /// `poort keys rotate`: a fresh active key per algorithm; the old ones verify until the
 /// overlap ends. Running nodes pick the new keys up within a minute.
-pub async fn rotate_keys(settings: &Settings, store: &Store) -> anyhow::Result<Vec<String>> {
-    let cipher = KeyCipher::new(derive_key(&server_secret(settings)?, "oidc-keys"));
+pub async fn rotate_keys(
+    settings: &OidcSettings,
+    keys: &KeyDeriver,
+    store: &Store,
+) -> anyhow::Result<Vec<String>> {
+    let cipher = KeyCipher::new(keys.derive("oidc-keys"));
     let mut out = Vec::new();
-    for alg in &settings.oidc.signing_algs {
-        let kid = keystore::rotate(store, &cipher, *alg, unix_now(), settings.oidc.key_overlap_secs).await?;
+    for alg in &settings.signing_algs {
+        let kid = keystore::rotate(store, &cipher, *alg, unix_now(), settings.key_overlap_secs).await?;
         out.push(format!("{}: {kid}", alg.as_str()));
     }
     Ok(out)
@@ -58,11 +55,12 @@ pub struct NewClient {
 
 /// `poort client add`: returns the secret (shown once) for confidential clients.
 pub async fn add_client(
-    settings: &Settings,
+    settings: &OidcSettings,
+    keys: &KeyDeriver,
     store: &Store,
     new: NewClient,
 ) -> anyhow::Result<Option<String>> {
-    if store.find_oidc_client(&new.id).await?.is_some() {
+    if store.find_oidc_client::<crate::protocol::oidc::client::Client>(&new.id).await?.is_some() {
         bail!("a client with id {} exists already", new.id);
     }
     for uri in &new.redirect_uris {
@@ -82,7 +80,7 @@ pub async fn add_client(
         id: new.id,
         name: new.name,
         kind: if new.is_public { ClientKind::Public } else { ClientKind::Confidential },
-        secret_hash: secret.as_deref().map(|s| hash_secret(&pepper(settings).unwrap_or_default(), s)),
+        secret_hash: secret.as_deref().map(|s| hash_secret(&pepper(settings, keys).unwrap_or_default(), s)),
         secret: None,
         auth_method,
         jwks: None,
@@ -104,14 +102,14 @@ pub async fn add_client(
         min_level: None,
         lifetimes: Lifetimes::default(),
     };
-    store.upsert_oidc_client(&client, ClientSource::Cli, None).await?;
+    store.upsert_oidc_client(&client.id, &client, ClientSource::Cli, None).await?;
     Ok(secret)
 }
 
 /// `poort client list`: one line per client.
 pub async fn list_clients(store: &Store) -> anyhow::Result<Vec<String>> {
     Ok(store
-        .find_oidc_clients()
+        .find_oidc_clients::<crate::protocol::oidc::client::Client>()
         .await?
         .into_iter()
         .map(|(c, source)| {
@@ -128,8 +126,13 @@ pub async fn list_clients(store: &Store) -> anyhow::Result<Vec<String>> {
 }
 
 /// `poort client rotate-secret`: a new secret (printed once); the old one stops working.
-pub async fn rotate_secret(settings: &Settings, store: &Store, id: &str) -> anyhow::Result<String> {
-    let rows = store.find_oidc_clients().await?;
+pub async fn rotate_secret(
+    settings: &OidcSettings,
+    keys: &KeyDeriver,
+    store: &Store,
+    id: &str,
+) -> anyhow::Result<String> {
+    let rows = store.find_oidc_clients::<crate::protocol::oidc::client::Client>().await?;
     let Some((mut client, source)) = rows.into_iter().find(|(c, _)| c.id == id) else {
         bail!("no client with id {id}");
     };
@@ -140,9 +143,9 @@ pub async fn rotate_secret(settings: &Settings, store: &Store, id: &str) -> anyh
         bail!("client {id} does not authenticate with a secret");
     }
     let secret = new_handle();
-    client.secret_hash = Some(hash_secret(&pepper(settings)?, &secret));
+    client.secret_hash = Some(hash_secret(&pepper(settings, keys)?, &secret));
     let source = if source == "registration" { ClientSource::Registration } else { ClientSource::Cli };
-    store.upsert_oidc_client(&client, source, None).await?;
+    store.upsert_oidc_client(&client.id, &client, source, None).await?;
     Ok(secret)
 }
 

@@ -23,41 +23,13 @@ use aws_lc_rs::signature::{
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use jsonwebtoken::{Algorithm, DecodingKey};
+use jsonwebtoken::DecodingKey;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::protocol::oidc::jwt::JwtError;
 
-/// Signing algorithms Poort uses for its own tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Alg {
-    ES256,
-    RS256,
-}
-
-impl Alg {
-    pub fn jwt(self) -> Algorithm {
-        match self {
-            Self::ES256 => Algorithm::ES256,
-            Self::RS256 => Algorithm::RS256,
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "ES256" => Some(Self::ES256),
-            "RS256" => Some(Self::RS256),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ES256 => "ES256",
-            Self::RS256 => "RS256",
-        }
-    }
-}
+pub use crate::kernel::jose::Alg;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {

@@ -11,11 +11,7 @@
 //! * Every node reloads the key set periodically (see `provider::background`), so a
 //!   `poort keys rotate` run elsewhere is picked up within a minute.
 
-use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-
+use crate::kernel::seal::Sealer;
 use crate::protocol::oidc::keys::{Alg, KeyError, KeySet, RetiredKey, SigningKey, generate};
 use crate::store::oidc_keys::StoredSigningKey;
 use crate::store::{Store, StoreError};
@@ -33,50 +29,22 @@ pub enum KeyStoreError {
     Generation,
 }
 
-/// Seals and opens private keys.
-pub struct KeyCipher(LessSafeKey);
-
-impl std::fmt::Debug for KeyCipher {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("KeyCipher(..)")
-    }
-}
+/// Seals and opens private keys (the kernel's sealer, the `kid` as additional data).
+#[derive(Debug, Clone)]
+pub struct KeyCipher(Sealer);
 
 impl KeyCipher {
     pub fn new(key: [u8; 32]) -> Self {
-        let unbound = UnboundKey::new(&AES_256_GCM, &key).expect("32 bytes is an AES-256 key");
-        Self(LessSafeKey::new(unbound))
+        Self(Sealer::new(key))
     }
 
     /// base64(nonce ‖ ciphertext ‖ tag), the `kid` as additional data.
     pub fn seal(&self, kid: &str, plaintext: &[u8]) -> Result<String, KeyStoreError> {
-        let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new().fill(&mut nonce).map_err(|_| KeyStoreError::Generation)?;
-        let mut buffer = plaintext.to_vec();
-        self.0
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(kid.as_bytes()),
-                &mut buffer,
-            )
-            .map_err(|_| KeyStoreError::Generation)?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&buffer);
-        Ok(STANDARD.encode(out))
+        self.0.seal(kid, plaintext).map_err(|_| KeyStoreError::Generation)
     }
 
     pub fn open(&self, kid: &str, sealed: &str) -> Result<Vec<u8>, KeyStoreError> {
-        let fail = || KeyStoreError::Decrypt(kid.to_string());
-        let bytes = STANDARD.decode(sealed).map_err(|_| fail())?;
-        if bytes.len() < NONCE_LEN {
-            return Err(fail());
-        }
-        let (nonce, rest) = bytes.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| fail())?;
-        let mut buffer = rest.to_vec();
-        let plain =
-            self.0.open_in_place(nonce, Aad::from(kid.as_bytes()), &mut buffer).map_err(|_| fail())?;
-        Ok(plain.to_vec())
+        self.0.open(kid, sealed).map_err(|_| KeyStoreError::Decrypt(kid.to_string()))
     }
 }
 

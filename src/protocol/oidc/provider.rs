@@ -7,11 +7,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use base64::Engine as _;
 
+use crate::kernel::keys::KeyDeriver;
 use crate::protocol::oidc::client::{AuthMethod, Client, ClientKind, GrantType, hash_secret};
 use crate::protocol::oidc::keys::KeySet;
 use crate::protocol::oidc::keystore::{self, KeyCipher, KeyStoreError};
 use crate::protocol::oidc::settings::OidcSettings;
-use crate::startup::derive_key;
 use crate::store::oidc_clients::ClientSource;
 use crate::store::{Store, unix_now};
 
@@ -62,7 +62,10 @@ impl Provider {
         {
             return Ok(Some(client.clone()));
         }
-        let client = store.find_oidc_client(id).await?.map(std::sync::Arc::new);
+        let client = store
+            .find_oidc_client::<crate::protocol::oidc::client::Client>(id)
+            .await?
+            .map(std::sync::Arc::new);
         if let (Some(c), Ok(mut cache)) = (&client, self.client_cache.lock()) {
             if cache.len() > 10_000 {
                 cache.retain(|_, (at, _)| now.duration_since(*at) < CLIENT_CACHE_TTL);
@@ -76,7 +79,7 @@ impl Provider {
     pub async fn start(
         settings: &OidcSettings,
         store: &Store,
-        secret: &[u8],
+        keys: &KeyDeriver,
         public_url: &str,
         is_demo: bool,
     ) -> anyhow::Result<Self> {
@@ -86,11 +89,11 @@ impl Provider {
             settings.issuer.trim_end_matches('/').to_string()
         };
         let secret_pepper = if settings.client_secret_pepper.is_empty() {
-            derive_key(secret, "oidc-client-secret").to_vec()
+            keys.derive("oidc-client-secret").to_vec()
         } else {
-            base64::engine::general_purpose::STANDARD.decode(settings.client_secret_pepper.trim())?
+            base64::engine::general_purpose::STANDARD.decode(settings.client_secret_pepper.expose().trim())?
         };
-        let cipher = KeyCipher::new(derive_key(secret, "oidc-keys"));
+        let cipher = KeyCipher::new(keys.derive("oidc-keys"));
         let now = unix_now();
         keystore::ensure_fresh(
             store,
@@ -103,16 +106,15 @@ impl Provider {
         .await
         .context("preparing the OpenID Provider signing keys")?;
         let set = keystore::load(store, &cipher, now, settings.key_overlap_secs).await?;
-        let demo_rp_secret = is_demo.then(|| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(derive_key(secret, "oidc-demo-rp"))
-        });
+        let demo_rp_secret = is_demo
+            .then(|| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(keys.derive("oidc-demo-rp")));
         let provider = Self {
             issuer,
             settings: settings.clone(),
             keys: RwLock::new(Arc::new(set)),
             cipher,
             secret_pepper,
-            pairwise_pepper: derive_key(secret, "oidc-pairwise"),
+            pairwise_pepper: keys.derive("oidc-pairwise"),
             demo_rp_secret,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(5))
@@ -232,12 +234,12 @@ impl Provider {
             if let Some(secret) = client.secret.take() {
                 client.secret_hash = Some(hash_secret(&self.secret_pepper, &secret.0));
             }
-            store.upsert_oidc_client(&client, ClientSource::Config, None).await?;
+            store.upsert_oidc_client(&client.id, &client, ClientSource::Config, None).await?;
             ids.push(client.id.clone());
         }
         if let Some(secret) = &self.demo_rp_secret {
             let client = demo_rp_client(public_url, hash_secret(&self.secret_pepper, secret));
-            store.upsert_oidc_client(&client, ClientSource::Config, None).await?;
+            store.upsert_oidc_client(&client.id, &client, ClientSource::Config, None).await?;
             ids.push(client.id);
         }
         let removed = store.delete_oidc_config_clients_except(&ids).await?;
@@ -286,31 +288,5 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
         is_first_party: true,
         min_level: None,
         lifetimes: Default::default(),
-    }
-}
-
-/// Background work of one node: reload keys every minute, the rotation check and
-/// housekeeping every hour, back-channel logout deliveries every few seconds.
-pub async fn background(state: crate::startup::AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(5));
-    let mut n: u64 = 0;
-    loop {
-        tick.tick().await;
-        n += 1;
-        let provider = state.oidc();
-        if n.is_multiple_of(12)
-            && let Err(e) = provider.reload_keys(state.store()).await
-        {
-            tracing::warn!(error = %e, "reloading signing keys failed");
-        }
-        if n.is_multiple_of(720) {
-            if let Err(e) = provider.refresh_keys(state.store()).await {
-                tracing::warn!(error = %e, "signing key rotation check failed");
-            }
-            if let Err(e) = state.store().delete_expired_oidc_rows(unix_now()).await {
-                tracing::warn!(error = %e, "OIDC housekeeping failed");
-            }
-        }
-        crate::protocol::oidc::endpoints::backchannel::deliver_due(&state).await;
     }
 }

@@ -23,7 +23,7 @@ pub struct OidcSettings {
     pub code_lifetime_secs: i64,
     /// Base64 of at least 32 bytes: the HMAC pepper of client secrets. Empty: derived from
     /// `security.secret_key` ("oidc-client-secret"). Changing it invalidates every secret.
-    pub client_secret_pepper: String,
+    pub client_secret_pepper: crate::kernel::Secret<String>,
     /// Bearer token that allows dynamic client registration (RFC 7591 §3). Empty: the
     /// registration endpoint is off.
     pub registration_initial_access_token: String,
@@ -44,7 +44,7 @@ impl Default for OidcSettings {
             key_rotation_days: 30,
             key_overlap_secs: 2 * 24 * 3600,
             code_lifetime_secs: 60,
-            client_secret_pepper: String::new(),
+            client_secret_pepper: Default::default(),
             registration_initial_access_token: String::new(),
             is_consent_skipped_for_first_party: true,
             backchannel_max_attempts: 5,
@@ -85,7 +85,7 @@ impl OidcSettings {
         if !self.client_secret_pepper.is_empty() {
             use base64::Engine as _;
             let ok = base64::engine::general_purpose::STANDARD
-                .decode(self.client_secret_pepper.trim())
+                .decode(self.client_secret_pepper.expose().trim())
                 .is_ok_and(|b| b.len() >= 32);
             if !ok {
                 return Err(("oidc.client_secret_pepper", "must be base64 of at least 32 bytes".into()));

@@ -17,7 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::domain::NationalNumber;
+use crate::domain::{NationalNumber, Profile};
 use crate::protocol::oidc::authorize_request::ClaimsRequest;
 use crate::protocol::oidc::client::{Client, SubjectType};
 use crate::protocol::oidc::keys::Alg;
@@ -56,27 +56,13 @@ pub struct Session {
     pub amr: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Role {
-    /// Domain or place the role is held on (e.g. `Financien`).
-    pub scope: String,
-    pub name: String,
-}
-
-/// The profile chosen at login (person acting for an enterprise).
-#[derive(Debug, Clone)]
-pub struct Profile {
-    pub enterprise_number: String,
-    pub enterprise_name: String,
-    pub roles: Vec<Role>,
-}
-
 pub struct TokenContext<'a> {
     pub issuer: &'a str,
     pub client: &'a Client,
     pub subject: &'a SubjectSource,
     pub session: &'a Session,
-    pub profile: Option<&'a Profile>,
+    /// The profile chosen at login (`Profile::Citizen`: no enterprise claims).
+    pub profile: &'a Profile,
     pub scopes: &'a [String],
     pub claims: &'a ClaimsRequest,
     pub nonce: Option<&'a str>,
@@ -194,9 +180,12 @@ fn attr_value(ctx: &TokenContext<'_>, sub: &str, attr: Attr) -> Option<Value> {
         Attr::Email => json!(s.email.as_ref()?),
         Attr::NationalNumber => json!(s.national_number.as_ref()?.as_str()),
         Attr::Fedid => json!(sub),
-        Attr::Roles => json!(p?.roles.iter().map(|r| format!("{}:{}", r.scope, r.name)).collect::<Vec<_>>()),
-        Attr::EnterpriseNumber => json!(p?.enterprise_number),
-        Attr::EnterpriseName => json!(p?.enterprise_name),
+        Attr::Roles => {
+            p.enterprise()?;
+            json!(p.roles().iter().map(|r| r.claim()).collect::<Vec<_>>())
+        }
+        Attr::EnterpriseNumber => json!(p.enterprise()?.0.as_str()),
+        Attr::EnterpriseName => json!(p.enterprise()?.1),
         Attr::CertSubject => json!(c?.subject),
         Attr::CertIssuer => json!(c?.issuer),
         Attr::CertSerial => json!(c?.serial_number),

@@ -10,8 +10,8 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use crate::domain::{EnterpriseNumber, EnterpriseNumberError};
+use crate::registry::Registry;
 use crate::registry::model::{Address, Enterprise, EnterpriseStatus};
-use crate::startup::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{ErrorPage, WebError, render};
 use crate::web::page::PageCtx;
@@ -19,7 +19,10 @@ use crate::web::page::PageCtx;
 /// Longest input accepted in the number field (anything longer is not a number).
 const MAX_NUMBER_INPUT: usize = 32;
 
-pub fn router() -> Router<AppState> {
+/// The registry the look-up reads.
+pub type RegistryState = std::sync::Arc<dyn Registry>;
+
+pub fn router() -> Router<RegistryState> {
     Router::new()
         .route("/enterprises/lookup", post(lookup))
         .route("/enterprises/{number}", get(show))
@@ -76,10 +79,9 @@ async fn lookup(CsrfForm(form): CsrfForm<LookupForm>) -> Result<Redirect, WebErr
     Ok(Redirect::to(&format!("/enterprises/{}", number.as_str())))
 }
 
-async fn find(state: &AppState, input: &str) -> Result<Enterprise, WebError> {
+async fn find(registry: &dyn Registry, input: &str) -> Result<Enterprise, WebError> {
     let number = parse_number(input).map_err(WebError::Page)?;
-    state
-        .registry()
+    registry
         .find_enterprise(&number)
         .await
         .map_err(WebError::internal)?
@@ -88,10 +90,10 @@ async fn find(state: &AppState, input: &str) -> Result<Enterprise, WebError> {
 
 async fn show(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(registry): State<RegistryState>,
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
-    let enterprise = find(&state, &number).await?;
+    let enterprise = find(registry.as_ref(), &number).await?;
     let lang = page.lang();
     let status_key = if enterprise.status == EnterpriseStatus::Active {
         "enterprise.active"
@@ -109,8 +111,11 @@ async fn show(
 }
 
 /// `GET /api/v1/enterprises/{number}`: the public KBO facts as JSON.
-async fn api_show(State(state): State<AppState>, Path(number): Path<String>) -> Result<Response, WebError> {
-    let enterprise = find(&state, &number).await?;
+async fn api_show(
+    State(registry): State<RegistryState>,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let enterprise = find(registry.as_ref(), &number).await?;
     Ok(Json(serde_json::json!({
         "number": enterprise.number.as_str(),
         "formatted": enterprise.number.formatted(),

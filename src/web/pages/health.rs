@@ -10,9 +10,18 @@ use axum::routing::get;
 use http::{StatusCode, header};
 use serde_json::json;
 
-use crate::startup::AppState;
+use metrics_exporter_prometheus::PrometheusHandle;
 
-pub fn router() -> Router<AppState> {
+use crate::store::Store;
+
+/// What the health endpoints read: the database and the metrics recorder.
+#[derive(Clone, Debug)]
+pub struct HealthState {
+    pub store: Store,
+    pub metrics: PrometheusHandle,
+}
+
+pub fn router() -> Router<HealthState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -25,8 +34,8 @@ async fn healthz() -> Response {
 }
 
 /// The process can serve: the database answers within two seconds.
-async fn readyz(State(state): State<AppState>) -> Response {
-    match tokio::time::timeout(Duration::from_secs(2), state.store().ping()).await {
+async fn readyz(State(state): State<HealthState>) -> Response {
+    match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" }))).into_response(),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness: database unavailable");
@@ -41,9 +50,9 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 /// Prometheus text exposition.
-async fn metrics(State(state): State<AppState>) -> Response {
-    let pool = state.store().pool();
-    metrics::gauge!("poort_db_pool_connections").set(f64::from(pool.size()));
-    metrics::gauge!("poort_db_pool_idle").set(pool.num_idle() as f64);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics().render()).into_response()
+async fn metrics(State(state): State<HealthState>) -> Response {
+    let (size, idle) = state.store.pool_stats();
+    metrics::gauge!("poort_db_pool_connections").set(f64::from(size));
+    metrics::gauge!("poort_db_pool_idle").set(idle as f64);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
 }

@@ -5,11 +5,10 @@ use axum::Router;
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::startup::AppState;
 use crate::web::error::{WebError, render};
 use crate::web::page::PageCtx;
 
-pub fn router() -> Router<AppState> {
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new().route("/", get(home))
 }
 

@@ -4,3 +4,4 @@ pub mod assets;
 pub mod enterprise;
 pub mod health;
 pub mod home;
+pub mod outbox;

@@ -119,12 +119,8 @@ impl MockNode {
     }
 }
 
-/// A fresh RSA-2048 key and a self-signed certificate for it (rcgen).
+/// A fresh RSA-2048 key and a self-signed certificate for it (the demo PKI's).
 pub fn generate_key(common_name: &str) -> Result<(String, String), EidasConfigError> {
-    let err = |e: rcgen::Error| EidasConfigError::Invalid { what: "generated key", reason: e.to_string() };
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).map_err(err)?;
-    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(err)?;
-    params.distinguished_name.push(rcgen::DnType::CommonName, common_name);
-    let cert = params.self_signed(&key).map_err(err)?;
-    Ok((key.serialize_pem(), cert.pem()))
+    crate::kernel::devpki::self_signed_rsa(common_name)
+        .map_err(|e| EidasConfigError::Invalid { what: "generated key", reason: e.to_string() })
 }

@@ -9,13 +9,13 @@ use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 use serde::Deserialize;
 
+use super::PasswordState;
 use super::{PendingLogin, audit_refusal, not_enabled, page_response, render_to_string};
 use crate::authn::password::login::Check;
 use crate::authn::password::{Factor, PasswordService};
 use crate::authn::transaction::{self, LoginTransaction};
-use crate::authn::{Authenticated, IdentityClaim, Method, complete};
+use crate::authn::{Authenticated, IdentityClaim, complete};
 use crate::domain::NationalNumber;
-use crate::startup::AppState;
 use crate::store::password::PasswordAccount;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::WebError;
@@ -48,13 +48,13 @@ pub(super) struct FactorQuery {
 
 /// The transaction and its pending login, or the browser goes back to step 1.
 async fn pending(
-    state: &AppState,
+    state: &PasswordState,
     jar: &CookieJar,
     tx_id: &str,
 ) -> Result<Result<(LoginTransaction, PendingLogin, PasswordAccount), Response>, WebError> {
     let tx = transaction::load(state, jar, tx_id).await?;
     let restart = Redirect::to(&format!("/login/password?tx={}", tx.id)).into_response();
-    let Some(pending) = PendingLogin::from_tx(&tx) else {
+    let Some(pending) = PendingLogin::from_tx(&tx)? else {
         return Ok(Err(restart));
     };
     match state.store().find_password_account_by_username(&pending.username).await? {
@@ -104,7 +104,7 @@ impl Answer {
 
 /// Renders the page for `factor`, choosing a token-card code when needed.
 async fn render_factor(
-    state: &AppState,
+    state: &PasswordState,
     page: PageCtx,
     (tx, mut pending, account): (&LoginTransaction, PendingLogin, &PasswordAccount),
     factor: Option<Factor>,
@@ -122,7 +122,7 @@ async fn render_factor(
         });
     if factor == Some(Factor::Card) && pending.card.is_none() {
         pending.card = state.password().card_challenge(account).await.map_err(WebError::internal)?;
-        transaction::save_method_state(state, &tx.id, &pending.to_value()).await?;
+        pending.save(state, &tx.id).await?;
     }
     let html = render_to_string(&FactorPage {
         tx_id: tx.id.clone(),
@@ -148,7 +148,7 @@ async fn render_factor(
 
 pub(super) async fn show(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<PasswordState>,
     jar: CookieJar,
     Query(q): Query<FactorQuery>,
 ) -> Result<Response, WebError> {
@@ -171,7 +171,7 @@ pub(super) struct TxForm {
 /// `POST /login/password/otp/email`: sends (or re-sends) a code by e-mail.
 pub(super) async fn send_email(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<PasswordState>,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<TxForm>,
 ) -> Result<Response, WebError> {
@@ -192,7 +192,7 @@ pub(super) async fn send_email(
         return render_factor(&state, page, (&tx, pending, &account), Some(Factor::Email), answer).await;
     }
     pending.is_email_sent = true;
-    transaction::save_method_state(&state, &tx.id, &pending.to_value()).await?;
+    pending.save(&state, &tx.id).await?;
     Ok(Redirect::to(&format!("/login/password/otp?tx={}&factor=email", tx.id)).into_response())
 }
 
@@ -207,7 +207,7 @@ pub(super) struct CodeForm {
 /// `POST /login/password/otp`: checks the code and completes the login.
 pub(super) async fn submit(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<PasswordState>,
     jar: CookieJar,
     ClientAddr(client): ClientAddr,
     CsrfForm(form): CsrfForm<CodeForm>,
@@ -236,7 +236,7 @@ pub(super) async fn submit(
                 },
                 level: factor.level(),
                 amr: factor.amr(),
-                method: Method::Password,
+                method: super::ID,
             };
             Ok(match complete(&state, jar, &tx.id, auth).await {
                 Ok((jar, redirect)) => (jar, redirect).into_response(),
@@ -248,7 +248,7 @@ pub(super) async fn submit(
             if factor == Factor::Card {
                 // A wrong card code uses up the challenge: the next try asks another number.
                 pending.card = None;
-                transaction::save_method_state(&state, &tx.id, &pending.to_value()).await?;
+                pending.save(&state, &tx.id).await?;
             }
             let answer = Answer::error(
                 StatusCode::UNAUTHORIZED,

@@ -7,12 +7,10 @@
 //! | `GET /login/password/otp?tx=ID[&factor=app\|email\|card]` | choose a factor, enter its code |
 //! | `POST /login/password/otp/email` | sends a code by e-mail |
 //! | `POST /login/password/otp` | checks the code (field `otp`) → `authn::complete` |
-//! | `GET /demo/outbox` | demo mode only: the mails Poort sent |
 //!
 //! Every form carries `csrf` and `tx`; nothing needs JavaScript.
 
 mod factor_step;
-mod outbox;
 mod password_step;
 
 use axum::Router;
@@ -21,36 +19,67 @@ use axum::routing::{get, post};
 use http::{HeaderValue, StatusCode, header};
 use serde::{Deserialize, Serialize};
 
+use super::PasswordService;
 use super::login::CardChallenge;
-use crate::authn::methods::MethodEntry;
+use crate::authn::Authn;
+use crate::authn::methods::{LoginMethod, MethodEntry};
 use crate::authn::transaction::LoginTransaction;
 use crate::domain::AuthLevel;
-use crate::startup::AppState;
 use crate::web::error::WebError;
 
-pub fn router() -> Router<AppState> {
+/// The method's code.
+pub const ID: &str = "password";
+
+/// The routes' state: the login layer and the password service. Derefs to [`Authn`].
+#[derive(Clone, Debug)]
+pub struct PasswordState {
+    pub authn: Authn,
+    pub password: PasswordService,
+}
+
+impl std::ops::Deref for PasswordState {
+    type Target = Authn;
+    fn deref(&self) -> &Authn {
+        &self.authn
+    }
+}
+
+impl PasswordState {
+    pub fn password(&self) -> &PasswordService {
+        &self.password
+    }
+}
+
+/// The login pages.
+pub fn router() -> Router<PasswordState> {
     Router::new()
         .route("/login/password", get(password_step::show).post(password_step::submit))
         .route("/login/password/otp", get(factor_step::show).post(factor_step::submit))
         .route("/login/password/otp/email", post(factor_step::send_email))
-        .route("/demo/outbox", get(outbox::show))
 }
 
-/// The login page entry, when the method is enabled.
-pub fn method_entry(state: &AppState, tx: &LoginTransaction) -> Option<MethodEntry> {
-    state.password().is_enabled().then(|| MethodEntry {
-        id: "password",
-        title_key: "password.method_title",
-        text_key: "password.method_text",
-        level: AuthLevel::PASSWORD_WITH_APP,
-        start_url: format!("/login/password?tx={}", tx.id),
-    })
+/// The login page entry.
+pub struct PasswordMethod;
+
+impl LoginMethod for PasswordMethod {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn entry(&self, tx: &LoginTransaction) -> Option<MethodEntry> {
+        Some(MethodEntry {
+            id: ID,
+            title_key: "password.method_title",
+            text_key: "password.method_text",
+            level: AuthLevel::PASSWORD_WITH_APP,
+            start_url: format!("/login/password?tx={}", tx.id),
+        })
+    }
 }
 
 /// What the method keeps in the transaction between the two steps.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PendingLogin {
-    method: String,
     account_id: String,
     username: String,
     verified_at: i64,
@@ -64,14 +93,16 @@ struct PendingLogin {
 const SECOND_STEP_SECS: i64 = 600;
 
 impl PendingLogin {
-    fn from_tx(tx: &LoginTransaction) -> Option<Self> {
-        let pending: Self = serde_json::from_value(tx.method_state.clone()?).ok()?;
-        (pending.method == "password" && crate::store::unix_now() - pending.verified_at < SECOND_STEP_SECS)
-            .then_some(pending)
+    /// The password step of this transaction, if it happened less than ten minutes ago.
+    fn from_tx(tx: &LoginTransaction) -> Result<Option<Self>, crate::authn::AuthnError> {
+        Ok(tx
+            .method_state::<Self>(ID)?
+            .filter(|pending| crate::store::unix_now() - pending.verified_at < SECOND_STEP_SECS))
     }
 
-    fn to_value(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or_default()
+    /// Stores this step in the transaction.
+    async fn save(&self, authn: &Authn, tx_id: &str) -> Result<(), crate::authn::AuthnError> {
+        crate::authn::transaction::save_method_state(authn, tx_id, ID, Some(self)).await
     }
 }
 
@@ -95,7 +126,7 @@ fn not_enabled() -> WebError {
 }
 
 async fn audit_refusal(
-    state: &AppState,
+    state: &Authn,
     account: Option<&crate::store::password::PasswordAccount>,
     reason: &str,
 ) {

@@ -9,12 +9,12 @@ use axum_extra::extract::cookie::CookieJar;
 use http::StatusCode;
 use serde::Deserialize;
 
+use super::PasswordState;
 use super::{PendingLogin, audit_refusal, not_enabled, page_response, render_to_string};
 use crate::authn::password::login::Check;
 use crate::authn::password::{PasswordError, password_only_amr};
-use crate::authn::{Authenticated, IdentityClaim, Method, complete, transaction};
+use crate::authn::{Authenticated, IdentityClaim, complete, transaction};
 use crate::domain::{AuthLevel, NationalNumber};
-use crate::startup::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::WebError;
 use crate::web::page::PageCtx;
@@ -35,7 +35,7 @@ struct LoginForm {
 
 pub(super) async fn show(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<PasswordState>,
     jar: CookieJar,
     Query(q): Query<TxQuery>,
 ) -> Result<Response, WebError> {
@@ -58,7 +58,7 @@ pub(super) struct Credentials {
 
 pub(super) async fn submit(
     page: PageCtx,
-    State(state): State<AppState>,
+    State(state): State<PasswordState>,
     jar: CookieJar,
     ClientAddr(client): ClientAddr,
     CsrfForm(form): CsrfForm<Credentials>,
@@ -112,7 +112,7 @@ pub(super) async fn submit(
             identity: IdentityClaim::National { number, given_names: String::new(), surname: String::new() },
             level: AuthLevel::LOW,
             amr: password_only_amr(),
-            method: Method::Password,
+            method: super::ID,
         };
         return Ok(match complete(&state, jar, &tx.id, auth).await {
             Ok((jar, redirect)) => (jar, redirect).into_response(),
@@ -120,13 +120,12 @@ pub(super) async fn submit(
         });
     }
     let pending = PendingLogin {
-        method: "password".into(),
         account_id: account.id.clone(),
         username: account.username.clone(),
         verified_at: crate::store::unix_now(),
         card: None,
         is_email_sent: false,
     };
-    transaction::save_method_state(&state, &tx.id, &pending.to_value()).await?;
+    pending.save(&state, &tx.id).await?;
     Ok(Redirect::to(&format!("/login/password/otp?tx={}", tx.id)).into_response())
 }

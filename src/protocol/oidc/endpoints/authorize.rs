@@ -11,6 +11,7 @@ use axum_extra::extract::cookie::CookieJar;
 use crate::authn::session;
 use crate::authn::transaction::{self, NewTransaction, Protocol};
 use crate::domain::AuthLevel;
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::authorize_request::{
     AuthorizationRequest, AuthorizeContext, AuthorizeError, PAR_PREFIX, Prompt, params_from_pairs, validate,
 };
@@ -20,13 +21,15 @@ use crate::protocol::oidc::endpoints::discovery::SCOPES;
 use crate::protocol::oidc::endpoints::respond::{authorize_error, untrusted_page};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
 use crate::protocol::oidc::par;
-use crate::startup::AppState;
 use crate::store::unix_now;
 use crate::web::error::WebError;
 use crate::web::page::PageCtx;
 
+/// Where an authenticated transaction comes back to the OpenID Provider (`{tx}`: its id).
+pub const RESUME_PATH: &str = "/authorize/resume?tx={tx}";
+
 pub async fn get(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     page: PageCtx,
     jar: CookieJar,
     RawQuery(query): RawQuery,
@@ -36,11 +39,11 @@ pub async fn get(
 }
 
 /// OIDC Core §3.1.2.1: the request may also be a form POST.
-pub async fn post(State(state): State<AppState>, page: PageCtx, jar: CookieJar, body: Bytes) -> Response {
+pub async fn post(State(state): State<OidcState>, page: PageCtx, jar: CookieJar, body: Bytes) -> Response {
     authorize(&state, page, jar, &body).await
 }
 
-async fn authorize(state: &AppState, page: PageCtx, jar: CookieJar, raw: &[u8]) -> Response {
+async fn authorize(state: &OidcState, page: PageCtx, jar: CookieJar, raw: &[u8]) -> Response {
     let issuer = state.oidc().issuer().to_string();
     let request = match validated(state, raw).await {
         Ok(r) => r,
@@ -59,7 +62,7 @@ enum Refusal {
 }
 
 /// Parses and validates the request; a `request_uri` is a pushed request (RFC 9126 §4).
-async fn validated(state: &AppState, raw: &[u8]) -> Result<AuthorizationRequest, AuthorizeError> {
+async fn validated(state: &OidcState, raw: &[u8]) -> Result<AuthorizationRequest, AuthorizeError> {
     let pairs = form_urlencoded::parse(raw).map(|(k, v)| (k.into_owned(), v.into_owned()));
     let params = params_from_pairs(pairs).map_err(AuthorizeError::Untrusted)?;
     let server = |e| AuthorizeError::Untrusted(crate::protocol::oidc::endpoints::server_error(e));
@@ -67,9 +70,13 @@ async fn validated(state: &AppState, raw: &[u8]) -> Result<AuthorizationRequest,
     let client = state.oidc().client(state.store(), client_id).await.map_err(server)?;
     let now = unix_now();
     if let Some(uri) = params.get("request_uri").filter(|u| u.starts_with(PAR_PREFIX)) {
-        let stored = state.store().take_oidc_par_request(&storage_key(uri)).await.map_err(server)?;
-        let stored = stored
-            .and_then(|(v, exp)| serde_json::from_value::<AuthorizationRequest>(v).ok().map(|r| (r, exp)));
+        let stored = state
+            .store()
+            .take_oidc_par_request::<crate::protocol::oidc::authorize_request::AuthorizationRequest>(
+                &storage_key(uri),
+            )
+            .await
+            .map_err(server)?;
         return par::resolve(&params, stored, now);
     }
     let keys = match (&client, params.contains_key("request")) {
@@ -95,7 +102,7 @@ fn redirect_error(request: &AuthorizationRequest, code: ErrorCode, description: 
 }
 
 async fn start_login(
-    state: &AppState,
+    state: &OidcState,
     jar: CookieJar,
     request: &AuthorizationRequest,
 ) -> Result<Response, Refusal> {
@@ -118,7 +125,8 @@ async fn start_login(
     let new = NewTransaction {
         protocol: Protocol::Oidc,
         client_id: Some(request.client_id.clone()),
-        request: serde_json::to_value(request).map_err(|e| Refusal::Web(WebError::internal(e)))?,
+        request: request.clone(),
+        resume_to: RESUME_PATH.into(),
         required_level: required,
         is_forced_login: is_forced || request.max_age.is_some() && usable.is_none(),
         login_hint: request.login_hint.clone(),
@@ -130,7 +138,7 @@ async fn start_login(
             let tx = transaction::authenticate_with_session(state, &tx, &s)
                 .await
                 .map_err(|e| Refusal::Web(e.into()))?;
-            Ok((jar, Redirect::to(&tx.resume_url())).into_response())
+            Ok((jar, Redirect::to(&tx.resume_path())).into_response())
         }
         None => Ok((jar, Redirect::to(&tx.login_url())).into_response()),
     }

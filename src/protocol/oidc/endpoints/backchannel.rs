@@ -4,18 +4,39 @@
 //! retried with backoff by the background task until delivered or out of attempts.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
+use async_trait::async_trait;
+
+use crate::authn::events::SessionListener;
+use crate::protocol::oidc::Provider;
+use crate::protocol::oidc::client::Client;
 use crate::protocol::oidc::code::new_handle;
 use crate::protocol::oidc::logout::{LOGOUT_TOKEN_TYP, logout_token_claims};
 use crate::protocol::oidc::tokens::subject_identifier;
-use crate::startup::AppState;
 use crate::store::oidc_consent::LogoutDelivery;
-use crate::store::{StoreResult, unix_now};
+use crate::store::{Store, StoreResult, unix_now};
+
+/// The OpenID Provider's side of a session's end: it hears of every ended session through
+/// [`SessionListener`] and tells the relying parties.
+#[derive(Clone, Debug)]
+pub struct Backchannel {
+    pub store: Store,
+    pub provider: Arc<Provider>,
+}
+
+#[async_trait]
+impl SessionListener for Backchannel {
+    async fn session_ended(&self, sid: &str, identity_id: &str) -> anyhow::Result<()> {
+        session_ended(self, sid, identity_id).await?;
+        Ok(())
+    }
+}
 
 /// A session ended: revoke its grants and queue a notification per client. Returns the
 /// number of notifications queued. Delivery starts at once in the background.
-pub async fn session_ended(state: &AppState, sid: &str, identity_id: &str) -> StoreResult<usize> {
-    let store = state.store();
+pub async fn session_ended(state: &Backchannel, sid: &str, identity_id: &str) -> StoreResult<usize> {
+    let store = &state.store;
     let now = unix_now();
     let grants = store.find_oidc_grant_ids_of_session(sid).await?;
     let clients: BTreeSet<String> = grants.iter().map(|(_, c)| c.clone()).collect();
@@ -24,7 +45,7 @@ pub async fn session_ended(state: &AppState, sid: &str, identity_id: &str) -> St
     }
     let mut queued = 0;
     for client_id in clients {
-        let Some(client) = store.find_oidc_client(&client_id).await? else { continue };
+        let Some(client) = store.find_oidc_client::<Client>(&client_id).await? else { continue };
         if client.backchannel_logout_uri.is_none() {
             continue;
         }
@@ -45,9 +66,9 @@ pub async fn session_ended(state: &AppState, sid: &str, identity_id: &str) -> St
     Ok(queued)
 }
 
-/// Sends every due notification once. Called by the background task every few seconds.
-pub async fn deliver_due(state: &AppState) {
-    let store = state.store();
+/// Sends every due notification once. Called by the background job every few seconds.
+pub async fn deliver_due(state: &Backchannel) {
+    let store = &state.store;
     let now = unix_now();
     let due = match store.find_due_oidc_logout_deliveries(now).await {
         Ok(d) => d,
@@ -68,7 +89,7 @@ pub async fn deliver_due(state: &AppState) {
         }
         let outcome = deliver_one(state, &delivery).await;
         let attempts = delivery.attempts + 1;
-        let max = i64::from(state.oidc().settings().backchannel_max_attempts);
+        let max = i64::from(state.provider.settings().backchannel_max_attempts);
         let (status, error, next) = match outcome {
             Ok(()) => ("delivered", None, now),
             Err(e) if attempts >= max => ("failed", Some(e), now),
@@ -85,16 +106,16 @@ pub async fn deliver_due(state: &AppState) {
 }
 
 /// One POST of a fresh logout token (§2.5); success is 200 or 204 (§2.8).
-async fn deliver_one(state: &AppState, delivery: &LogoutDelivery) -> Result<(), String> {
+async fn deliver_one(state: &Backchannel, delivery: &LogoutDelivery) -> Result<(), String> {
     let client = state
-        .store()
-        .find_oidc_client(&delivery.client_id)
+        .store
+        .find_oidc_client::<Client>(&delivery.client_id)
         .await
         .map_err(|_| "client lookup failed".to_string())?
         .ok_or_else(|| "client no longer exists".to_string())?;
     let uri =
         client.backchannel_logout_uri.as_deref().ok_or_else(|| "no backchannel_logout_uri".to_string())?;
-    let provider = state.oidc();
+    let provider = &state.provider;
     let sub = subject_identifier(&client, &delivery.identity_id, provider.pairwise_pepper());
     let claims = logout_token_claims(
         provider.issuer(),

@@ -2,11 +2,11 @@
 //! checks: the grant (revoked by code replay, refresh reuse, logout or the person) and the
 //! token itself (RFC 7009).
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::access_token::{self, AccessFacts};
 use crate::protocol::oidc::code::storage_key;
 use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::error::OAuthError;
-use crate::startup::AppState;
 use crate::store::oidc_grants::TokenKind;
 use crate::store::unix_now;
 
@@ -14,7 +14,7 @@ use crate::store::unix_now;
 pub const REVOKED_AT_NAMESPACE: &str = "revoked_access_token";
 
 /// `Ok(None)`: not a valid, live access token of ours.
-pub async fn resolve(state: &AppState, token: &str) -> Result<Option<AccessFacts>, OAuthError> {
+pub async fn resolve(state: &OidcState, token: &str) -> Result<Option<AccessFacts>, OAuthError> {
     let now = unix_now();
     let store = state.store();
     let provider = state.oidc();
@@ -53,7 +53,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<AccessFacts
         }
     };
     if let Some(grant_id) = &facts.grant_id {
-        let grant = store.find_oidc_grant(grant_id).await.map_err(server_error)?;
+        let grant = store.find_oidc_grant::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(grant_id).await.map_err(server_error)?;
         if grant.is_none_or(|g| g.revoked_at.is_some()) {
             return Ok(None);
         }

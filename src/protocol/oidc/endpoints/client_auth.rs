@@ -8,12 +8,12 @@ use std::sync::Arc;
 use http::HeaderMap;
 use jsonwebtoken::jwk::JwkSet;
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::client::{AuthMethod, Client};
 use crate::protocol::oidc::client_auth::{AssertionContext, ClientCredentials, authenticate};
 use crate::protocol::oidc::endpoints::{header_str, server_error};
 use crate::protocol::oidc::error::OAuthError;
 use crate::protocol::oidc::replay::{ReplayGuard, ReplayNamespace};
-use crate::startup::AppState;
 use crate::store::unix_now;
 
 /// Proof that the request was made by this client: the grant handlers take it, so an
@@ -45,7 +45,7 @@ impl ReplayGuard for PendingReplays {
 
 impl PendingReplays {
     /// Records every identifier; `false` if one was seen before.
-    pub async fn commit(self, state: &AppState) -> Result<bool, OAuthError> {
+    pub async fn commit(self, state: &OidcState) -> Result<bool, OAuthError> {
         for (ns, issuer, jti, until) in self.0 {
             let is_first = state
                 .store()
@@ -61,7 +61,7 @@ impl PendingReplays {
 }
 
 /// The client's public keys: registered `jwks`, or fetched from `jwks_uri`.
-pub async fn client_keys(state: &AppState, client: &Client) -> Option<JwkSet> {
+pub async fn client_keys(state: &OidcState, client: &Client) -> Option<JwkSet> {
     if let Some(jwks) = &client.jwks {
         return Some(jwks.clone());
     }
@@ -77,7 +77,7 @@ pub async fn client_keys(state: &AppState, client: &Client) -> Option<JwkSet> {
 /// Authenticates the client of a back-channel request. `endpoint` is the path of the
 /// endpoint (accepted as assertion audience besides the issuer and the token endpoint).
 pub async fn authenticate_client(
-    state: &AppState,
+    state: &OidcState,
     headers: &HeaderMap,
     form: &HashMap<String, String>,
     endpoint: &str,

@@ -16,16 +16,16 @@ use serde::Deserialize;
 use serde_json::Value;
 use sha2::Sha256;
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::code::new_handle;
 use crate::protocol::oidc::pkce::s256_challenge;
 use crate::protocol::oidc::provider::DEMO_RP_CLIENT_ID;
-use crate::startup::AppState;
 use crate::web::error::{WebError, render};
 use crate::web::page::PageCtx;
 
 const COOKIE: &str = "poort_demo_rp";
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<OidcState> {
     Router::new()
         .route("/demo-rp", get(start))
         .route("/demo-rp/login", get(login))
@@ -42,24 +42,26 @@ struct DemoPage {
     error: Option<String>,
 }
 
-fn demo_only(state: &AppState) -> Result<&str, WebError> {
+fn demo_only(state: &OidcState) -> Result<&str, WebError> {
     state.oidc().demo_rp_secret().ok_or_else(|| WebError::not_found("error.not_found"))
 }
 
-fn sign(state: &AppState, value: &str) -> String {
-    let key = state.derived_key("demo-rp-cookie");
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("any key length works for HMAC");
+/// An HMAC of `value` under the demo relying party's own secret (its state cookie).
+fn sign(state: &OidcState, value: &str) -> String {
+    let key = state.oidc().demo_rp_secret().unwrap_or_default();
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("any key length works for HMAC");
+    mac.update(b"demo-rp-cookie:");
     mac.update(value.as_bytes());
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-async fn start(State(state): State<AppState>, page: PageCtx) -> Result<Response, WebError> {
+async fn start(State(state): State<OidcState>, page: PageCtx) -> Result<Response, WebError> {
     demo_only(&state)?;
     render(&DemoPage { page, id_token: None, userinfo: None, roles: Vec::new(), error: None })
 }
 
 /// Starts a login: state, nonce and PKCE verifier in a signed cookie, then `/authorize`.
-async fn login(State(state): State<AppState>, jar: CookieJar) -> Result<Response, WebError> {
+async fn login(State(state): State<OidcState>, jar: CookieJar) -> Result<Response, WebError> {
     demo_only(&state)?;
     let (st, nonce, verifier) = (new_handle(), new_handle(), new_handle());
     let value = format!("{st}.{nonce}.{verifier}");
@@ -67,7 +69,7 @@ async fn login(State(state): State<AppState>, jar: CookieJar) -> Result<Response
         .path("/demo-rp")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.is_cookie_secure())
+        .secure(state.cookies().is_secure)
         .build();
     let redirect_uri = format!("{}/demo-rp/callback", state.public_url());
     let query = form_urlencoded::Serializer::new(String::new())
@@ -93,7 +95,7 @@ struct Callback {
 }
 
 async fn callback(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     page: PageCtx,
     jar: CookieJar,
     Query(q): Query<Callback>,
@@ -122,7 +124,7 @@ async fn callback(
 
 /// Everything an application must check, in order. Errors are short texts for the page.
 async fn finish(
-    state: &AppState,
+    state: &OidcState,
     jar: &CookieJar,
     q: &Callback,
     secret: &str,
@@ -132,7 +134,7 @@ async fn finish(
     }
     let cookie = jar.get(COOKIE).map(|c| c.value().to_string()).ok_or("no login in progress")?;
     let (value, mac) = cookie.rsplit_once('.').ok_or("bad cookie")?;
-    if !crate::authn::constant_time_eq(&sign(state, value), mac) {
+    if !crate::kernel::token::constant_time_eq(&sign(state, value), mac) {
         return Err("bad cookie".into());
     }
     let mut parts = value.split('.');

@@ -5,14 +5,14 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, header};
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::discovery::{Features, provider_metadata};
-use crate::startup::AppState;
 use crate::store::unix_now;
 
 /// Scopes Poort knows (`scopes_supported`).
 pub const SCOPES: &[&str] = &["openid", "profile", "email", "egovnrn", "roles", "certificateInfo"];
 
-pub async fn configuration(State(state): State<AppState>) -> Response {
+pub async fn configuration(State(state): State<OidcState>) -> Response {
     let provider = state.oidc();
     let features = Features {
         signing_algs: provider.settings().signing_algs.clone(),
@@ -25,7 +25,7 @@ pub async fn configuration(State(state): State<AppState>) -> Response {
     cacheable(axum::Json(metadata).into_response(), 3600)
 }
 
-pub async fn jwks(State(state): State<AppState>) -> Response {
+pub async fn jwks(State(state): State<OidcState>) -> Response {
     let set = state.oidc().keys().jwks(unix_now());
     let mut response = cacheable(axum::Json(set).into_response(), 300);
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/jwk-set+json"));

@@ -2,15 +2,15 @@
 
 use http::HeaderMap;
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::dpop::{DpopError, Jkt, NoncePolicy, ProofCheck, verify_proof};
 use crate::protocol::oidc::endpoints::client_auth::PendingReplays;
-use crate::startup::AppState;
 use crate::store::unix_now;
 
 /// Verifies the request's DPoP proof, if it has one. `Ok(None)`: no proof was sent.
 /// More than one `DPoP` header is an invalid proof (RFC 9449 §4.3 item 1).
 pub async fn check(
-    state: &AppState,
+    state: &OidcState,
     headers: &HeaderMap,
     htm: &str,
     htu: &str,

@@ -6,24 +6,24 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::code::storage_key;
 use crate::protocol::oidc::endpoints::client_auth::authenticate_client;
 use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::endpoints::{bearer, json_no_store, parse_form};
 use crate::protocol::oidc::error::OAuthError;
 use crate::protocol::oidc::introspection;
-use crate::startup::AppState;
 use crate::store::oidc_grants::TokenKind;
 use crate::store::unix_now;
 
-pub async fn introspect(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn introspect(State(state): State<OidcState>, headers: HeaderMap, body: Bytes) -> Response {
     match handle(&state, &headers, &body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
 }
 
-async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
     let form = parse_form(headers, body)?;
     let client = authenticate_client(state, headers, &form, "introspect").await?;
     // RFC 7662 §2.1: the caller must really authenticate; a bare client_id is not enough.
@@ -42,7 +42,11 @@ async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Re
 }
 
 /// A live refresh token of the calling client (RFC 7662 §2.1 covers refresh tokens too).
-async fn refresh_token(state: &AppState, caller: &str, token: &str) -> Result<serde_json::Value, OAuthError> {
+async fn refresh_token(
+    state: &OidcState,
+    caller: &str,
+    token: &str,
+) -> Result<serde_json::Value, OAuthError> {
     let store = state.store();
     let now = unix_now();
     let row = store.find_oidc_token(&storage_key(token)).await.map_err(server_error)?;
@@ -55,7 +59,7 @@ async fn refresh_token(state: &AppState, caller: &str, token: &str) -> Result<se
     }) else {
         return Ok(introspection::inactive());
     };
-    let grant = store.find_oidc_grant(&row.grant_id).await.map_err(server_error)?;
+    let grant = store.find_oidc_grant::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(&row.grant_id).await.map_err(server_error)?;
     if grant.is_none_or(|g| g.revoked_at.is_some()) {
         return Ok(introspection::inactive());
     }

@@ -13,11 +13,10 @@ use axum_extra::extract::cookie::CookieJar;
 use serde_json::Value;
 
 use crate::authn::session;
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::authorize_request::params_from_pairs;
-use crate::protocol::oidc::endpoints::backchannel;
 use crate::protocol::oidc::endpoints::respond::untrusted_page;
 use crate::protocol::oidc::logout::{EndSession, end_session};
-use crate::startup::AppState;
 use crate::store::unix_now;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{WebError, render};
@@ -32,7 +31,7 @@ struct LogoutPage {
 }
 
 pub async fn get(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     page: PageCtx,
     jar: CookieJar,
     RawQuery(q): RawQuery,
@@ -47,7 +46,7 @@ pub async fn get(
 }
 
 pub async fn confirm(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     page: PageCtx,
     jar: CookieJar,
     CsrfForm(mut params): CsrfForm<HashMap<String, String>>,
@@ -58,7 +57,7 @@ pub async fn confirm(
 }
 
 async fn respond(
-    state: &AppState,
+    state: &OidcState,
     page: PageCtx,
     jar: CookieJar,
     params: HashMap<String, String>,
@@ -70,7 +69,7 @@ async fn respond(
     let hinted = params.get("id_token_hint").and_then(|h| hint_audience(h));
     let client_id = params.get("client_id").cloned().or(hinted);
     let client = match &client_id {
-        Some(id) => state.store().find_oidc_client(id).await?,
+        Some(id) => state.store().find_oidc_client::<crate::protocol::oidc::client::Client>(id).await?,
         None => None,
     };
     let find = |id: &str| client.clone().filter(|c| c.id == id);
@@ -90,8 +89,8 @@ async fn respond(
     }
     let jar = match session::current(state, &jar).await? {
         Some(s) => {
-            session::end(state, &s.sid).await?;
-            backchannel::session_ended(state, &s.sid, &s.identity_id).await?;
+            // The session's relying parties hear of it (back-channel logout).
+            session::end(state, &s).await?;
             state
                 .store()
                 .create_audit_event(
@@ -102,7 +101,7 @@ async fn respond(
                 )
                 .await?;
             tracing::info!(client.id = outcome.client_id.as_deref().unwrap_or("-"), "RP-initiated logout");
-            session::clear_cookie(jar)
+            session::clear_cookie(state, jar)
         }
         None => jar,
     };

@@ -26,14 +26,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::authorize_request::params_from_pairs;
 use crate::protocol::oidc::error::OAuthError;
-use crate::startup::AppState;
 
 /// The endpoints for software (relying parties, resource servers): JSON in, JSON out. They
 /// are mounted without the page layers (no CSRF cookie, no error page): a framework
 /// rejection on them is answered as an RFC 6749 error by `web::middleware::protocol_errors`.
-pub fn protocol_router() -> Router<AppState> {
+pub fn protocol_router() -> Router<OidcState> {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery::configuration))
         .route("/jwks", get(discovery::jwks))
@@ -47,7 +47,7 @@ pub fn protocol_router() -> Router<AppState> {
 
 /// The endpoints a person's browser visits: authorization, consent, profile choice,
 /// logout, the session page and the demo relying party.
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<OidcState> {
     Router::new()
         .route("/authorize", get(authorize::get).post(authorize::post))
         .route("/authorize/resume", get(resume::resume))

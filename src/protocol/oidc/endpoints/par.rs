@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
 use serde_json::json;
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::authorize_request::AuthorizeContext;
 use crate::protocol::oidc::code::storage_key;
 use crate::protocol::oidc::endpoints::client_auth::{authenticate_client, client_keys};
@@ -14,17 +15,16 @@ use crate::protocol::oidc::endpoints::discovery::SCOPES;
 use crate::protocol::oidc::endpoints::{json_no_store, parse_form, server_error};
 use crate::protocol::oidc::error::OAuthError;
 use crate::protocol::oidc::par;
-use crate::startup::AppState;
 use crate::store::unix_now;
 
-pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn push(State(state): State<OidcState>, headers: HeaderMap, body: Bytes) -> Response {
     match handle(&state, &headers, &body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
 }
 
-async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
     let form = parse_form(headers, body)?;
     let client = authenticate_client(state, headers, &form, "par").await?;
     let keys = if form.contains_key("request") { client_keys(state, client.client()).await } else { None };

@@ -9,24 +9,24 @@ use http::{HeaderMap, StatusCode};
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::endpoints::discovery::SCOPES;
 use crate::protocol::oidc::endpoints::{header_str, json_no_store, server_error};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
 use crate::protocol::oidc::registration::{RegistrationRequest, register as validate};
-use crate::startup::AppState;
 use crate::store::oidc_clients::ClientSource;
 
 /// Scopes a self-registered client may ask for; `egovnrn` and `roles` need an administrator.
 const SELF_SERVICE_SCOPES: &[&str] = &["openid", "profile", "email"];
 
-pub async fn register(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn register(State(state): State<OidcState>, headers: HeaderMap, body: Bytes) -> Response {
     match handle(&state, &headers, &body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
 }
 
-async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
     let expected = &state.oidc().settings().registration_initial_access_token;
     if expected.is_empty() {
         return Err(OAuthError::new(ErrorCode::AccessDenied, "dynamic registration is not enabled"));
@@ -44,7 +44,11 @@ async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Re
     let allowed: Vec<&str> = SELF_SERVICE_SCOPES.iter().copied().filter(|s| SCOPES.contains(s)).collect();
     let registered = validate(request, state.oidc().client_secret_pepper(), &allowed)?;
     let client = &registered.client;
-    state.store().upsert_oidc_client(client, ClientSource::Registration, None).await.map_err(server_error)?;
+    state
+        .store()
+        .upsert_oidc_client(&client.id, client, ClientSource::Registration, None)
+        .await
+        .map_err(server_error)?;
     tracing::info!(client.id = %client.id, "client registered dynamically");
     let mut body = json!({
         "client_id": client.id,

@@ -13,18 +13,19 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::authn::AuthnError;
 use crate::authn::transaction::{self, LoginTransaction, Protocol, TxStatus};
+use crate::domain::Profile;
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::authorize_request::{AuthorizationRequest, AuthorizeError, Prompt};
 use crate::protocol::oidc::client::Client;
 use crate::protocol::oidc::code::{new_grant_id, new_handle, storage_key};
 use crate::protocol::oidc::endpoints::authorize::broken_request_page;
 use crate::protocol::oidc::endpoints::respond::{authorize_error, to_client};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
-use crate::startup::AppState;
-use crate::store::oidc_grants::GrantRow;
+use crate::protocol::oidc::grant::{Grant, GrantAuth};
 use crate::store::unix_now;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{WebError, render};
@@ -36,7 +37,7 @@ pub struct ResumeQuery {
 }
 
 pub async fn resume(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     page: PageCtx,
     jar: CookieJar,
     Query(q): Query<ResumeQuery>,
@@ -49,7 +50,7 @@ pub async fn resume(
 
 /// The transaction, its request and its client; anything else is an error page.
 async fn load(
-    state: &AppState,
+    state: &OidcState,
     jar: &CookieJar,
     tx_id: &str,
 ) -> Result<Result<(LoginTransaction, AuthorizationRequest, Client), Response>, WebError> {
@@ -62,10 +63,10 @@ async fn load(
         TxStatus::Pending => return Ok(Err(Redirect::to(&tx.login_url()).into_response())),
         TxStatus::Completed | TxStatus::Failed => return Err(AuthnError::AlreadyUsed.into()),
     }
-    let Ok(request) = serde_json::from_value::<AuthorizationRequest>(tx.request.clone()) else {
-        return Ok(Err(broken_request_page()));
-    };
-    let Some(client) = state.store().find_oidc_client(&request.client_id).await? else {
+    let request: AuthorizationRequest = tx.request()?;
+    let Some(client) =
+        state.store().find_oidc_client::<crate::protocol::oidc::client::Client>(&request.client_id).await?
+    else {
         return Ok(Err(broken_request_page()));
     };
     Ok(Ok((tx, request, client)))
@@ -73,7 +74,7 @@ async fn load(
 
 fn to_client_error(
     page: PageCtx,
-    state: &AppState,
+    state: &OidcState,
     request: &AuthorizationRequest,
     code: ErrorCode,
     d: &str,
@@ -91,7 +92,7 @@ fn to_client_error(
 }
 
 async fn continue_tx(
-    state: &AppState,
+    state: &OidcState,
     page: PageCtx,
     jar: &CookieJar,
     tx_id: &str,
@@ -101,7 +102,7 @@ async fn continue_tx(
         Err(page) => return Ok(page),
     };
     let Some(auth) = tx.authentication.clone() else { return Ok(broken_request_page()) };
-    if !auth.level.satisfies(tx.required_level) {
+    if !auth.context.level.satisfies(tx.required_level) {
         return Ok(to_client_error(
             page,
             state,
@@ -144,18 +145,16 @@ async fn continue_tx(
     }
     let now = unix_now();
     let code = new_handle();
-    let grant = GrantRow {
+    let grant = Grant {
         id: new_grant_id(),
         client_id: client.id.clone(),
         identity_id: auth.identity_id.clone(),
         sid: auth.session_sid.clone(),
-        request: tx.request.clone(),
-        auth: json!({
-            "auth_time": auth.auth_time,
-            "acr": auth.level.fas_urn(),
-            "amr": auth.amr,
-            "profile": tx.profile.clone().unwrap_or(Value::Null),
-        }),
+        request: request.clone(),
+        auth: GrantAuth {
+            context: auth.context.clone(),
+            profile: tx.profile.clone().unwrap_or(Profile::Citizen),
+        },
         code_expires_at: now + settings.code_lifetime_secs,
         code_used_at: None,
         expires_at: now + client.lifetimes.refresh_family,
@@ -163,7 +162,7 @@ async fn continue_tx(
         created_at: now,
     };
     state.store().create_oidc_grant(&grant, &storage_key(&code)).await?;
-    let detail = json!({ "scope": request.scopes.join(" "), "acr": auth.level.fas_urn() });
+    let detail = json!({ "scope": request.scopes.join(" "), "acr": auth.context.level.fas_urn() });
     state
         .store()
         .create_audit_event("oidc.code_issued", Some(&auth.identity_id), Some(&client.id), &detail)
@@ -203,7 +202,7 @@ pub struct ConsentForm {
 /// `POST /authorize/consent`: remember the consent and resume, or tell the client
 /// `access_denied`.
 pub async fn consent(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     page: PageCtx,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<ConsentForm>,
@@ -227,7 +226,7 @@ pub async fn consent(
         ));
     }
     state.store().upsert_oidc_consent(&auth.identity_id, &client.id, &request.scopes, unix_now()).await?;
-    Ok(Redirect::to(&tx.resume_url()).into_response())
+    Ok(Redirect::to(&tx.resume_path()).into_response())
 }
 
 #[derive(Deserialize)]
@@ -238,7 +237,7 @@ pub struct SelectForm {
 
 /// `POST /authorize/select`: records the chosen profile and resumes.
 pub async fn select(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     page: PageCtx,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<SelectForm>,
@@ -254,7 +253,7 @@ pub async fn select(
         .find(|o| o.key == form.profile)
         .ok_or_else(|| WebError::bad_request("error.bad_form"))?;
     transaction::set_profile(&state, &tx.id, &chosen.value).await?;
-    Ok(Redirect::to(&tx.resume_url()).into_response())
+    Ok(Redirect::to(&tx.resume_path()).into_response())
 }
 
 /// The profiles a person can act in: as a citizen, or for an enterprise where the
@@ -262,40 +261,35 @@ pub async fn select(
 pub mod profiles {
     use std::collections::BTreeMap;
 
-    use serde_json::{Value, json};
-
-    use crate::domain::Language;
-    use crate::startup::AppState;
+    use crate::domain::{Language, Profile, Role};
+    use crate::protocol::oidc::OidcState;
     use crate::web::error::WebError;
 
     #[derive(Debug, Clone)]
     pub struct ProfileOption {
         pub key: String,
         pub label: String,
-        pub value: Value,
+        pub value: Profile,
     }
 
     pub async fn options(
-        state: &AppState,
+        state: &OidcState,
         identity_id: &str,
         lang: Language,
     ) -> Result<Vec<ProfileOption>, WebError> {
-        let mut out = vec![ProfileOption {
-            key: "citizen".into(),
-            label: String::new(),
-            value: json!({ "kind": "citizen" }),
-        }];
+        let mut out =
+            vec![ProfileOption { key: "citizen".into(), label: String::new(), value: Profile::Citizen }];
         let Some(identity) = state.store().find_identity(identity_id).await? else { return Ok(out) };
         let Some(number) = identity.national_number else { return Ok(out) };
         let today = time::OffsetDateTime::now_utc().date();
         let registry = state.registry();
-        let mut roles: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut roles: BTreeMap<String, Vec<Role>> = BTreeMap::new();
         for r in registry.representations_of(&number).await.map_err(WebError::internal)? {
             if r.is_valid_on(today) {
                 roles
                     .entry(r.enterprise.as_str().to_string())
                     .or_default()
-                    .push(json!({"scope": "legal", "name": r.function.code()}));
+                    .push(Role::new("legal", r.function.code()));
             }
         }
         for e in registry.employments_of(&number).await.map_err(WebError::internal)? {
@@ -303,7 +297,7 @@ pub mod profiles {
                 roles
                     .entry(e.enterprise.as_str().to_string())
                     .or_default()
-                    .push(json!({"scope": "employment", "name": "employee"}));
+                    .push(Role::new("employment", "employee"));
             }
         }
         for (enterprise, roles) in roles {
@@ -317,7 +311,7 @@ pub mod profiles {
             out.push(ProfileOption {
                 key: enterprise.clone(),
                 label: format!("{name} ({})", parsed.formatted()),
-                value: json!({ "kind": "enterprise", "enterprise_number": enterprise, "enterprise_name": name, "roles": roles }),
+                value: Profile::Enterprise { number: parsed, name, roles },
             });
         }
         Ok(out)

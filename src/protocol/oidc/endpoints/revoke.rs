@@ -6,24 +6,24 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::access_token;
 use crate::protocol::oidc::code::storage_key;
 use crate::protocol::oidc::endpoints::client_auth::authenticate_client;
 use crate::protocol::oidc::endpoints::{bearer, parse_form, server_error};
 use crate::protocol::oidc::error::OAuthError;
 use crate::protocol::oidc::revocation::{Hint, Revocation, decide};
-use crate::startup::AppState;
 use crate::store::oidc_grants::TokenKind;
 use crate::store::unix_now;
 
-pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn revoke(State(state): State<OidcState>, headers: HeaderMap, body: Bytes) -> Response {
     match handle(&state, &headers, &body).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), OAuthError> {
+async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<(), OAuthError> {
     let form = parse_form(headers, body)?;
     let client = authenticate_client(state, headers, &form, "revoke").await?;
     let token = form.get("token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;

@@ -12,8 +12,7 @@ use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 use crate::authn::session::{self, BrowserSession};
-use crate::protocol::oidc::endpoints::backchannel;
-use crate::startup::AppState;
+use crate::protocol::oidc::OidcState;
 use crate::store::unix_now;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{WebError, render};
@@ -47,12 +46,12 @@ fn when(t: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(&format).ok()).unwrap_or_default()
 }
 
-async fn logged_in(state: &AppState, jar: &CookieJar) -> Result<Option<BrowserSession>, WebError> {
+async fn logged_in(state: &OidcState, jar: &CookieJar) -> Result<Option<BrowserSession>, WebError> {
     Ok(session::current(state, jar).await?)
 }
 
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     page: PageCtx,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
@@ -72,7 +71,7 @@ pub async fn page(
         .collect();
     let store = state.store();
     let mut per_client: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    for g in store.find_oidc_grants_of_identity(&current.identity_id, unix_now()).await? {
+    for g in store.find_oidc_grants_of_identity::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(&current.identity_id, unix_now()).await? {
         per_client.entry(g.client_id).or_default().0 += 1;
     }
     for (client_id, scope, _) in store.find_oidc_consents_of_identity(&current.identity_id).await? {
@@ -80,7 +79,11 @@ pub async fn page(
     }
     let mut clients = Vec::new();
     for (id, (grants, scopes)) in per_client {
-        let name = store.find_oidc_client(&id).await?.map(|c| c.name).unwrap_or_else(|| id.clone());
+        let name = store
+            .find_oidc_client::<crate::protocol::oidc::client::Client>(&id)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_else(|| id.clone());
         clients.push(ClientView { id, name, scopes, grants });
     }
     render(&SessionsPage { page, sessions, clients })
@@ -92,7 +95,7 @@ pub struct EndForm {
 }
 
 pub async fn end_session(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<EndForm>,
 ) -> Result<Response, WebError> {
@@ -103,10 +106,10 @@ pub async fn end_session(
     let Some(target) = own.into_iter().find(|s| s.sid == form.sid) else {
         return Err(WebError::not_found("error.not_found"));
     };
-    session::end(&state, &target.sid).await?;
-    backchannel::session_ended(&state, &target.sid, &target.identity_id).await?;
+    // The session's relying parties hear of it (back-channel logout).
+    session::end(&state, &target).await?;
     if target.sid == current.sid {
-        return Ok((session::clear_cookie(jar), Redirect::to("/")).into_response());
+        return Ok((session::clear_cookie(&state, jar), Redirect::to("/")).into_response());
     }
     Ok(Redirect::to("/my/sessions").into_response())
 }
@@ -117,7 +120,7 @@ pub struct RevokeForm {
 }
 
 pub async fn revoke_client(
-    State(state): State<AppState>,
+    State(state): State<OidcState>,
     jar: CookieJar,
     CsrfForm(form): CsrfForm<RevokeForm>,
 ) -> Result<Response, WebError> {
@@ -126,7 +129,7 @@ pub async fn revoke_client(
     };
     let store = state.store();
     let now = unix_now();
-    for g in store.find_oidc_grants_of_identity(&current.identity_id, now).await? {
+    for g in store.find_oidc_grants_of_identity::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(&current.identity_id, now).await? {
         if g.client_id == form.client_id {
             store.update_oidc_grant_revoked(&g.id, now).await?;
         }

@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::endpoints::token::issue;
 use crate::protocol::oidc::endpoints::{bearer, dpop_proof, header_str, json_no_store, server_error};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
 use crate::protocol::oidc::tokens::{self, TokenContext};
-use crate::startup::AppState;
 use crate::store::unix_now;
 
 /// RFC 6750 §3 / RFC 9449 §7.1: the challenge names the scheme the client should use.
@@ -47,7 +47,7 @@ fn challenge(scheme: &str, error: Option<(ErrorCode, &str)>) -> Response {
     response
 }
 
-pub async fn userinfo(State(state): State<AppState>, method: Method, headers: HeaderMap) -> Response {
+pub async fn userinfo(State(state): State<OidcState>, method: Method, headers: HeaderMap) -> Response {
     let Some((scheme, token)) = header_str(&headers, "authorization").and_then(|h| h.split_once(' ')) else {
         return challenge("Bearer", None);
     };
@@ -104,14 +104,18 @@ pub async fn userinfo(State(state): State<AppState>, method: Method, headers: He
 }
 
 async fn claims(
-    state: &AppState,
+    state: &OidcState,
     grant_id: &str,
     scopes: &[String],
 ) -> Result<serde_json::Value, OAuthError> {
     let store = state.store();
     let invalid = || OAuthError::new(ErrorCode::InvalidToken, "the access token is not valid");
-    let grant = store.find_oidc_grant(grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;
-    let client = store.find_oidc_client(&grant.client_id).await.map_err(server_error)?.ok_or_else(invalid)?;
+    let grant = store.find_oidc_grant::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;
+    let client = store
+        .find_oidc_client::<crate::protocol::oidc::client::Client>(&grant.client_id)
+        .await
+        .map_err(server_error)?
+        .ok_or_else(invalid)?;
     let gs = issue::grant_subject(state, &grant).await?;
     let provider = state.oidc();
     let ctx = TokenContext {
@@ -119,7 +123,7 @@ async fn claims(
         client: &client,
         subject: &gs.subject,
         session: &gs.session,
-        profile: gs.profile.as_ref(),
+        profile: &gs.profile,
         scopes,
         claims: &gs.request.claims,
         nonce: None,

@@ -121,7 +121,7 @@ fn a_token_signed_by_a_foreign_key_with_our_kid_is_refused() {
     let ours = generate(Alg::ES256, 0).unwrap();
     let set = KeySet::new(vec![generate(Alg::ES256, 0).unwrap()]);
     let kid = set.active(Alg::ES256).unwrap().kid.clone();
-    let mut header = jsonwebtoken::Header::new(Algorithm::ES256);
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
     header.kid = Some(kid);
     let forged = jsonwebtoken::encode(
         &header,

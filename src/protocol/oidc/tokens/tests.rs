@@ -27,10 +27,10 @@ fn session() -> Session {
 }
 
 fn profile() -> Profile {
-    Profile {
-        enterprise_number: "0123456749".into(),
-        enterprise_name: "Acme".into(),
-        roles: vec![Role { scope: "Financien".into(), name: "TAX_VIEW".into() }],
+    Profile::Enterprise {
+        number: crate::domain::EnterpriseNumber::parse("0123456749").unwrap(),
+        name: "Acme".into(),
+        roles: vec![crate::domain::Role::new("Financien", "TAX_VIEW")],
     }
 }
 
@@ -55,7 +55,7 @@ fn ctx<'a>(
         client,
         subject,
         session,
-        profile: None,
+        profile: &Profile::Citizen,
         scopes,
         claims,
         nonce: None,
@@ -139,7 +139,7 @@ fn the_claims_table_releases_exactly_what_scope_and_permission_allow() {
             claims.id_token.insert((*c).to_owned(), ClaimRequest::default());
         }
         let ctx = TokenContext {
-            profile: Some(&prof),
+            profile: &prof,
             pairwise_pepper: b"pp",
             ..ctx(&client, &subj, &sess, &scopes, &claims)
         };

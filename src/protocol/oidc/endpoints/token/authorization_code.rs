@@ -9,16 +9,16 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::code::{CodeRecord, redeem, storage_key};
 use crate::protocol::oidc::endpoints::client_auth::AuthenticatedClient;
 use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::endpoints::token::issue;
 use crate::protocol::oidc::error::OAuthError;
-use crate::startup::AppState;
 use crate::store::unix_now;
 
 pub async fn exchange(
-    state: &AppState,
+    state: &OidcState,
     client: &AuthenticatedClient,
     form: &HashMap<String, String>,
     jkt: Option<String>,
@@ -27,12 +27,11 @@ pub async fn exchange(
     let key = storage_key(code);
     let store = state.store();
     let (grant, identity) = store
-        .find_oidc_grant_by_code(&key)
+        .find_oidc_grant_by_code::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(&key)
         .await
         .map_err(server_error)?
         .ok_or_else(|| OAuthError::invalid_grant("the code is not valid"))?;
-    let gs_request: crate::protocol::oidc::authorize_request::AuthorizationRequest =
-        serde::Deserialize::deserialize(&grant.request).map_err(server_error)?;
+    let gs_request = &grant.request;
     let record = CodeRecord {
         grant_id: grant.id.clone(),
         client_id: grant.client_id.clone(),
@@ -63,7 +62,7 @@ pub async fn exchange(
     if grant.revoked_at.is_some() {
         return Err(OAuthError::invalid_grant("the code is not valid"));
     }
-    let gs = issue::subject_of(&grant, gs_request, identity)?;
+    let gs = issue::subject_of(&grant, identity)?;
     let scopes = &gs.request.scopes;
     let (body, rows) =
         issue::person_tokens(state, client.client(), &grant, &gs, scopes, jkt.as_deref(), now)?;

@@ -5,20 +5,20 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::client::AccessTokenFormat;
 use crate::protocol::oidc::code::new_handle;
 use crate::protocol::oidc::endpoints::client_auth::AuthenticatedClient;
 use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::endpoints::token::issue;
 use crate::protocol::oidc::error::OAuthError;
-use crate::startup::AppState;
 use crate::store::unix_now;
 
 /// Scopes that only make sense with a person; never granted to a client alone.
 const PERSON_SCOPES: &[&str] = &["openid", "profile", "email", "egovnrn", "roles", "certificateInfo"];
 
 pub async fn issue(
-    state: &AppState,
+    state: &OidcState,
     client: &AuthenticatedClient,
     form: &HashMap<String, String>,
     jkt: Option<String>,

@@ -1,25 +1,26 @@
 //! Issuing tokens: the access token (RFC 9068 JWT or opaque handle), the id_token and the
 //! refresh token of a grant, and the token response (RFC 6749 §5.1).
 
-use serde::Deserialize as _;
 use serde_json::{Value, json};
 
+use crate::domain::Profile;
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::access_token::AT_TYP;
 use crate::protocol::oidc::authorize_request::AuthorizationRequest;
 use crate::protocol::oidc::client::{AccessTokenFormat, Client, GrantType};
 use crate::protocol::oidc::code::{new_handle, storage_key};
 use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::error::OAuthError;
+use crate::protocol::oidc::grant::Grant;
 use crate::protocol::oidc::keys::{Alg, KeyError};
-use crate::protocol::oidc::tokens::{self, Profile, Role, Session, SubjectSource, TokenContext};
-use crate::startup::AppState;
+use crate::protocol::oidc::tokens::{self, Session, SubjectSource, TokenContext};
 use crate::store::identities::Identity;
-use crate::store::oidc_grants::{GrantRow, TokenKind, TokenRow};
+use crate::store::oidc_grants::{TokenKind, TokenRow};
 
 /// Signs a JWT access token, or makes an opaque one with its row (not yet written).
 /// `grant_id` is put in the JWT so revoking the grant revokes the token.
 pub fn access_token(
-    state: &AppState,
+    state: &OidcState,
     client: &Client,
     mut claims: Value,
     row_grant_id: &str,
@@ -91,24 +92,19 @@ pub fn response(
 pub struct GrantSubject {
     pub subject: SubjectSource,
     pub session: Session,
-    pub profile: Option<Profile>,
+    pub profile: Profile,
     pub request: AuthorizationRequest,
 }
 
-/// Reads the grant's request and authentication and the person's identity.
-pub async fn grant_subject(state: &AppState, grant: &GrantRow) -> Result<GrantSubject, OAuthError> {
+/// Reads the person's identity behind a grant.
+pub async fn grant_subject(state: &OidcState, grant: &Grant) -> Result<GrantSubject, OAuthError> {
     let identity = state.store().find_identity(&grant.identity_id).await.map_err(server_error)?;
-    let request = AuthorizationRequest::deserialize(&grant.request).map_err(server_error)?;
-    subject_of(grant, request, identity)
+    subject_of(grant, identity)
 }
 
-/// The token projection's view of a grant, its parsed request and its identity (`None`
-/// when the person is no longer known: `invalid_grant`).
-pub fn subject_of(
-    grant: &GrantRow,
-    request: AuthorizationRequest,
-    identity: Option<Identity>,
-) -> Result<GrantSubject, OAuthError> {
+/// The token projection's view of a grant and its identity (`None` when the person is no
+/// longer known: `invalid_grant`).
+pub fn subject_of(grant: &Grant, identity: Option<Identity>) -> Result<GrantSubject, OAuthError> {
     let identity =
         identity.ok_or_else(|| OAuthError::invalid_grant("the person of this grant is no longer known"))?;
     let subject = SubjectSource {
@@ -121,51 +117,23 @@ pub fn subject_of(
         birthdate: identity.birth_date.map(crate::store::registry::date_to_text),
         certificate: None,
     };
-    let auth = &grant.auth;
+    let context = &grant.auth.context;
     let session = Session {
         sid: grant.sid.clone(),
-        auth_time: auth["auth_time"].as_i64().unwrap_or(grant.created_at),
-        acr: auth["acr"].as_str().unwrap_or_default().to_string(),
-        amr: auth["amr"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-            .unwrap_or_default(),
+        auth_time: context.auth_time,
+        acr: context.level.fas_urn(),
+        amr: context.amr.clone(),
     };
-    Ok(GrantSubject { subject, session, profile: profile_from_json(&auth["profile"]), request })
-}
-
-/// The chosen profile as stored by the login transaction: `enterprise_number`,
-/// `enterprise_name` and `roles` (`[{scope, name}]`); anything else means "as a citizen".
-pub fn profile_from_json(v: &Value) -> Option<Profile> {
-    let number = v.get("enterprise_number")?.as_str()?.to_string();
-    Some(Profile {
-        enterprise_number: number,
-        enterprise_name: v.get("enterprise_name").and_then(Value::as_str).unwrap_or_default().to_string(),
-        roles: v
-            .get("roles")
-            .and_then(Value::as_array)
-            .map(|roles| {
-                roles
-                    .iter()
-                    .filter_map(|r| {
-                        Some(Role {
-                            scope: r.get("scope")?.as_str()?.to_string(),
-                            name: r.get("name")?.as_str()?.to_string(),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-    })
+    Ok(GrantSubject { subject, session, profile: grant.auth.profile.clone(), request: grant.request.clone() })
 }
 
 /// Tokens of a person grant: access token, id_token (when `openid` was granted; with the
 /// request's `nonce`, if `gs.request` still has one) and a refresh token when the client
 /// may refresh. Returns the response and the rows to write (in one INSERT).
 pub fn person_tokens(
-    state: &AppState,
+    state: &OidcState,
     client: &Client,
-    grant: &GrantRow,
+    grant: &Grant,
     gs: &GrantSubject,
     scopes: &[String],
     jkt: Option<&str>,
@@ -177,7 +145,7 @@ pub fn person_tokens(
         client,
         subject: &gs.subject,
         session: &gs.session,
-        profile: gs.profile.as_ref(),
+        profile: &gs.profile,
         scopes,
         claims: &gs.request.claims,
         nonce: gs.request.nonce.as_deref(),

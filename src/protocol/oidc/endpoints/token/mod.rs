@@ -11,20 +11,20 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::client::GrantType;
 use crate::protocol::oidc::endpoints::client_auth::authenticate_client;
 use crate::protocol::oidc::endpoints::{dpop_proof, parse_form};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
-use crate::startup::AppState;
 
-pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn token(State(state): State<OidcState>, headers: HeaderMap, body: Bytes) -> Response {
     match handle(&state, &headers, &body).await {
         Ok(response) => response,
         Err(e) => e.into_response(),
     }
 }
 
-async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
     let form = parse_form(headers, body)?;
     let grant = match form.get("grant_type").map(String::as_str) {
         None => return Err(OAuthError::invalid_request("grant_type is required")),

@@ -5,18 +5,18 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::code::storage_key;
 use crate::protocol::oidc::endpoints::client_auth::AuthenticatedClient;
 use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::endpoints::token::issue;
 use crate::protocol::oidc::error::OAuthError;
 use crate::protocol::oidc::refresh::{RefreshRecord, check_refresh};
-use crate::startup::AppState;
 use crate::store::oidc_grants::TokenKind;
 use crate::store::unix_now;
 
 pub async fn exchange(
-    state: &AppState,
+    state: &OidcState,
     client: &AuthenticatedClient,
     form: &HashMap<String, String>,
     jkt: Option<String>,
@@ -29,7 +29,7 @@ pub async fn exchange(
     let row =
         store.find_oidc_token(&key).await.map_err(server_error)?.filter(|r| r.kind == TokenKind::Refresh);
     let row = row.ok_or_else(invalid)?;
-    let grant = store.find_oidc_grant(&row.grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;
+    let grant = store.find_oidc_grant::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(&row.grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;
     let record = RefreshRecord {
         family_id: grant.id.clone(),
         client_id: row.client_id.clone(),

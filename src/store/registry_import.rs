@@ -1,11 +1,12 @@
-//! Importers: registry files and KBO open data into the registry tables.
+//! Importers: the registry files and the KBO open data, read by `registry`, written into the
+//! registry tables.
 
 use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::store::Store;
-use crate::store::registry::Source;
+use super::Store;
+use super::registry::Source;
 
 /// What an import did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub struct ImportSummary {
 /// are checked as a whole first (every problem reported with file, line and column);
 /// nothing is written unless they are valid.
 pub async fn load_files_into(store: &Store, dir: &Path) -> anyhow::Result<ImportSummary> {
-    let data = super::files::load_dir(dir)
+    let data = crate::registry::files::load_dir(dir)
         .with_context(|| format!("reading registry files from {}", dir.display()))?;
     for person in &data.persons {
         store.upsert_registry_person(person).await?;
@@ -36,7 +37,7 @@ pub async fn load_files_into(store: &Store, dir: &Path) -> anyhow::Result<Import
 
 /// Imports enterprises from the official KBO open-data files in `dir`.
 pub async fn import_kbo_into(store: &Store, dir: &Path) -> anyhow::Result<ImportSummary> {
-    let import = super::kbo::read_dir(dir)
+    let import = crate::registry::kbo::read_dir(dir)
         .with_context(|| format!("reading KBO open-data files from {}", dir.display()))?;
     for enterprise in &import.enterprises {
         store.upsert_registry_enterprise(enterprise, Source::Kbo).await?;

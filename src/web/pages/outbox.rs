@@ -1,11 +1,13 @@
 //! `GET /demo/outbox`: the mails Poort "sent" in demo mode (a stand-in mailbox, clearly
-//! labelled). 404 outside demo mode.
+//! labelled). Mounted by the composition root in demo mode only.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::get;
 
-use crate::startup::AppState;
+use crate::store::Store;
 use crate::web::error::{WebError, render};
 use crate::web::page::PageCtx;
 
@@ -17,18 +19,19 @@ struct MailView {
 }
 
 #[derive(Template)]
-#[template(path = "password_outbox.html")]
+#[template(path = "outbox.html")]
 struct OutboxPage {
     page: PageCtx,
     mails: Vec<MailView>,
 }
 
-pub(super) async fn show(page: PageCtx, State(state): State<AppState>) -> Result<Response, WebError> {
-    if !state.settings().demo.is_enabled {
-        return Err(WebError::not_found("error.not_found"));
-    }
-    let mails = state
-        .store()
+/// The demo outbox, reading the `dev_outbox` table.
+pub fn router() -> Router<Store> {
+    Router::new().route("/demo/outbox", get(show))
+}
+
+async fn show(page: PageCtx, State(store): State<Store>) -> Result<Response, WebError> {
+    let mails = store
         .find_outbox_mails(50)
         .await?
         .into_iter()

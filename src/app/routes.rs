@@ -1,0 +1,53 @@
+//! The routers of every feature, each with its own state, merged into the main listener's
+//! application inside the web kit's layers.
+
+use axum::Router;
+
+use super::AppState;
+use super::methods::InstalledMethods;
+use crate::authn::my_keys::{self, MyKeysState};
+use crate::authn::routes::LoginPages;
+use crate::kernel::serve::SideService;
+use crate::protocol::oidc::{self, OidcState};
+use crate::web::pages::{assets, enterprise, health, home, outbox};
+use crate::web::{Limits, WebShell};
+
+/// The main listener's application and the side services the methods run.
+pub(super) fn application(
+    state: &AppState,
+    installed: InstalledMethods,
+    shell: WebShell,
+    limits: Limits,
+) -> (Router, Vec<SideService>) {
+    let authn = state.authn().clone();
+    let oidc_state = OidcState { authn: authn.clone(), provider: state.provider_arc() };
+    let health = health::HealthState { store: state.store().clone(), metrics: state.metrics().clone() };
+    // For software: protocol endpoints, health and metrics.
+    let for_software = Router::new()
+        .merge(health::router().with_state(health))
+        .merge(oidc::protocol_router().with_state(oidc_state.clone()));
+    // For people: pages and forms.
+    let mut for_people = Router::new()
+        .merge(home::router())
+        .merge(assets::router())
+        .merge(enterprise::router().with_state(state.registry_arc()))
+        .merge(
+            crate::authn::routes::router()
+                .with_state(LoginPages { authn: authn.clone(), methods: installed.methods() }),
+        )
+        .merge(oidc::router().with_state(oidc_state))
+        .merge(my_keys::router().with_state(MyKeysState {
+            authn,
+            password: state.password().clone(),
+            are_passkeys_enabled: state.settings().passkey.is_enabled,
+        }));
+    if state.settings().demo.is_enabled {
+        for_people = for_people.merge(outbox::router().with_state(state.store().clone()));
+    }
+    let mut side = Vec::new();
+    for method in installed.list {
+        for_people = for_people.merge(method.router);
+        side.extend(method.side);
+    }
+    (crate::web::layers(for_people, for_software, shell, limits), side)
+}
