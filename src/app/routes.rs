@@ -20,7 +20,7 @@ pub(super) fn application(
     limits: Limits,
 ) -> (Router, Vec<SideService>) {
     let authn = state.authn().clone();
-    let oidc_state = OidcState { authn: authn.clone(), provider: state.provider_arc() };
+    let oidc_state = OidcState { authn: authn.clone(), provider: state.oidc_arc() };
     let health = health::HealthState { store: state.store().clone(), metrics: state.metrics().clone() };
     // For software: protocol endpoints, health and metrics.
     let for_software = Router::new()

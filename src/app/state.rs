@@ -75,7 +75,8 @@ impl AppState {
         &self.0.provider
     }
 
-    pub(super) fn provider_arc(&self) -> Arc<Provider> {
+    /// The OpenID Provider, shared.
+    pub fn oidc_arc(&self) -> Arc<Provider> {
         self.0.provider.clone()
     }
 

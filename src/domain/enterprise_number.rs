@@ -3,7 +3,7 @@
 //!
 //! - Enterprise number (ondernemingsnummer): 10 digits, first digit 0 or 1,
 //!   written `0474.603.083`; the last two digits are `97 - (first 8 digits
-//!   mod 97)` (DOMAIN.md §3). Older screens and seed 001 show the 9-digit form
+//!   mod 97)` (docs/DOMAIN.md §3). Older screens show the 9-digit form
 //!   `474.603.083`; it is accepted and normalised by prefixing `0`. A leading
 //!   `BE` (VAT spelling) is accepted too.
 //! - Establishment number (vestigingseenheidsnummer): 10 digits, first digit

@@ -1,5 +1,5 @@
 //! HCO number (HCO-nummer): identifies a health-care subdivision, such as a
-//! mammography unit, in social-security access management (seed 001, step 3:
+//! mammography unit, in social-security access management (docs/DOMAIN.md §7:
 //! "Subafdeling: Mammografische eenheid: Sint-Rembertziekenhuis; HCO-nummer:
 //! 12817"; the "add a subdivision" form has a free "HCO-nummer" field).
 //!

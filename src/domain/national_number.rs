@@ -1,6 +1,6 @@
 //! The social-security identification number of a person (INSZ / NISS).
 //!
-//! Two kinds share one layout `YYMMDD SSS CC` (DOMAIN.md §3, seed 000):
+//! Two kinds share one layout `YYMMDD SSS CC` (docs/DOMAIN.md §3):
 //! - the National Register number (rijksregisternummer) of people registered
 //!   in Belgium;
 //! - the BIS number (BIS-nummer), given by the Crossroads Bank for Social

@@ -1,4 +1,4 @@
-//! The profile a person acts in after logging in (DOMAIN.md §8): as a private citizen, or
+//! The profile a person acts in after logging in (docs/DOMAIN.md §8): as a private citizen, or
 //! on behalf of an enterprise with the roles they hold there. Chosen once per login
 //! transaction, kept with the grant, projected into tokens by each protocol.
 

@@ -1,6 +1,6 @@
 //! RSZ registration number (RSZ-stamnummer / numéro d'immatriculation ONSS):
 //! identifies an employer at the National Social Security Office; in Poort it
-//! identifies the quality "Employer RSZ" (seed 001: `1743295-63`).
+//! identifies the quality "Employer RSZ" (docs/DOMAIN.md §3: `1743295-63`).
 //!
 //! Layout: a 7-digit base and 2 check digits, written `1743295-63`.
 //! - The check digits are `96 - ((base × 100) mod 97)`, with `97` instead of

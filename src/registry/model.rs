@@ -23,7 +23,7 @@ pub struct Person {
     /// The language the person is addressed in.
     pub language: Language,
     /// Holds a Belgian eID card or electronic foreigner card. A legal
-    /// representative without one needs the exception procedure (seed 000 §II).
+    /// representative without one needs the exception procedure (docs/DOMAIN.md §5).
     pub has_belgian_eid: bool,
     /// ISO 3166-1 alpha-2 code, e.g. `BE`.
     pub nationality: String,
@@ -194,7 +194,7 @@ impl From<Names> for BTreeMap<Language, String> {
 
 /// A person holding a legal function in an enterprise (wettelijk
 /// vertegenwoordiger, WV). Only a WV valid today may register the enterprise
-/// and designate its head access manager (DOMAIN.md §5).
+/// and designate its head access manager (docs/DOMAIN.md §5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegalRepresentative {
     pub person: NationalNumber,

@@ -58,109 +58,50 @@ impl Source {
     }
 }
 
+/// How many records one import transaction writes.
+pub const IMPORT_CHUNK: usize = 500;
+
+/// An enterprise with the full truth of its relations, as an import writes it.
+#[derive(Debug)]
+pub struct EnterpriseRecord<'a> {
+    pub enterprise: &'a Enterprise,
+    pub representatives: Vec<&'a LegalRepresentative>,
+    pub employments: Vec<&'a Employment>,
+}
+
 impl Store {
-    /// Inserts or replaces a person.
-    pub async fn upsert_registry_person(&self, p: &Person) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO registry_persons (national_number, first_names, last_name, birth_date, language, \
-             has_belgian_eid, nationality, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (national_number) DO UPDATE SET first_names = excluded.first_names, \
-             last_name = excluded.last_name, birth_date = excluded.birth_date, language = excluded.language, \
-             has_belgian_eid = excluded.has_belgian_eid, nationality = excluded.nationality, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(p.number.as_str().to_string())
-        .bind(p.first_names.clone())
-        .bind(p.last_name.clone())
-        .bind(date_to_text(p.birth_date))
-        .bind(p.language.code())
-        .bind(flag(p.has_belgian_eid))
-        .bind(p.nationality.clone())
-        .bind(unix_now())
-        .execute(self.writer())
-        .await?;
+    /// Inserts or replaces persons, [`IMPORT_CHUNK`] per transaction.
+    pub async fn upsert_registry_persons(&self, persons: &[Person]) -> StoreResult<()> {
+        for chunk in persons.chunks(IMPORT_CHUNK) {
+            let mut tx = self.writer().begin().await?;
+            for p in chunk {
+                upsert_person(&mut *tx, p).await?;
+            }
+            tx.commit().await?;
+        }
         Ok(())
     }
 
-    /// Inserts or replaces an enterprise.
-    pub async fn upsert_registry_enterprise(&self, e: &Enterprise, source: Source) -> StoreResult<()> {
-        let a = e.address.as_ref();
-        sqlx::query(
-            "INSERT INTO registry_enterprises (enterprise_number, name_nl, name_fr, name_de, name_en, legal_form, \
-             status, street, house_number, box_number, postal_code, municipality, country, start_date, source, \
-             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-             ON CONFLICT (enterprise_number) DO UPDATE SET name_nl = excluded.name_nl, name_fr = excluded.name_fr, \
-             name_de = excluded.name_de, name_en = excluded.name_en, legal_form = excluded.legal_form, \
-             status = excluded.status, street = excluded.street, house_number = excluded.house_number, \
-             box_number = excluded.box_number, postal_code = excluded.postal_code, \
-             municipality = excluded.municipality, country = excluded.country, start_date = excluded.start_date, \
-             source = excluded.source, updated_at = excluded.updated_at",
-        )
-        .bind(e.number.as_str().to_string())
-        .bind(e.names.get(Language::Nl).map(str::to_string))
-        .bind(e.names.get(Language::Fr).map(str::to_string))
-        .bind(e.names.get(Language::De).map(str::to_string))
-        .bind(e.names.get(Language::En).map(str::to_string))
-        .bind(e.legal_form.clone())
-        .bind(e.status.code())
-        .bind(a.map(|a| a.street.clone()))
-        .bind(a.map(|a| a.house_number.clone()))
-        .bind(a.and_then(|a| a.box_number.clone()))
-        .bind(a.map(|a| a.postal_code.clone()))
-        .bind(a.map(|a| a.municipality.clone()))
-        .bind(a.map(|a| a.country.clone()))
-        .bind(e.start_date.map(date_to_text))
-        .bind(source.code())
-        .bind(unix_now())
-        .execute(self.writer())
-        .await?;
-        Ok(())
-    }
-
-    /// Replaces the legal representatives and employments of `enterprise` by the given
-    /// ones (an import is the full truth for the enterprises it covers).
-    pub async fn replace_registry_relations(
+    /// Inserts or replaces enterprises and, for those that carry them, replaces their legal
+    /// representatives and employments (an import is the full truth for the enterprises it
+    /// covers); [`IMPORT_CHUNK`] enterprises per transaction.
+    pub async fn upsert_registry_enterprises(
         &self,
-        enterprise: &EnterpriseNumber,
-        representatives: &[&LegalRepresentative],
-        employments: &[&Employment],
+        records: &[EnterpriseRecord<'_>],
+        source: Source,
+        with_relations: bool,
     ) -> StoreResult<()> {
-        let mut tx = self.writer().begin().await?;
-        let number = enterprise.as_str().to_string();
-        sqlx::query("DELETE FROM registry_representatives WHERE enterprise_number = $1")
-            .bind(number.clone())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM registry_employments WHERE enterprise_number = $1")
-            .bind(number.clone())
-            .execute(&mut *tx)
-            .await?;
-        for r in representatives {
-            sqlx::query(
-                "INSERT INTO registry_representatives (national_number, enterprise_number, function_code, \
-                 valid_from, valid_until) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(r.person.as_str().to_string())
-            .bind(number.clone())
-            .bind(r.function.code().to_string())
-            .bind(date_to_text(r.valid_from))
-            .bind(r.valid_until.map(date_to_text))
-            .execute(&mut *tx)
-            .await?;
+        for chunk in records.chunks(IMPORT_CHUNK) {
+            let mut tx = self.writer().begin().await?;
+            for r in chunk {
+                upsert_enterprise(&mut *tx, r.enterprise, source).await?;
+                if with_relations {
+                    replace_relations(&mut tx, &r.enterprise.number, &r.representatives, &r.employments)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
         }
-        for e in employments {
-            sqlx::query(
-                "INSERT INTO registry_employments (national_number, enterprise_number, valid_from, valid_until) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(e.person.as_str().to_string())
-            .bind(number.clone())
-            .bind(date_to_text(e.valid_from))
-            .bind(e.valid_until.map(date_to_text))
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -306,4 +247,113 @@ fn employment_from_row(r: &AnyRow) -> StoreResult<Employment> {
         valid_from: date_from_text(&r.try_get::<String, _>("valid_from")?)?,
         valid_until: opt_date(r.try_get("valid_until")?)?,
     })
+}
+
+/// Inserts or replaces a person through `executor`.
+async fn upsert_person<'e, E>(executor: E, p: &Person) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO registry_persons (national_number, first_names, last_name, birth_date, language, \
+             has_belgian_eid, nationality, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (national_number) DO UPDATE SET first_names = excluded.first_names, \
+             last_name = excluded.last_name, birth_date = excluded.birth_date, language = excluded.language, \
+             has_belgian_eid = excluded.has_belgian_eid, nationality = excluded.nationality, \
+             updated_at = excluded.updated_at",
+    )
+    .bind(p.number.as_str().to_string())
+    .bind(p.first_names.clone())
+    .bind(p.last_name.clone())
+    .bind(date_to_text(p.birth_date))
+    .bind(p.language.code())
+    .bind(flag(p.has_belgian_eid))
+    .bind(p.nationality.clone())
+    .bind(unix_now())
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Inserts or replaces an enterprise through `executor`.
+async fn upsert_enterprise<'e, E>(executor: E, e: &Enterprise, source: Source) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let a = e.address.as_ref();
+    sqlx::query(
+            "INSERT INTO registry_enterprises (enterprise_number, name_nl, name_fr, name_de, name_en, legal_form, \
+             status, street, house_number, box_number, postal_code, municipality, country, start_date, source, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             ON CONFLICT (enterprise_number) DO UPDATE SET name_nl = excluded.name_nl, name_fr = excluded.name_fr, \
+             name_de = excluded.name_de, name_en = excluded.name_en, legal_form = excluded.legal_form, \
+             status = excluded.status, street = excluded.street, house_number = excluded.house_number, \
+             box_number = excluded.box_number, postal_code = excluded.postal_code, \
+             municipality = excluded.municipality, country = excluded.country, start_date = excluded.start_date, \
+             source = excluded.source, updated_at = excluded.updated_at",
+        )
+        .bind(e.number.as_str().to_string())
+        .bind(e.names.get(Language::Nl).map(str::to_string))
+        .bind(e.names.get(Language::Fr).map(str::to_string))
+        .bind(e.names.get(Language::De).map(str::to_string))
+        .bind(e.names.get(Language::En).map(str::to_string))
+        .bind(e.legal_form.clone())
+        .bind(e.status.code())
+        .bind(a.map(|a| a.street.clone()))
+        .bind(a.map(|a| a.house_number.clone()))
+        .bind(a.and_then(|a| a.box_number.clone()))
+        .bind(a.map(|a| a.postal_code.clone()))
+        .bind(a.map(|a| a.municipality.clone()))
+        .bind(a.map(|a| a.country.clone()))
+        .bind(e.start_date.map(date_to_text))
+        .bind(source.code())
+        .bind(unix_now())
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Replaces the legal representatives and employments of `enterprise` by the given ones,
+/// inside the caller's transaction.
+async fn replace_relations(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    enterprise: &EnterpriseNumber,
+    representatives: &[&LegalRepresentative],
+    employments: &[&Employment],
+) -> StoreResult<()> {
+    let number = enterprise.as_str().to_string();
+    sqlx::query("DELETE FROM registry_representatives WHERE enterprise_number = $1")
+        .bind(number.clone())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM registry_employments WHERE enterprise_number = $1")
+        .bind(number.clone())
+        .execute(&mut **tx)
+        .await?;
+    for r in representatives {
+        sqlx::query(
+            "INSERT INTO registry_representatives (national_number, enterprise_number, function_code, \
+                 valid_from, valid_until) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(r.person.as_str().to_string())
+        .bind(number.clone())
+        .bind(r.function.code().to_string())
+        .bind(date_to_text(r.valid_from))
+        .bind(r.valid_until.map(date_to_text))
+        .execute(&mut **tx)
+        .await?;
+    }
+    for e in employments {
+        sqlx::query(
+            "INSERT INTO registry_employments (national_number, enterprise_number, valid_from, valid_until) \
+                 VALUES ($1, $2, $3, $4)",
+        )
+        .bind(e.person.as_str().to_string())
+        .bind(number.clone())
+        .bind(date_to_text(e.valid_from))
+        .bind(e.valid_until.map(date_to_text))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -43,7 +43,9 @@ pub struct Limits {
 /// headers and the metrics, and find the [`WebShell`] in their request extensions.
 pub fn layers(for_people: Router, for_software: Router, shell: WebShell, limits: Limits) -> Router {
     let for_software = if for_software.has_routes() {
-        for_software.route_layer(from_fn(middleware::track_metrics)).layer(from_fn(middleware::protocol_errors))
+        for_software
+            .route_layer(from_fn(middleware::track_metrics))
+            .layer(from_fn(middleware::protocol_errors))
     } else {
         for_software
     };

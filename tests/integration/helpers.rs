@@ -86,6 +86,19 @@ impl TestApp {
         location.split("tx=").nth(1).expect("tx in location").split('&').next().expect("tx").to_string()
     }
 
+    /// A browser of its own (cookie jar, redirects off).
+    pub fn spawn_client() -> reqwest::Client {
+        client()
+    }
+
+    /// Opens a portal login in `browser` and returns the transaction id.
+    pub async fn start_portal_login_with(&self, browser: &reqwest::Client, next: &str) -> String {
+        let resp = browser.get(self.url(&format!("/login?next={next}"))).send().await.expect("GET");
+        assert_eq!(resp.status(), 303, "a portal login redirects to its login page");
+        let location = resp.headers()["location"].to_str().expect("ascii").to_string();
+        location.split("tx=").nth(1).expect("tx in location").split('&').next().expect("tx").to_string()
+    }
+
     /// Opens a portal login even when a session exists (a higher level than any session).
     pub async fn start_portal_login_forced(&self) -> String {
         // Level 500 is the highest; end the current session first so a new login is needed.

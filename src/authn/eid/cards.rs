@@ -1,7 +1,7 @@
 //! DEMO PKI for test eID cards — demo mode only, never trusted outside it.
 //!
 //! Mirrors the real hierarchy "Belgium Root CA" → "Citizen CA" → card certificates
-//! (Citizen CA CP/CPS, policy OIDs 2.16.56.1.1.1.2.x; DOMAIN.md §4), under clearly
+//! (Citizen CA CP/CPS, policy OIDs 2.16.56.1.1.1.2.x; docs/DOMAIN.md §4), under clearly
 //! labelled DEMO names. A card's authentication certificate carries the subject layout of a
 //! real Belgian eID authentication certificate:
 //! `C=BE, CN=<Given> <Surname> (Authentication), SN=<Surname>, GN=<Given names>,

@@ -107,16 +107,23 @@ impl TrustSource {
         EidVerifier::from_pem_files(&cfg.trust_anchors, &cfg.intermediates, &cfg.crls)
     }
 
-    fn current(&self) -> Arc<EidVerifier> {
-        let mtimes = Self::crl_mtimes(&self.cfg);
-        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        if cached.0 != mtimes {
-            match Self::load(&self.cfg) {
-                Ok(v) => *cached = (mtimes, Arc::new(v)),
-                Err(e) => tracing::error!(error = %e, "eID CRL reload failed; keeping old CRLs"),
+    /// The verifier, rebuilt first when a CRL file changed. The file checks and the CRL
+    /// parsing block, so they run off the async runtime.
+    async fn current(self: Arc<Self>) -> Arc<EidVerifier> {
+        let fallback = self.cached.lock().unwrap_or_else(|e| e.into_inner()).1.clone();
+        tokio::task::spawn_blocking(move || {
+            let mtimes = Self::crl_mtimes(&self.cfg);
+            let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+            if cached.0 != mtimes {
+                match Self::load(&self.cfg) {
+                    Ok(v) => *cached = (mtimes, Arc::new(v)),
+                    Err(e) => tracing::error!(error = %e, "eID CRL reload failed; keeping old CRLs"),
+                }
             }
-        }
-        cached.1.clone()
+            cached.1.clone()
+        })
+        .await
+        .unwrap_or(fallback)
     }
 }
 
@@ -238,7 +245,7 @@ async fn accept_loop(
                 Err(_) => return tracing::debug!(net.peer = %remote, "eID TLS handshake timed out"),
             };
             let outcome = match tls.get_ref().1.peer_certificates() {
-                Some(chain) => trust.current().verify_card(chain, time::OffsetDateTime::now_utc()),
+                Some(chain) => trust.current().await.verify_card(chain, time::OffsetDateTime::now_utc()),
                 None => Err(EidRefusal::NoCertificate),
             };
             match &outcome {

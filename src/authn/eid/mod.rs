@@ -1,5 +1,5 @@
 //! Login with the Belgian eID card: TLS client-certificate authentication with the card's
-//! authentication certificate (DOMAIN.md §4), at level Level500 with amr
+//! authentication certificate (docs/DOMAIN.md §4), at level Level500 with amr
 //! `["hwk", "sc", "pin"]` (RFC 8176 §2: a hardware-secured key on a smart card, unlocked
 //! with a PIN).
 //!

@@ -49,7 +49,7 @@ pub struct EidCertificate {
 }
 
 impl std::fmt::Debug for EidCertificate {
-    // Never prints the full national number (CONTRACT.md logging rule).
+    // Never prints the full national number (docs/LOGGING.md).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EidCertificate")
             .field("national_number", &self.national_number.masked())
@@ -178,7 +178,7 @@ impl EidVerifier {
         for anchor in trust_anchors {
             roots.add(anchor.clone()).map_err(EidTrustError::Anchor)?;
         }
-        // Explicit provider: no dependence on the process-wide default (CRATES.md trap).
+        // Explicit provider: no dependence on the process-wide default (with ring and aws-lc-rs both linked, rustls cannot choose).
         let provider = Arc::new(aws_lc_rs::default_provider());
         let webpki = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
             .with_crls(crls)

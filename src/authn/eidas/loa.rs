@@ -1,5 +1,5 @@
 //! eIDAS levels of assurance (Commission Implementing Regulation (EU) 2015/1502) and their
-//! mapping to FAS levels (CONTRACT.md: low→200, substantial→400, high→450).
+//! mapping to FAS levels (low→200, substantial→400, high→450; docs/RELYING_PARTIES.md).
 
 use serde::{Deserialize, Serialize};
 

@@ -188,7 +188,7 @@ async fn start_mock(
     } else {
         cfg.mock.public_url.trim_end_matches('/').to_string()
     };
-    let node = MockNode::new(MockNodeConfig {
+    let config = MockNodeConfig {
         entity_id: format!("{base}/metadata"),
         sso_url: format!("{base}/sso"),
         signing_key_pem: None,
@@ -197,7 +197,9 @@ async fn start_mock(
         sp_acs_url: sp_acs_url.to_string(),
         sp_certificate_pem: sp_cert_pem.to_string(),
         identities: cfg.mock.identities.clone(),
-    })?;
+    };
+    // The node's RSA key is generated here: off the async runtime.
+    let node = tokio::task::spawn_blocking(move || MockNode::new(config)).await??;
     let trust = NodeTrust {
         entity_id: node.config().entity_id.clone(),
         sso_url: node.config().sso_url.clone(),

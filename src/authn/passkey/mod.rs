@@ -1,4 +1,4 @@
-//! Passkeys (WebAuthn) as an extra digital key (issue 4, method 5; beyond what CSAM
+//! Passkeys (WebAuthn) as an extra digital key (beyond what CSAM
 //! offers). A person registers passkeys in My digital keys (needs a Level450+ session)
 //! and logs in with one at Level400 (substantial): a possession factor plus user
 //! verification. amr is `["swk", "mfa"]` (RFC 8176): Poort asks for no attestation, so

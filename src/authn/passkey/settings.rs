@@ -1,4 +1,4 @@
-//! `[passkey]` settings: passkeys (WebAuthn) as an extra digital key (issue 4, method 5).
+//! `[passkey]` settings: passkeys (WebAuthn) as an extra digital key.
 
 use serde::{Deserialize, Serialize};
 

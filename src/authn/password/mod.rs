@@ -1,4 +1,4 @@
-//! Method 4: username + password with a second factor (issue 4).
+//! Username + password with a second factor.
 //!
 //! | what the person proves | FAS level | amr (RFC 8176) |
 //! | --- | --- | --- |

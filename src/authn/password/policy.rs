@@ -1,4 +1,4 @@
-//! Username and password rules (seed 001, DOMAIN.md §7) as a configurable policy.
+//! Username and password rules (docs/DOMAIN.md §7) as a configurable policy.
 //!
 //! Usernames: letters a-z and digits only, 8 to 30 characters, unique, never changed.
 //! Passwords: at least 10 characters, no spaces, case-sensitive, at least 2 non-letters,

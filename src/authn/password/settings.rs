@@ -1,5 +1,5 @@
 //! `[password]` settings: the username and password policy, the hashing pool, throttling
-//! and the demo accounts. Method 4 of issue 4 (username + password + one-time code).
+//! and the demo accounts. (Username + password + one-time code.)
 
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +13,7 @@ macro_rules! key {
     };
 }
 
-/// The special characters seed 001 allows in a password.
+/// The special characters the CSAM rules allow (docs/DOMAIN.md §7) in a password.
 pub const SEED_SPECIAL_CHARS: &str = ";,:=?./*$%><&@#'(!{})_-";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -87,7 +87,11 @@ pub async fn rotate(
     now: i64,
     overlap: i64,
 ) -> Result<String, KeyStoreError> {
-    let key = generate(alg, now).map_err(|_| KeyStoreError::Generation)?;
+    // RSA key generation takes tens of milliseconds of CPU: off the async runtime.
+    let key = tokio::task::spawn_blocking(move || generate(alg, now))
+        .await
+        .map_err(|_| KeyStoreError::Generation)?
+        .map_err(|_| KeyStoreError::Generation)?;
     let row = StoredSigningKey {
         kid: key.kid.clone(),
         alg,

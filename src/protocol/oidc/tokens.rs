@@ -1,5 +1,5 @@
 //! Tokens are a projection of (person, session, chosen profile) through the client's
-//! configuration (docs: DESIGN_NOTES "Tokens are a projection").
+//! configuration (docs/ARCHITECTURE.md, "Tokens are a projection").
 //!
 //! Data minimisation lives in one place: [`CLAIM_TABLE`] says which scope releases which
 //! claim (in both the standard OIDC and the FAS vocabulary) and [`released`] applies the
