@@ -25,6 +25,8 @@ pub struct Settings {
     pub password: crate::authn::password::PasswordSettings,
     pub mail: crate::mail::MailSettings,
     pub demo: DemoSettings,
+    /// What outbound HTTP requests may reach (`[outbound]`).
+    pub outbound: crate::kernel::outbound::OutboundSettings,
     /// Purges and retention (`[housekeeping]`).
     pub housekeeping: crate::store::housekeeping::HousekeepingSettings,
     /// The OpenID Provider (`[oidc]`, `[[oidc.clients]]`).

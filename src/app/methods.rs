@@ -40,6 +40,7 @@ pub(super) async fn install(
     shell: &WebShell,
     limits: Limits,
 ) -> anyhow::Result<InstalledMethods> {
+    let outbound = settings.outbound.policy(settings.demo.is_enabled);
     let mut list = Vec::new();
     list.extend(test_login::install(authn, settings.demo.is_test_login_enabled));
     let eid = match eid::install(authn, &settings.eid, shell.clone(), limits).await? {
@@ -51,9 +52,9 @@ pub(super) async fn install(
     };
     list.extend(password::install(authn, password_service));
     let (installed, itsme) =
-        itsme::install(authn, &settings.itsme).await.context("setting up the itsme login")?;
+        itsme::install(authn, &settings.itsme, outbound).await.context("setting up the itsme login")?;
     list.extend(installed);
-    let eidas = match eidas::install(authn, &settings.eidas).await? {
+    let eidas = match eidas::install(authn, &settings.eidas, outbound).await? {
         Some((installed, runtime)) => {
             list.push(installed);
             Some(runtime)

@@ -23,6 +23,7 @@ use crate::authn::events::{SessionEvents, SessionListener};
 use crate::config::{DEMO_SECRET_KEY, Settings};
 use crate::kernel::jobs::{Job, Jobs};
 use crate::kernel::keys::KeyDeriver;
+use crate::kernel::outbound::Outbound;
 use crate::kernel::serve::SideService;
 use crate::protocol::oidc::endpoints::backchannel::Backchannel;
 use crate::registry::Registry;
@@ -115,9 +116,18 @@ impl Application {
         let address = listener.local_addr()?;
         let public_url = settings.public_url(address);
         let registry: Arc<dyn Registry> = Arc::new(StoredRegistry::new(store.clone()));
+        let outbound = Outbound::new(settings.outbound.policy(is_demo), None, "Poort")
+            .context("building the outbound HTTP client")?;
         let provider = Arc::new(
-            crate::protocol::oidc::Provider::start(&settings.oidc, &store, &keys, &public_url, is_demo)
-                .await?,
+            crate::protocol::oidc::Provider::start(
+                &settings.oidc,
+                &store,
+                &keys,
+                &public_url,
+                is_demo,
+                outbound,
+            )
+            .await?,
         );
         let mailer = crate::mail::Mailer::new(&settings.mail, is_demo, store.clone());
         let password = crate::authn::password::PasswordService::new(

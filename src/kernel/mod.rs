@@ -6,6 +6,7 @@
 //! - [`seal`]: the one AEAD sealer for secrets at rest (signing keys, TOTP secrets).
 //! - [`jose`]: the JOSE algorithms Poort signs with.
 //! - [`token`]: random handles, their storage hashes, constant-time comparison.
+//! - [`outbound`]: the guarded HTTP client of every outbound request (SSRF, limits).
 //! - [`paths`]: local-path checks against open redirects.
 //! - [`jobs`]: periodic background jobs and their runner.
 //! - [`serve`]: side services (extra listeners) started and stopped with the application.
@@ -16,6 +17,7 @@ pub mod devpki;
 pub mod jobs;
 pub mod jose;
 pub mod keys;
+pub mod outbound;
 pub mod paths;
 pub mod seal;
 pub mod secret;

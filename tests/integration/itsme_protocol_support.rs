@@ -37,7 +37,7 @@ pub fn keys() -> &'static Keys {
 pub struct Harness {
     pub issuer: String,
     pub browser: reqwest::Client,
-    pub http: reqwest::Client,
+    pub http: poort::kernel::outbound::Outbound,
 }
 
 /// Starts the mock with an itsme-style client and a generic (secret, no encryption) client.
@@ -82,7 +82,10 @@ pub async fn start_mock() -> Harness {
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
     let browser =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    Harness { issuer, browser, http: reqwest::Client::new() }
+    let http =
+        poort::kernel::outbound::Outbound::new(poort::kernel::outbound::OutboundPolicy::demo(), None, "test")
+            .expect("client");
+    Harness { issuer, browser, http }
 }
 
 impl Harness {

@@ -86,24 +86,19 @@ pub fn node_from_metadata_xml(
 /// Fetches and verifies the node metadata named in the configuration.
 pub async fn fetch_node_metadata(
     cfg: &EidasSpConfig,
-    client: &reqwest::Client,
+    client: &crate::kernel::outbound::Outbound,
 ) -> Result<NodeTrust, EidasConfigError> {
     let (Some(url), Some(pem)) = (&cfg.node_metadata_url, &cfg.node_metadata_signing_certificate_pem) else {
         return Err(EidasConfigError::NodeNotConfigured);
     };
     let trust = cert_der_from_pem(pem, "node metadata signing certificate")?;
-    let fetch_err = |e: reqwest::Error| EidasConfigError::Metadata(e.to_string());
-    let body = client
-        .get(url)
-        .send()
+    let fetched = client
+        .get_limited(url, MAX_MESSAGE_BYTES)
         .await
-        .and_then(reqwest::Response::error_for_status)
-        .map_err(fetch_err)?
-        .text()
-        .await
-        .map_err(fetch_err)?;
-    if body.len() > MAX_MESSAGE_BYTES {
-        return Err(EidasConfigError::Metadata("metadata too large".into()));
+        .map_err(|e| EidasConfigError::Metadata(e.to_string()))?;
+    if !fetched.status.is_success() {
+        return Err(EidasConfigError::Metadata(format!("HTTP {}", fetched.status.as_u16())));
     }
+    let body = String::from_utf8(fetched.body).map_err(|_| EidasConfigError::Metadata("not UTF-8".into()))?;
     node_from_metadata_xml(&body, &trust)
 }

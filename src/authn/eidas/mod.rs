@@ -57,8 +57,11 @@ use crate::authn::methods::Installed;
 pub async fn install(
     authn: &Authn,
     settings: &EidasSettings,
+    outbound: crate::kernel::outbound::OutboundPolicy,
 ) -> anyhow::Result<Option<(Installed, Arc<EidasRuntime>)>> {
-    let Some((runtime, mock)) = runtime::build(settings, authn.is_demo(), authn.public_url()).await? else {
+    let Some((runtime, mock)) =
+        runtime::build(settings, authn.is_demo(), authn.public_url(), outbound).await?
+    else {
         return Ok(None);
     };
     let runtime = Arc::new(runtime);

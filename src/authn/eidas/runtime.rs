@@ -56,6 +56,7 @@ pub async fn build(
     cfg: &EidasSettings,
     is_demo: bool,
     public_url: &str,
+    outbound: crate::kernel::outbound::OutboundPolicy,
 ) -> anyhow::Result<Option<(EidasRuntime, Option<MockNodeServer>)>> {
     if !cfg.is_enabled {
         return Ok(None);
@@ -71,7 +72,7 @@ pub async fn build(
         let (node, server) = start_mock(cfg, &entity_id, &acs_url, &cert_pem).await?;
         (node, Some(server))
     } else {
-        (node_trust(cfg).await?, None)
+        (node_trust(cfg, outbound).await?, None)
     };
     let sp_cfg = EidasSpConfig {
         entity_id,
@@ -121,7 +122,10 @@ fn sp_key(cfg: &EidasSettings, is_demo: bool) -> anyhow::Result<(String, String)
 }
 
 /// The real node: by signed metadata (fetched once at start) or inline settings.
-async fn node_trust(cfg: &EidasSettings) -> anyhow::Result<NodeTrust> {
+async fn node_trust(
+    cfg: &EidasSettings,
+    outbound: crate::kernel::outbound::OutboundPolicy,
+) -> anyhow::Result<NodeTrust> {
     if let (Some(url), Some(cert_path)) =
         (&cfg.node_metadata_url, &cfg.node_metadata_signing_certificate_path)
     {
@@ -142,7 +146,11 @@ async fn node_trust(cfg: &EidasSettings) -> anyhow::Result<NodeTrust> {
             node_sso_url: None,
             node_certificate_pem: None,
         };
-        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?;
+        let policy = crate::kernel::outbound::OutboundPolicy {
+            timeout: std::time::Duration::from_secs(10),
+            ..outbound
+        };
+        let client = crate::kernel::outbound::Outbound::new(policy, None, "Poort eIDAS SP")?;
         return super::metadata::fetch_node_metadata(&sp_cfg, &client)
             .await
             .with_context(|| format!("eidas.node_metadata_url: {url}"));

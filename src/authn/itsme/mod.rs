@@ -33,8 +33,9 @@ use crate::authn::methods::Installed;
 pub async fn install(
     authn: &Authn,
     settings: &ItsmeSettings,
+    outbound: crate::kernel::outbound::OutboundPolicy,
 ) -> anyhow::Result<(Option<Installed>, Option<Arc<ItsmeService>>)> {
-    let (service, mock) = service::prepare(settings, authn.is_demo(), authn.public_url()).await?;
+    let (service, mock) = service::prepare(settings, authn.is_demo(), authn.public_url(), outbound).await?;
     let side: Vec<_> = mock.map(mock_server::MockServer::into_side_service).into_iter().collect();
     let Some(service) = service else {
         // Only the mock: a method without a login-page entry would be misleading, so the

@@ -10,6 +10,7 @@ use super::jose::now_unix;
 use super::mock_server::MockServer;
 use super::settings::ItsmeSettings;
 use super::upstream::{Provider, UpstreamConfig, UpstreamError, discover};
+use crate::kernel::outbound::{Outbound, OutboundPolicy};
 
 /// Provider metadata is discovered again after this long (the key set is refreshed sooner,
 /// when a token carries an unknown `kid`).
@@ -19,7 +20,7 @@ const METADATA_MAX_AGE_SECS: i64 = 24 * 3600;
 #[derive(Debug)]
 pub struct ItsmeService {
     cfg: UpstreamConfig,
-    http: reqwest::Client,
+    http: Outbound,
     provider: RwLock<Option<(Arc<Provider>, i64)>>,
     mock_issuer: Option<String>,
 }
@@ -30,7 +31,7 @@ impl ItsmeService {
         &self.cfg
     }
 
-    pub fn http(&self) -> &reqwest::Client {
+    pub fn http(&self) -> &Outbound {
         &self.http
     }
 
@@ -67,6 +68,7 @@ pub async fn prepare(
     itsme: &ItsmeSettings,
     is_demo: bool,
     public_url: &str,
+    outbound: OutboundPolicy,
 ) -> anyhow::Result<(Option<Arc<ItsmeService>>, Option<MockServer>)> {
     let pems = {
         // Demo key generation (RSA) blocks: off the async runtime.
@@ -99,19 +101,11 @@ pub async fn prepare(
         cfg.issuer = mock.issuer().to_owned();
     }
     cfg.load_keys().map_err(|e| anyhow::anyhow!("itsme: {e}"))?;
-    let mut http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(cfg.timeout_secs))
-        .user_agent("Poort itsme client");
-    if let Some(mock) = &mock
-        && cfg.issuer == mock.issuer()
-        && let Some(ca) = mock.ca_pem()
-    {
-        // The upstream is our own mock: trust only its demo CA.
-        let ca = reqwest::Certificate::from_pem(ca.as_bytes()).context("the mock's demo CA")?;
-        http = http.tls_certs_only([ca]);
-    }
-    let http = http.build().context("building the itsme HTTP client")?;
+    // The upstream is our own mock: trust only its demo CA.
+    let mock_ca = mock.as_ref().filter(|m| cfg.issuer == m.issuer()).and_then(|m| m.ca_pem());
+    let policy = OutboundPolicy { timeout: Duration::from_secs(cfg.timeout_secs), ..outbound };
+    let http =
+        Outbound::new(policy, mock_ca, "Poort itsme client").context("building the itsme HTTP client")?;
     tracing::info!(upstream.issuer = %cfg.issuer, upstream.client_id = %cfg.client_id, "itsme login enabled");
     let service = ItsmeService {
         mock_issuer: mock.as_ref().map(|m| m.issuer().to_owned()),

@@ -13,6 +13,7 @@ pub mod admin;
 pub mod authorize_request;
 pub mod client;
 pub mod client_auth;
+pub mod client_keys;
 pub mod code;
 pub mod discovery;
 pub mod dpop;

@@ -2,12 +2,12 @@
 //! the HTTP client for back-channel calls, and its background work.
 
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use anyhow::Context as _;
 use base64::Engine as _;
 
 use crate::kernel::keys::KeyDeriver;
+use crate::kernel::outbound::Outbound;
 use crate::protocol::oidc::client::{AuthMethod, Client, ClientKind, GrantType, hash_secret};
 use crate::protocol::oidc::keys::KeySet;
 use crate::protocol::oidc::keystore::{self, KeyCipher, KeyStoreError};
@@ -26,7 +26,8 @@ pub struct Provider {
     secret_pepper: Vec<u8>,
     pairwise_pepper: [u8; 32],
     demo_rp_secret: Option<String>,
-    http: reqwest::Client,
+    outbound: Outbound,
+    jwks: super::client_keys::JwksCache,
     /// When the key set was last reloaded because a token named an unknown `kid`.
     last_kid_reload: std::sync::Mutex<i64>,
     /// Clients read recently: the token endpoint authenticates a client on every
@@ -82,6 +83,7 @@ impl Provider {
         keys: &KeyDeriver,
         public_url: &str,
         is_demo: bool,
+        outbound: Outbound,
     ) -> anyhow::Result<Self> {
         let issuer = if settings.issuer.is_empty() {
             public_url.trim_end_matches('/').to_string()
@@ -116,11 +118,8 @@ impl Provider {
             secret_pepper,
             pairwise_pepper: keys.derive("oidc-pairwise"),
             demo_rp_secret,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(5))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .context("building the back-channel HTTP client")?,
+            outbound,
+            jwks: Default::default(),
             client_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             last_kid_reload: std::sync::Mutex::new(0),
         };
@@ -154,8 +153,15 @@ impl Provider {
         &self.pairwise_pepper
     }
 
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
+    /// The guarded client of every request the provider makes (client keys, back-channel
+    /// logout).
+    pub fn outbound(&self) -> &Outbound {
+        &self.outbound
+    }
+
+    /// The cached key sets of clients registered with a `jwks_uri`.
+    pub fn jwks_cache(&self) -> &super::client_keys::JwksCache {
+        &self.jwks
     }
 
     /// The demo relying party's secret (derived, never configured), demo mode only.

@@ -8,9 +8,8 @@ use serde::Deserialize;
 use super::config::{ClientKeys, UpstreamConfig};
 use super::error::UpstreamError;
 use crate::authn::itsme::jose::now_unix;
+use crate::kernel::outbound::{Outbound, OutboundError};
 
-/// Largest upstream response we read (metadata, JWKS, tokens, userinfo).
-const MAX_BODY: usize = 256 * 1024;
 /// The JWKS is re-fetched for an unknown `kid` at most this often.
 const JWKS_REFRESH_MIN_SECS: i64 = 30;
 
@@ -45,11 +44,7 @@ impl Provider {
 
     /// Re-fetches the key set (key rotation: a `kid` we do not know yet). Rate limited;
     /// returns whether a fresh set was installed.
-    pub async fn refresh_jwks(
-        &self,
-        http: &reqwest::Client,
-        cfg: &UpstreamConfig,
-    ) -> Result<bool, UpstreamError> {
+    pub async fn refresh_jwks(&self, http: &Outbound, cfg: &UpstreamConfig) -> Result<bool, UpstreamError> {
         let last = self.jwks.read().map(|g| g.1).unwrap_or(0);
         if now_unix() - last < JWKS_REFRESH_MIN_SECS {
             return Ok(false);
@@ -70,7 +65,7 @@ impl Provider {
 
 /// Fetches `{issuer}/.well-known/openid-configuration` and the JWKS, checks the metadata and
 /// loads our keys from `cfg`.
-pub async fn discover(http: &reqwest::Client, cfg: &UpstreamConfig) -> Result<Provider, UpstreamError> {
+pub async fn discover(http: &Outbound, cfg: &UpstreamConfig) -> Result<Provider, UpstreamError> {
     let keys = cfg.load_keys()?;
     // Discovery §4: remove a trailing '/' from the issuer, append the well-known path.
     let url = format!("{}/.well-known/openid-configuration", cfg.issuer.trim_end_matches('/'));
@@ -109,44 +104,38 @@ fn check_endpoint(endpoint: &str) -> Result<(), UpstreamError> {
     }
 }
 
-async fn fetch_jwks(
-    http: &reqwest::Client,
-    cfg: &UpstreamConfig,
-    uri: &str,
-) -> Result<JwkSet, UpstreamError> {
+async fn fetch_jwks(http: &Outbound, cfg: &UpstreamConfig, uri: &str) -> Result<JwkSet, UpstreamError> {
     let (body, _) =
         get(http, cfg, uri, None).await.map_err(|_| UpstreamError::Discovery("JWKS unreachable"))?;
     JwkSet::from_bytes(&body).map_err(|_| UpstreamError::Discovery("JWKS is not a valid key set"))
 }
 
-/// A GET with timeout; the body, bounded in size. Non-2xx is an error.
+/// A GET through the guarded outbound client, with the upstream's timeout; the body,
+/// bounded in size. Non-2xx is an error.
 pub(super) async fn get(
-    http: &reqwest::Client,
+    http: &Outbound,
     cfg: &UpstreamConfig,
     url: &str,
     bearer: Option<&str>,
 ) -> Result<(Vec<u8>, Option<String>), UpstreamError> {
-    let mut req = http.get(url).timeout(Duration::from_secs(cfg.timeout_secs));
+    let url =
+        http.check_url(url).map_err(|_| UpstreamError::Http("endpoint refused by the outbound policy"))?;
+    let mut req = http.client().get(url).timeout(Duration::from_secs(cfg.timeout_secs));
     if let Some(token) = bearer {
         req = req.bearer_auth(token);
     }
-    let resp = req.send().await.map_err(|_| UpstreamError::Http("request failed"))?;
-    if !resp.status().is_success() {
+    let fetched = http.send(req).await.map_err(outbound_error)?;
+    if !fetched.status.is_success() {
         return Err(UpstreamError::Http("unexpected status"));
     }
-    let content_type =
-        resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    Ok((read_limited(resp).await?, content_type))
+    Ok((fetched.body, fetched.content_type))
 }
 
-/// Reads a response body, refusing more than [`MAX_BODY`] bytes.
-pub(super) async fn read_limited(mut resp: reqwest::Response) -> Result<Vec<u8>, UpstreamError> {
-    let mut out = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|_| UpstreamError::Http("body read failed"))? {
-        if out.len() + chunk.len() > MAX_BODY {
-            return Err(UpstreamError::Http("response too large"));
-        }
-        out.extend_from_slice(&chunk);
+/// An outbound refusal or failure as an upstream error (the cause is in the log line).
+pub(super) fn outbound_error(e: OutboundError) -> UpstreamError {
+    tracing::warn!(error = %e, "itsme: outbound request failed");
+    match e {
+        OutboundError::TooLarge(_) => UpstreamError::Http("response too large"),
+        _ => UpstreamError::Http("request failed"),
     }
-    Ok(out)
 }

@@ -6,12 +6,13 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::config::{ClientAuth, UpstreamConfig};
-use super::discovery::{Provider, get, read_limited};
+use super::discovery::{Provider, get};
 use super::error::UpstreamError;
 use super::identity::{UpstreamIdentity, map_identity};
 use super::start::PendingLogin;
 use super::tokens::{IdTokenClaims, open_jwt, same, validate_id_token, verify_jws};
 use crate::authn::itsme::jose::{now_unix, random_token};
+use crate::kernel::outbound::Outbound;
 
 /// The query of the redirect back to us (Core §3.1.2.5 and §3.1.2.6, RFC 9207).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -37,7 +38,7 @@ struct TokenError {
 
 /// Completes an upstream login. Every refusal is its own [`UpstreamError`].
 pub async fn finish(
-    http: &reqwest::Client,
+    http: &Outbound,
     provider: &Provider,
     cfg: &UpstreamConfig,
     pending: &PendingLogin,
@@ -98,7 +99,7 @@ fn error_code(raw: &str) -> String {
 
 /// Token request (Core §3.1.3.1) with PKCE (RFC 7636 §4.5) and client authentication (Core §9).
 async fn exchange_code(
-    http: &reqwest::Client,
+    http: &Outbound,
     provider: &Provider,
     cfg: &UpstreamConfig,
     pending: &PendingLogin,
@@ -111,7 +112,10 @@ async fn exchange_code(
         ("redirect_uri", cfg.redirect_uri.clone()),
         ("code_verifier", pending.pkce_verifier.clone()),
     ];
-    let mut req = http.post(endpoint).timeout(Duration::from_secs(cfg.timeout_secs));
+    let checked = http
+        .check_url(endpoint)
+        .map_err(|_| UpstreamError::Http("endpoint refused by the outbound policy"))?;
+    let mut req = http.client().post(checked).timeout(Duration::from_secs(cfg.timeout_secs));
     match cfg.client_auth {
         ClientAuth::PrivateKeyJwt => {
             let key = provider.keys.signing.as_ref().ok_or(UpstreamError::Config("no signing key"))?;
@@ -143,9 +147,8 @@ async fn exchange_code(
             req = req.basic_auth(enc(&cfg.client_id), Some(enc(secret)));
         }
     }
-    let resp = req.form(&form).send().await.map_err(|_| UpstreamError::Http("token request failed"))?;
-    let status = resp.status();
-    let body = read_limited(resp).await?;
+    let fetched = http.send(req.form(&form)).await.map_err(super::discovery::outbound_error)?;
+    let (status, body) = (fetched.status, fetched.body);
     if !status.is_success() {
         let error = serde_json::from_slice::<TokenError>(&body).map(|e| e.error).unwrap_or_default();
         return Err(match error.as_str() {
@@ -164,7 +167,7 @@ async fn exchange_code(
 
 /// Userinfo (Core §5.3): JSON, or a signed (and maybe encrypted) JWT as `application/jwt`.
 async fn userinfo(
-    http: &reqwest::Client,
+    http: &Outbound,
     provider: &Provider,
     cfg: &UpstreamConfig,
     endpoint: &str,

@@ -79,8 +79,8 @@ async fn validated(state: &OidcState, raw: &[u8]) -> Result<AuthorizationRequest
             .map_err(server)?;
         return par::resolve(&params, stored, now);
     }
-    let keys = match (&client, params.contains_key("request")) {
-        (Some(c), true) => client_keys(state, c).await,
+    let keys = match (&client, params.get("request")) {
+        (Some(c), Some(request)) => client_keys(state, c, Some(request)).await,
         _ => None,
     };
     let ctx = AuthorizeContext {

@@ -129,13 +129,11 @@ async fn deliver_one(state: &Backchannel, delivery: &LogoutDelivery) -> Result<(
     let token =
         provider.keys().sign(&claims, client.id_token_alg, LOGOUT_TOKEN_TYP).map_err(|e| e.to_string())?;
     let response = provider
-        .http()
-        .post(uri)
-        .form(&[("logout_token", token.as_str())])
-        .send()
+        .outbound()
+        .post_form(uri, &[("logout_token", token.as_str())])
         .await
-        .map_err(|e| format!("transport: {}", e.without_url()))?;
-    match response.status().as_u16() {
+        .map_err(|e| e.to_string())?;
+    match response.status.as_u16() {
         200 | 204 => Ok(()),
         other => Err(format!("HTTP {other}")),
     }

@@ -60,18 +60,17 @@ impl PendingReplays {
     }
 }
 
-/// The client's public keys: registered `jwks`, or fetched from `jwks_uri`.
-pub async fn client_keys(state: &OidcState, client: &Client) -> Option<JwkSet> {
+/// The client's public keys to verify `token` (a JWS): registered `jwks`, or the cached
+/// set of its `jwks_uri` (fetched again when the token names an unknown `kid`).
+pub async fn client_keys(state: &OidcState, client: &Client, token: Option<&str>) -> Option<JwkSet> {
     if let Some(jwks) = &client.jwks {
         return Some(jwks.clone());
     }
     let uri = client.jwks_uri.as_deref()?;
-    let response = state.oidc().http().get(uri).send().await.ok()?;
-    if !response.status().is_success() {
-        tracing::warn!(client.id = %client.id, "the client's jwks_uri did not answer 200");
-        return None;
-    }
-    response.json::<JwkSet>().await.ok()
+    let kid = token.and_then(|t| crate::protocol::oidc::jwt::peek_header(t).ok()).and_then(|h| h.kid);
+    let provider = state.oidc();
+    let keys = provider.jwks_cache().keys(provider.outbound(), &client.id, uri, kid.as_deref()).await?;
+    Some(keys.as_ref().clone())
 }
 
 /// Authenticates the client of a back-channel request. `endpoint` is the path of the
@@ -85,7 +84,9 @@ pub async fn authenticate_client(
     let creds = ClientCredentials::from_request(header_str(headers, "authorization"), form)?;
     let client = state.oidc().client(state.store(), creds.client_id()).await.map_err(server_error)?;
     let keys = match (&client, creds.method()) {
-        (Some(c), AuthMethod::PrivateKeyJwt) => client_keys(state, c).await,
+        (Some(c), AuthMethod::PrivateKeyJwt) => {
+            client_keys(state, c, form.get("client_assertion").map(String::as_str)).await
+        }
         _ => None,
     };
     let provider = state.oidc();

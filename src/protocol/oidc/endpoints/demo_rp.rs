@@ -150,7 +150,7 @@ async fn finish(
         return Err("iss does not match (RFC 9207)".into());
     }
     let code = q.code.as_deref().ok_or("no code")?;
-    let http = state.oidc().http();
+    let http = state.oidc().outbound().client();
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let redirect_uri = format!("{base}/demo-rp/callback");
     let tokens: Value = http

@@ -27,7 +27,10 @@ pub async fn push(State(state): State<OidcState>, headers: HeaderMap, body: Byte
 async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
     let form = parse_form(headers, body)?;
     let client = authenticate_client(state, headers, &form, "par").await?;
-    let keys = if form.contains_key("request") { client_keys(state, client.client()).await } else { None };
+    let keys = match form.get("request") {
+        Some(request) => client_keys(state, client.client(), Some(request)).await,
+        None => None,
+    };
     let ctx = AuthorizeContext {
         issuer: state.oidc().issuer(),
         supported_scopes: SCOPES,

@@ -38,12 +38,33 @@ async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<R
         e.www_authenticate = Some("Bearer realm=\"poort\", error=\"invalid_token\"".into());
         return Err(e);
     }
+    let is_json = header_str(headers, "content-type").is_some_and(|v| {
+        v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !is_json {
+        // RFC 7591 §3.1: the metadata is sent as JSON.
+        return Err(OAuthError::new(ErrorCode::InvalidClientMetadata, "the body must be application/json"));
+    }
     let request: RegistrationRequest = serde_json::from_slice(body).map_err(|_| {
         OAuthError::new(ErrorCode::InvalidClientMetadata, "the body is not valid client metadata")
     })?;
     let allowed: Vec<&str> = SELF_SERVICE_SCOPES.iter().copied().filter(|s| SCOPES.contains(s)).collect();
     let registered = validate(request, state.oidc().client_secret_pepper(), &allowed)?;
     let client = &registered.client;
+    // Every URL Poort will fetch must pass the outbound policy (no SSRF through metadata).
+    let fetched = [
+        ("jwks_uri", client.jwks_uri.as_deref()),
+        ("backchannel_logout_uri", client.backchannel_logout_uri.as_deref()),
+    ];
+    for (field, uri) in fetched {
+        if let Some(uri) = uri {
+            state
+                .oidc()
+                .outbound()
+                .check_url(uri)
+                .map_err(|e| OAuthError::new(ErrorCode::InvalidClientMetadata, format!("{field}: {e}")))?;
+        }
+    }
     state
         .store()
         .upsert_oidc_client(&client.id, client, ClientSource::Registration, None)
