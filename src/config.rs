@@ -55,6 +55,10 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// Seconds a request may take before it is answered with 503.
     pub request_timeout_secs: u64,
+    /// Seconds a client may take to send its request headers (then it is disconnected).
+    pub header_read_timeout_secs: u64,
+    /// Seconds a request body may take to arrive (then the request fails).
+    pub body_timeout_secs: u64,
     /// Reverse proxies (CIDRs) whose `X-Forwarded-For` is believed; empty: the TCP peer
     /// is the client (see `web::client_addr`).
     pub trusted_proxies: Vec<crate::web::client_addr::Cidr>,
@@ -117,6 +121,8 @@ impl Default for ServerSettings {
             public_url: String::new(),
             max_body_bytes: 64 * 1024,
             request_timeout_secs: 30,
+            header_read_timeout_secs: 10,
+            body_timeout_secs: 10,
             trusted_proxies: Vec::new(),
         }
     }
@@ -195,6 +201,15 @@ impl Settings {
                 key: "database.max_connections",
                 problem: "must be at least 1".into(),
             });
+        }
+        for (key, value) in [
+            ("server.header_read_timeout_secs", self.server.header_read_timeout_secs),
+            ("server.body_timeout_secs", self.server.body_timeout_secs),
+            ("server.request_timeout_secs", self.server.request_timeout_secs),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::invalid(key, "must be at least 1"));
+            }
         }
         if self.server.max_body_bytes < 1024 {
             return Err(ConfigError::Invalid {

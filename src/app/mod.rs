@@ -6,6 +6,7 @@
 
 mod methods;
 mod routes;
+mod serve;
 mod state;
 
 use std::net::SocketAddr;
@@ -156,6 +157,7 @@ impl Application {
         let limits = Limits {
             max_body_bytes: settings.server.max_body_bytes,
             request_timeout: Duration::from_secs(settings.server.request_timeout_secs),
+            body_timeout: Duration::from_secs(settings.server.body_timeout_secs),
         };
         // The protocols hear of every ended session (back-channel logout).
         let backchannel = Backchannel { store: store.clone(), provider: provider.clone() };
@@ -228,10 +230,8 @@ impl Application {
             })
             .collect();
         let jobs = Jobs::start(self.jobs);
-        let served =
-            axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(on_stop(stopped))
-                .await;
+        let header_timeout = Duration::from_secs(self.state.settings().server.header_read_timeout_secs);
+        let served = serve::serve(self.listener, self.router, header_timeout, on_stop(stopped)).await;
         jobs.stop();
         let _ = stop.send(true);
         for (name, task) in side {

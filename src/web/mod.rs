@@ -24,7 +24,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use http::{Request, StatusCode};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 pub use shell::{CookiePolicy, WebShell};
@@ -34,6 +34,8 @@ pub use shell::{CookiePolicy, WebShell};
 pub struct Limits {
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
+    /// How long a request body may take to arrive.
+    pub body_timeout: Duration,
 }
 
 /// The whole HTTP application of the main listener, from the routers the composition root
@@ -60,6 +62,9 @@ pub fn layers(for_people: Router, for_software: Router, shell: WebShell, limits:
         .layer(from_fn_with_state(shell.clone(), middleware::security_headers))
         .layer(axum::Extension(shell))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        // A body slower than this is cut off (a body shorter than its Content-Length must
+        // not hold a worker until the request timeout: attack review finding 5).
+        .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, limits.request_timeout))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

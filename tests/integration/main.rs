@@ -14,6 +14,8 @@ mod eid_refusals;
 mod eid_support;
 mod eidas_login;
 mod eidas_refusals;
+mod hardening_limits;
+mod hardening_logout;
 mod hardening_outbound;
 mod housekeeping;
 mod itsme_id_token;

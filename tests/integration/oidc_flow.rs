@@ -41,7 +41,12 @@ async fn follow(app: &TestApp, mut resp: reqwest::Response) -> reqwest::Response
 }
 
 /// Authorize, log in as Jan at level 500 with the test login, return the redirect to the RP.
-async fn login_for_code(app: &TestApp, client_id: &str, redirect: &str, extra: &[(&str, &str)]) -> String {
+pub(crate) async fn login_for_code(
+    app: &TestApp,
+    client_id: &str,
+    redirect: &str,
+    extra: &[(&str, &str)],
+) -> String {
     let resp = app.get(&authorize_url(client_id, redirect, extra)).await;
     assert_eq!(resp.status(), 303, "{}", resp.text().await.unwrap_or_default());
     let to = location(&resp);
@@ -58,7 +63,7 @@ async fn login_for_code(app: &TestApp, client_id: &str, redirect: &str, extra: &
     to
 }
 
-async fn exchange(app: &TestApp, code: &str, verifier: &str) -> reqwest::Response {
+pub(crate) async fn exchange(app: &TestApp, code: &str, verifier: &str) -> reqwest::Response {
     post(
         app,
         "/token",

@@ -81,13 +81,17 @@ async fn respond(
         Ok(o) => o,
         Err(e) => return Ok(untrusted_page(&e).into_response()),
     };
-    if outcome.must_confirm && !is_confirmed {
+    let current = session::current(state, &jar).await?;
+    // A hint for another session (an old id_token, someone else's) must not end this
+    // browser's session by a mere link: the person confirms (attack review finding 3).
+    let is_other_session = current.as_ref().is_some_and(|s| outcome.sid.as_deref() != Some(s.sid.as_str()));
+    if (outcome.must_confirm || is_other_session) && !is_confirmed {
         let mut fields: Vec<(String, String)> =
             params.into_iter().filter(|(k, _)| k != "id_token_hint").collect();
         fields.sort();
         return render(&LogoutPage { page, confirm: Some(fields) });
     }
-    let jar = match session::current(state, &jar).await? {
+    let jar = match current {
         Some(s) => {
             // The session's relying parties hear of it (back-channel logout).
             session::end(state, &s).await?;
