@@ -531,7 +531,8 @@ async fn a_signed_request_object_is_accepted_and_a_forged_one_refused() {
     let claims = |aud: &str| {
         json!({"iss": "rp-jar", "aud": aud, "client_id": "rp-jar", "response_type": "code",
             "redirect_uri": RP_REDIRECT, "scope": "openid", "state": "jar-state",
-            "code_challenge": CHALLENGE, "code_challenge_method": "S256", "exp": crate::oidc_support::now() + 60})
+            "code_challenge": CHALLENGE, "code_challenge_method": "S256", "exp": crate::oidc_support::now() + 60,
+            "jti": uuid::Uuid::new_v4().to_string()})
     };
     let request = key.sign_jwt(&claims(&app.address));
     let q = form_urlencoded::Serializer::new(String::new())
@@ -540,6 +541,9 @@ async fn a_signed_request_object_is_accepted_and_a_forged_one_refused() {
         .finish();
     let resp = app.get(&format!("/authorize?{q}")).await;
     assert!(location(&resp).starts_with("/login?tx="), "{}", location(&resp));
+    // RFC 9101 §10.8 (attack review finding 8): the same request object is refused again.
+    let replayed = app.get(&format!("/authorize?{q}")).await;
+    assert_eq!(query_param(&location(&replayed), "error").as_deref(), Some("invalid_request_object"));
     let forged = crate::oidc_support::ClientKey::new().sign_jwt(&claims(&app.address));
     let q = form_urlencoded::Serializer::new(String::new())
         .append_pair("client_id", "rp-jar")

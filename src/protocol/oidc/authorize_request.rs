@@ -6,6 +6,7 @@
 //! ([`AuthorizeError::Untrusted`]); every later error goes back to the client's redirect URI
 //! ([`AuthorizeError::Redirect`], rendered with [`error_redirect_url`] or as `form_post`).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jsonwebtoken::jwk::JwkSet;
@@ -16,6 +17,7 @@ use crate::protocol::oidc::client::Client;
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
 use crate::protocol::oidc::jwt;
 use crate::protocol::oidc::pkce;
+use crate::protocol::oidc::replay::{ReplayGuard, ReplayNamespace};
 
 /// RFC 9126 §2.2 prefix of PAR handles.
 pub const PAR_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
@@ -144,7 +146,12 @@ pub struct AuthorizeContext<'a> {
     /// The client's keys for request objects (`client.jwks` or fetched `jwks_uri`).
     pub client_keys: Option<&'a JwkSet>,
     pub now: i64,
+    /// Records request-object `jti`s: a request object is used once (RFC 9101 §10.8).
+    pub replay: &'a RefCell<dyn ReplayGuard + 'a>,
 }
+
+/// The longest a request object may stay valid (its `exp` from now).
+pub const REQUEST_OBJECT_MAX_LIFETIME: i64 = 3600;
 
 /// Validates a front-channel authorization request. `client` is the lookup of the
 /// `client_id` parameter. A `request_uri` is refused here: PAR handles are resolved with
@@ -181,15 +188,10 @@ pub fn validate(
     let merged = match params.get("request") {
         None => params.clone(),
         Some(jar) => match request_object(jar, client, ctx) {
-            Ok(mut from_jar) => {
-                // OIDC Core §6.3.3: request object values win; RFC 9101 §6.3 asks client_id
-                // in both to match (checked in request_object).
-                for (k, v) in params {
-                    from_jar.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-                from_jar.remove("request");
-                from_jar
-            }
+            // RFC 9101 §6.3: only the request object's parameters are used; the query's
+            // (OIDC Core §6.1 has clients repeat response_type and client_id there) are not
+            // merged in. client_id must match (checked in request_object).
+            Ok(from_jar) => from_jar,
             Err(e) => {
                 return Err(match query_redirect {
                     Some(r) => redirect_err(e, r),
@@ -355,8 +357,20 @@ pub(crate) fn request_object(
     if jwt::aud_contains_any(&claims, &[ctx.issuer]).is_err() {
         return Err(fail("request object aud must be the issuer"));
     }
-    if claims.contains_key("exp") && jwt::check_times(&claims, ctx.now).is_err() {
+    // RFC 9101 §10.8, RFC 9700 §2.1: a request object is short-lived and used once.
+    let exp = claims.get("exp").and_then(Value::as_i64).ok_or_else(|| fail("request object needs exp"))?;
+    if jwt::check_times(&claims, ctx.now).is_err() {
         return Err(fail("request object expired"));
+    }
+    if exp > ctx.now + REQUEST_OBJECT_MAX_LIFETIME {
+        return Err(fail("request object exp is too far in the future"));
+    }
+    let jti = jwt::str_claim(&claims, "jti").map_err(|_| fail("request object needs jti"))?;
+    if jti.is_empty() || jti.len() > 256 {
+        return Err(fail("request object jti is not valid"));
+    }
+    if !ctx.replay.borrow_mut().first_use(ReplayNamespace::RequestObject, &client.id, jti, exp) {
+        return Err(fail("request object was already used"));
     }
     if claims.get("client_id").and_then(Value::as_str).is_some_and(|c| c != client.id) {
         return Err(fail("request object client_id does not match"));

@@ -10,7 +10,10 @@ pub(crate) const SCOPES: &[&str] = &["openid", "profile", "email", "egovnrn", "r
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 pub(crate) fn ctx(keys: Option<&JwkSet>) -> AuthorizeContext<'_> {
-    AuthorizeContext { issuer: ISS, supported_scopes: SCOPES, client_keys: keys, now: 1000 }
+    // One guard per context: a test that reuses a request object reuses the context.
+    let replay: &'static RefCell<crate::protocol::oidc::replay::MemoryReplayGuard> =
+        Box::leak(Box::default());
+    AuthorizeContext { issuer: ISS, supported_scopes: SCOPES, client_keys: keys, now: 1000, replay }
 }
 
 pub(crate) fn good() -> HashMap<String, String> {
@@ -130,7 +133,7 @@ fn duplicate_parameters_are_refused() {
 }
 
 fn jar(key: &crate::protocol::oidc::keys::SigningKey, aud: &str, extra: Value) -> String {
-    let mut claims = json!({"iss": "rp-1", "aud": aud, "exp": 2000, "client_id": "rp-1",
+    let mut claims = json!({"iss": "rp-1", "aud": aud, "exp": 2000, "jti": "jar-1", "client_id": "rp-1",
         "redirect_uri": "https://rp.example/cb", "response_type": "code", "scope": "openid email",
         "code_challenge": CHALLENGE, "code_challenge_method": "S256", "max_age": 60});
     claims.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
@@ -138,13 +141,43 @@ fn jar(key: &crate::protocol::oidc::keys::SigningKey, aud: &str, extra: Value) -
 }
 
 #[test]
-fn a_signed_request_object_overrides_query_parameters() {
+fn only_the_request_objects_parameters_count() {
     let (key, jwks) = client_key(Alg::ES256);
     let c = test_client();
     let r = validate(&with("request", &jar(&key, ISS, json!({}))), Some(&c), &ctx(Some(&jwks))).unwrap();
     assert_eq!(r.scopes, vec!["openid", "email"]);
     assert_eq!(r.max_age, Some(60));
-    assert_eq!(r.nonce.as_deref(), Some("n"));
+    // RFC 9101 §6.3: the query's nonce and state are not merged in.
+    assert_eq!(r.nonce, None);
+    assert_eq!(r.state, None);
+}
+
+#[test]
+fn a_request_object_needs_exp_and_jti_and_is_used_once() {
+    let (key, jwks) = client_key(Alg::ES256);
+    let c = test_client();
+    let code = |extra: Value, ctx: &AuthorizeContext<'_>| {
+        let mut claims = json!({"iss": "rp-1", "aud": ISS, "exp": 2000, "jti": "j", "client_id": "rp-1",
+            "redirect_uri": "https://rp.example/cb", "response_type": "code", "scope": "openid",
+            "code_challenge": CHALLENGE, "code_challenge_method": "S256"});
+        for (k, v) in extra.as_object().unwrap() {
+            if v.is_null() {
+                claims.as_object_mut().unwrap().remove(k);
+            } else {
+                claims[k] = v.clone();
+            }
+        }
+        let jar = key.sign(&claims, "oauth-authz-req+jwt").unwrap();
+        validate(&with("request", &jar), Some(&c), ctx).map(|_| ()).map_err(|e| e.error().error)
+    };
+    let fresh = || ctx(Some(&jwks));
+    assert_eq!(code(json!({"exp": null}), &fresh()), Err(ErrorCode::InvalidRequestObject), "no exp");
+    assert_eq!(code(json!({"jti": null}), &fresh()), Err(ErrorCode::InvalidRequestObject), "no jti");
+    assert_eq!(code(json!({"exp": 500}), &fresh()), Err(ErrorCode::InvalidRequestObject), "expired");
+    assert_eq!(code(json!({"exp": 1000 + 7200}), &fresh()), Err(ErrorCode::InvalidRequestObject), "too long");
+    let same = fresh();
+    assert_eq!(code(json!({}), &same), Ok(()));
+    assert_eq!(code(json!({}), &same), Err(ErrorCode::InvalidRequestObject), "a replay");
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! login it is authenticated at once (single sign-on) and the browser goes to
 //! `/authorize/resume`; otherwise to the login page. `prompt=none` never shows a page.
 
+use std::cell::RefCell;
+
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +18,7 @@ use crate::protocol::oidc::authorize_request::{
     AuthorizationRequest, AuthorizeContext, AuthorizeError, PAR_PREFIX, Prompt, params_from_pairs, validate,
 };
 use crate::protocol::oidc::code::storage_key;
-use crate::protocol::oidc::endpoints::client_auth::client_keys;
+use crate::protocol::oidc::endpoints::client_auth::{PendingReplays, client_keys};
 use crate::protocol::oidc::endpoints::discovery::SCOPES;
 use crate::protocol::oidc::endpoints::respond::{authorize_error, untrusted_page};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
@@ -83,13 +85,26 @@ async fn validated(state: &OidcState, raw: &[u8]) -> Result<AuthorizationRequest
         (Some(c), Some(request)) => client_keys(state, c, Some(request)).await,
         _ => None,
     };
-    let ctx = AuthorizeContext {
-        issuer: state.oidc().issuer(),
-        supported_scopes: SCOPES,
-        client_keys: keys.as_ref(),
-        now,
+    let replays = RefCell::new(PendingReplays::default());
+    let request = {
+        let ctx = AuthorizeContext {
+            issuer: state.oidc().issuer(),
+            supported_scopes: SCOPES,
+            client_keys: keys.as_ref(),
+            now,
+            replay: &replays,
+        };
+        validate(&params, client.as_deref(), &ctx)?
     };
-    validate(&params, client.as_deref(), &ctx)
+    // A request object's jti is recorded on every node: a replay is refused.
+    if !replays.into_inner().commit(state).await.map_err(AuthorizeError::Untrusted)? {
+        return Err(redirect_error(
+            &request,
+            ErrorCode::InvalidRequestObject,
+            "request object was already used",
+        ));
+    }
+    Ok(request)
 }
 
 fn redirect_error(request: &AuthorizationRequest, code: ErrorCode, description: &str) -> AuthorizeError {

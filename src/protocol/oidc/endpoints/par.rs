@@ -1,6 +1,11 @@
 //! `POST /par` (RFC 9126): an authenticated client pushes its authorization request and
 //! gets a single-use `request_uri` valid for 90 seconds.
 
+use std::cell::RefCell;
+
+use crate::protocol::oidc::endpoints::client_auth::PendingReplays;
+use crate::protocol::oidc::error::ErrorCode;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -31,17 +36,28 @@ async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<R
         Some(request) => client_keys(state, client.client(), Some(request)).await,
         None => None,
     };
-    let ctx = AuthorizeContext {
-        issuer: state.oidc().issuer(),
-        supported_scopes: SCOPES,
-        client_keys: keys.as_ref(),
-        now: unix_now(),
+    let replays = RefCell::new(PendingReplays::default());
+    let pushed = {
+        let ctx = AuthorizeContext {
+            issuer: state.oidc().issuer(),
+            supported_scopes: SCOPES,
+            client_keys: keys.as_ref(),
+            now: unix_now(),
+            replay: &replays,
+        };
+        par::push(&form, client.client(), &ctx)?
     };
-    let pushed = par::push(&form, client.client(), &ctx)?;
-    let request = serde_json::to_value(&pushed.request).map_err(server_error)?;
+    if !replays.into_inner().commit(state).await? {
+        return Err(OAuthError::new(ErrorCode::InvalidRequestObject, "request object was already used"));
+    }
     state
         .store()
-        .create_oidc_par_request(&storage_key(&pushed.request_uri), client.id(), &request, pushed.expires_at)
+        .create_oidc_par_request(
+            &storage_key(&pushed.request_uri),
+            client.id(),
+            &pushed.request,
+            pushed.expires_at,
+        )
         .await
         .map_err(server_error)?;
     Ok(json_no_store(
