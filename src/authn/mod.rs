@@ -160,18 +160,22 @@ pub async fn complete(
     let current = session::current(authn, &jar).await?;
     let detail = serde_json::json!({ "method": auth.method, "level": auth.level.number(), "amr": auth.amr });
     let (jar, sid, replaced, is_done) = match current {
-        // Step-up or re-authentication keeps the session (and its sid).
+        // Step-up or re-authentication keeps the session and its sid, with a new cookie value.
         Some(s) if s.identity_id == identity.id => {
+            let value = random_token(32);
             let result =
                 TxAuthentication { identity_id: identity.id.clone(), session_sid: s.sid.clone(), context };
             let change = LoginCompletion {
                 tx_id: &tx.id,
                 client_id: tx.client_id.as_deref(),
                 auth: &result,
-                session: SessionChange::Raise,
+                session: SessionChange::Raise { new_id_hash: &hash_token(&value) },
                 audit_detail: &detail,
             };
-            (jar, s.sid, None, authn.store().complete_login(&change).await?)
+            let is_done = authn.store().complete_login(&change).await?;
+            let jar =
+                if is_done { jar.add(authn.cookies().cookie(session::SESSION_COOKIE, value)) } else { jar };
+            (jar, s.sid, None, is_done)
         }
         other => {
             let value = random_token(32);

@@ -16,7 +16,7 @@ pub const SESSION_COOKIE: &str = "poort_session";
 
 /// The session behind this browser's cookie, if it is live.
 pub async fn current(authn: &Authn, jar: &CookieJar) -> Result<Option<BrowserSession>, AuthnError> {
-    let Some(value) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
+    let Some(value) = authn.cookies().value_in(jar, SESSION_COOKIE) else {
         return Ok(None);
     };
     if value.len() < 32 || value.len() > 64 {

@@ -77,7 +77,7 @@ impl LoginTransaction {
 
 /// The browser binding of this request, creating the cookie when it is missing.
 pub fn ensure_binding(authn: &Authn, jar: CookieJar) -> (CookieJar, String) {
-    if let Some(value) = jar.get(BINDING_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 32) {
+    if let Some(value) = authn.cookies().value_in(&jar, BINDING_COOKIE).filter(|v| v.len() >= 32) {
         return (jar, value);
     }
     let value = random_token(32);
@@ -123,7 +123,7 @@ pub async fn load(authn: &Authn, jar: &CookieJar, id: &str) -> Result<LoginTrans
     }
     let (tx, binding_hash) =
         authn.store().find_login_transaction(id).await?.ok_or(AuthnError::TransactionNotFound)?;
-    let binding = jar.get(BINDING_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+    let binding = authn.cookies().value_in(jar, BINDING_COOKIE).unwrap_or_default();
     if !constant_time_eq(&hash_token(&binding), &binding_hash) {
         return Err(AuthnError::WrongBrowser);
     }

@@ -204,6 +204,7 @@ fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
         std::fs::create_dir_all(parent)
             .map_err(|e| StoreError::Location(format!("{}: {e}", parent.display())))?;
     }
+    create_private(std::path::Path::new(path))?;
     let mut query = query.to_string();
     if !query.contains("mode=") {
         if !query.is_empty() {
@@ -212,6 +213,23 @@ fn prepare_sqlite_url(url: &str) -> StoreResult<String> {
         query.push_str("mode=rwc");
     }
     Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// Creates the database file owner-only (0600) when it does not exist yet; SQLite gives its
+/// journal files the database file's permissions (attack review finding 6).
+fn create_private(path: &std::path::Path) -> StoreResult<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Location(format!("{}: {e}", path.display()))),
+    }
 }
 
 /// Seconds since the Unix epoch, the unit of every stored timestamp.
@@ -234,6 +252,20 @@ mod tests {
         assert!(url.ends_with("?mode=rwc"), "{url}");
         assert!(path.parent().expect("parent").is_dir());
         assert_eq!(prepare_sqlite_url("sqlite::memory:").expect("url"), "sqlite::memory:");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_sqlite_database_and_its_journal_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("poort.db");
+        let store = Store::connect(&format!("sqlite://{}", path.display()), 2).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        for file in ["poort.db", "poort.db-wal"] {
+            let mode = std::fs::metadata(dir.path().join(file)).expect(file).permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
     }
 
     #[tokio::test]

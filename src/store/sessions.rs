@@ -39,8 +39,10 @@ impl BrowserSession {
 #[derive(Debug)]
 pub enum SessionChange<'a> {
     /// The same person's live session (`TxAuthentication::session_sid`) reaches the new
-    /// level with a fresh authentication (a step-up keeps the session and its `sid`).
-    Raise,
+    /// level with a fresh authentication: it keeps its `sid` (relying parties see one
+    /// session) but gets a new cookie value, stored as `new_id_hash` (OWASP ASVS 3.2.1: a
+    /// value captured before the step-up is worth nothing after it).
+    Raise { new_id_hash: &'a str },
     /// A new session under the hash of its cookie value; `replaces` is this browser's
     /// session of another person, which ends.
     Open {
@@ -151,16 +153,17 @@ impl Store {
         let now = c.auth.context.auth_time;
         let mut tx = self.writer().begin().await?;
         match &c.session {
-            SessionChange::Raise => {
+            SessionChange::Raise { new_id_hash } => {
                 sqlx::query(
                     "UPDATE browser_sessions SET level = $2, amr = $3, method = $4, auth_time = $5, \
-                     last_seen_at = $5 WHERE sid = $1",
+                     last_seen_at = $5, id_hash = $6 WHERE sid = $1",
                 )
                 .bind(c.auth.session_sid.clone())
                 .bind(i64::from(c.auth.context.level.number()))
                 .bind(amr_text(&c.auth.context.amr))
                 .bind(c.auth.context.method.clone())
                 .bind(now)
+                .bind(new_id_hash.to_string())
                 .execute(&mut *tx)
                 .await?;
             }

@@ -31,7 +31,8 @@ fn cookie_value(req: &Request, name: &str) -> Option<String> {
 
 /// Works out the language and, for pages, makes sure a CSRF cookie exists.
 pub async fn page_context(State(shell): State<WebShell>, mut req: Request, next: Next) -> Response {
-    let from_cookie = cookie_value(&req, LANG_COOKIE).and_then(|v| Language::parse(&v).ok());
+    let from_cookie =
+        cookie_value(&req, &shell.cookies().name(LANG_COOKIE)).and_then(|v| Language::parse(&v).ok());
     let lang = from_cookie
         .or_else(|| {
             req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(negotiate)
@@ -43,7 +44,8 @@ pub async fn page_context(State(shell): State<WebShell>, mut req: Request, next:
         req.extensions_mut().insert(id);
     }
 
-    let existing = cookie_value(&req, CSRF_COOKIE).filter(|v| v.len() >= 32 && v.len() <= 64);
+    let existing =
+        cookie_value(&req, &shell.cookies().name(CSRF_COOKIE)).filter(|v| v.len() >= 32 && v.len() <= 64);
     let (cookie, is_new) = match existing {
         Some(v) => (v, false),
         None => (crate::web::csrf::new_cookie_value(), true),

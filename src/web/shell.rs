@@ -4,6 +4,7 @@
 //! [`CsrfForm`](super::csrf::CsrfForm), [`ClientAddr`](super::client_addr::ClientAddr)) work
 //! with any feature's router state.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -11,16 +12,32 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use super::client_addr::Cidr;
 use super::csrf::CsrfKey;
 
-/// How Poort sets its cookies: HttpOnly, SameSite=Lax, path `/`, `Secure` when configured.
+/// How Poort sets its cookies: HttpOnly, SameSite=Lax, path `/`, no `Domain`; over https
+/// also `Secure` and the `__Host-` name prefix (RFC 6265bis §4.1.3.2: the browser then
+/// refuses the cookie from a sibling domain or over plain http).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CookiePolicy {
     pub is_secure: bool,
 }
 
 impl CookiePolicy {
+    /// The name a cookie called `base` carries on this site (`__Host-base` over https).
+    pub fn name(&self, base: &'static str) -> Cow<'static, str> {
+        if self.is_secure { Cow::Owned(format!("__Host-{base}")) } else { Cow::Borrowed(base) }
+    }
+
+    /// The value of the cookie `base` in this jar.
+    pub fn value_in(
+        &self,
+        jar: &axum_extra::extract::cookie::CookieJar,
+        base: &'static str,
+    ) -> Option<String> {
+        jar.get(&self.name(base)).map(|c| c.value().to_string())
+    }
+
     /// A cookie for this site, valid for the browser session.
     pub fn cookie(&self, name: &'static str, value: String) -> Cookie<'static> {
-        Cookie::build((name, value))
+        Cookie::build((self.name(name), value))
             .path("/")
             .http_only(true)
             .secure(self.is_secure)
@@ -37,7 +54,7 @@ impl CookiePolicy {
 
     /// What removes the cookie `name` from the browser.
     pub fn removal(&self, name: &'static str) -> Cookie<'static> {
-        Cookie::build(name).path("/").build()
+        Cookie::build(self.name(name)).path("/").build()
     }
 }
 

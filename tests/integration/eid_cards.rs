@@ -192,3 +192,19 @@ async fn a_silent_client_neither_blocks_logins_nor_outlives_the_handshake_timeou
     let closed = tokio::time::timeout(std::time::Duration::from_secs(5), silent.read(&mut buf)).await;
     assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "the server drops the silent client");
 }
+
+/// Attack review finding 6: the demo PKI's private keys are readable by their owner only.
+#[cfg(unix)]
+#[test]
+fn the_demo_pki_keys_and_card_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let pki = cards::init_ca(&fresh_dir("modes")).unwrap();
+    let card = issue(&pki, &request(NN_1985, "Jan", "Peeters", KeyType::EcP384), "modes");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("file").permissions().mode() & 0o777;
+    for key in ["demo-belgium-root-ca.key", "demo-citizen-ca.key", "demo-tls-ca.key", "demo-eid-server.key"] {
+        assert_eq!(mode(&pki.dir.join(key)), 0o600, "{key}");
+    }
+    assert_eq!(mode(&card.key_pem), 0o600);
+    assert_eq!(mode(&card.p12), 0o600);
+    assert_eq!(mode(&pki.root_cert_pem) & 0o044, 0o044, "certificates stay readable");
+}

@@ -17,6 +17,7 @@ mod eidas_refusals;
 mod hardening_limits;
 mod hardening_logout;
 mod hardening_outbound;
+mod hardening_session;
 mod housekeeping;
 mod itsme_id_token;
 mod itsme_login;
