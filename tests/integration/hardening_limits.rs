@@ -44,3 +44,28 @@ async fn a_body_shorter_than_its_content_length_is_cut_off() {
     assert!(!answer.starts_with("HTTP/1.1 2"), "no success for an incomplete body: {answer}");
     assert!(!answer.starts_with("HTTP/1.1 5"), "no server error either: {answer}");
 }
+
+/// Attack review finding 4: a 30 KB state or nonce is refused before anything is stored.
+#[tokio::test]
+async fn an_over_long_state_or_nonce_is_refused_and_nothing_is_stored() {
+    let app = crate::oidc_support::app_with(vec![]).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&app.state.settings().database.url).await.expect("db");
+    for (name, value) in [("state", "s".repeat(30_000)), ("nonce", "n".repeat(30_000))] {
+        let q = form_urlencoded::Serializer::new(String::new())
+            .append_pair("response_type", "code")
+            .append_pair("client_id", "rp-1")
+            .append_pair("redirect_uri", crate::oidc_support::RP_REDIRECT)
+            .append_pair("scope", "openid")
+            .append_pair("code_challenge", crate::oidc_support::CHALLENGE)
+            .append_pair("code_challenge_method", "S256")
+            .append_pair(name, &value)
+            .finish();
+        let resp = app.get(&format!("/authorize?{q}")).await;
+        assert_eq!(resp.status(), 400, "{name}");
+        let body = resp.text().await.expect("body");
+        assert!(body.contains(&format!("{name} is too long")), "the page names the parameter: {name}");
+    }
+    let row = sqlx::query("SELECT COUNT(*) FROM login_transactions").fetch_one(&pool).await.expect("count");
+    assert_eq!(sqlx::Row::try_get::<i64, _>(&row, 0).expect("n"), 0, "no login transaction was stored");
+}

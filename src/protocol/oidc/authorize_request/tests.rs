@@ -127,6 +127,20 @@ fn the_error_redirect_carries_state_and_iss() {
 }
 
 #[test]
+fn over_long_values_and_too_many_parameters_are_refused_naming_the_limit() {
+    let long = |name: &str, n: usize| params_from_pairs(vec![(name.into(), "x".repeat(n))]);
+    assert!(long("state", 2048).is_ok());
+    let e = long("state", 2049).unwrap_err();
+    assert_eq!(e.error, ErrorCode::InvalidRequest);
+    assert_eq!(e.description.as_deref(), Some("state is too long (at most 2048 bytes)"));
+    assert!(long("nonce", 513).is_err());
+    assert!(long("request", 20_000).is_ok(), "signed request objects may be long");
+    assert!(long("scope", 4097).is_err());
+    let many: Vec<(String, String)> = (0..65).map(|i| (format!("p{i}"), "v".into())).collect();
+    assert!(params_from_pairs(many).is_err());
+}
+
+#[test]
 fn duplicate_parameters_are_refused() {
     let e = params_from_pairs(vec![("a".into(), "1".into()), ("a".into(), "2".into())]).unwrap_err();
     assert_eq!(e.error, ErrorCode::InvalidRequest);

@@ -64,4 +64,5 @@ pub fn authorize_error(page: PageCtx, issuer: &str, error: AuthorizeError) -> Re
 pub fn untrusted_page(e: &OAuthError) -> ErrorPage {
     tracing::info!(oauth.error = e.error.as_str(), "authorization request refused with an error page");
     ErrorPage::new(StatusCode::BAD_REQUEST, e.error.as_str(), "openid.error_title", "openid.error_untrusted")
+        .arg("detail", e.description.clone().unwrap_or_else(|| e.error.as_str().to_string()))
 }
