@@ -63,6 +63,12 @@ trap cleanup EXIT
   cat <<EOF
 
 # --- added by bench/run.sh ---
+# One load generator on one address: the per-address rate limit would measure itself.
+[limits]
+rate_per_minute = 100000000
+burst = 1000000
+max_concurrent_requests = 100000
+
 [[oidc.clients]]
 id = "$client_id"
 name = "Token endpoint benchmark"

@@ -25,6 +25,8 @@ pub struct Settings {
     pub password: crate::authn::password::PasswordSettings,
     pub mail: crate::mail::MailSettings,
     pub demo: DemoSettings,
+    /// Request rate and concurrency limits of the main listener (`[limits]`).
+    pub limits: crate::web::limits::LimitSettings,
     /// What outbound HTTP requests may reach (`[outbound]`).
     pub outbound: crate::kernel::outbound::OutboundSettings,
     /// Purges and retention (`[housekeeping]`).
@@ -219,6 +221,7 @@ impl Settings {
         }
         self.session.validate()?;
         self.housekeeping.validate()?;
+        self.limits.validate()?;
         if self.demo.is_test_login_enabled && !self.demo.is_enabled {
             return Err(ConfigError::Invalid {
                 key: "demo.is_test_login_enabled",

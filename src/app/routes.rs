@@ -9,6 +9,7 @@ use crate::authn::my_keys::{self, MyKeysState};
 use crate::authn::routes::LoginPages;
 use crate::kernel::serve::SideService;
 use crate::protocol::oidc::{self, OidcState};
+use crate::web::limits::Admission;
 use crate::web::pages::{assets, enterprise, health, home, outbox};
 use crate::web::{Limits, WebShell};
 
@@ -49,5 +50,6 @@ pub(super) fn application(
         for_people = for_people.merge(method.router);
         side.extend(method.side);
     }
-    (crate::web::layers(for_people, for_software, shell, limits), side)
+    let admission = std::sync::Arc::new(Admission::new(&state.settings().limits));
+    (crate::web::layers(for_people, for_software, shell, limits, Some(admission)), side)
 }

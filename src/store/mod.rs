@@ -56,6 +56,14 @@ pub enum StoreError {
     Location(String),
 }
 
+impl StoreError {
+    /// Every pooled connection was busy for the acquire timeout: the database is saturated
+    /// (answered 503 with Retry-After, not 500).
+    pub fn is_overloaded(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::PoolTimedOut))
+    }
+}
+
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The handle every store function takes.

@@ -97,6 +97,10 @@ impl WebError {
 
 impl From<crate::store::StoreError> for WebError {
     fn from(e: crate::store::StoreError) -> Self {
+        if e.is_overloaded() {
+            tracing::warn!("database connections exhausted: answering 503");
+            return Self::Page(ErrorPage::for_status(StatusCode::SERVICE_UNAVAILABLE));
+        }
         Self::Internal(e.into())
     }
 }

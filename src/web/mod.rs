@@ -10,6 +10,7 @@ pub mod client_addr;
 pub mod csrf;
 pub mod error;
 pub mod i18n;
+pub mod limits;
 pub mod middleware;
 pub mod page;
 pub mod pages;
@@ -43,7 +44,13 @@ pub struct Limits {
 /// error pages; `for_software` (protocol endpoints, health, metrics) gets JSON errors and no
 /// CSRF cookie. Both get the request id, tracing, the timeout, the body limit, the security
 /// headers and the metrics, and find the [`WebShell`] in their request extensions.
-pub fn layers(for_people: Router, for_software: Router, shell: WebShell, limits: Limits) -> Router {
+pub fn layers(
+    for_people: Router,
+    for_software: Router,
+    shell: WebShell,
+    limits: Limits,
+    admission: Option<std::sync::Arc<limits::Admission>>,
+) -> Router {
     let for_software = if for_software.has_routes() {
         for_software
             .route_layer(from_fn(middleware::track_metrics))
@@ -56,10 +63,11 @@ pub fn layers(for_people: Router, for_software: Router, shell: WebShell, limits:
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(shell.clone(), middleware::error_pages))
         .layer(from_fn_with_state(shell.clone(), middleware::page_context));
-    Router::new()
-        .merge(for_software)
-        .merge(for_people)
-        .layer(from_fn_with_state(shell.clone(), middleware::security_headers))
+    let mut app = Router::new().merge(for_software).merge(for_people);
+    if let Some(admission) = admission {
+        app = app.layer(from_fn_with_state(admission, limits::admit));
+    }
+    app.layer(from_fn_with_state(shell.clone(), middleware::security_headers))
         .layer(axum::Extension(shell))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         // A body slower than this is cut off (a body shorter than its Content-Length must

@@ -69,3 +69,28 @@ async fn an_over_long_state_or_nonce_is_refused_and_nothing_is_stored() {
     let row = sqlx::query("SELECT COUNT(*) FROM login_transactions").fetch_one(&pool).await.expect("count");
     assert_eq!(sqlx::Row::try_get::<i64, _>(&row, 0).expect("n"), 0, "no login transaction was stored");
 }
+
+/// Attack review finding 4: an address hammering /authorize is answered 429 with
+/// Retry-After once its burst is spent; other addresses and other endpoints are served.
+#[tokio::test]
+async fn an_address_over_its_rate_gets_429_with_retry_after() {
+    let app = TestApp::spawn_with(|s| {
+        s.limits.rate_per_minute = 60;
+        s.limits.burst = 5;
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(app.get("/authorize?client_id=nobody").await);
+    }
+    let limited: Vec<_> = statuses.iter().filter(|r| r.status() == 429).collect();
+    assert_eq!(limited.len(), 3, "five in the burst, then refused");
+    assert!(
+        limited[0].headers()["retry-after"].to_str().expect("ascii").parse::<u64>().expect("seconds") >= 1
+    );
+    let token = app.client.post(app.url("/token")).form(&[("grant_type", "x")]).send().await.expect("POST");
+    assert_eq!(token.status(), 429, "the token endpoint shares the address's budget");
+    assert_eq!(token.headers()["content-type"], "application/json");
+    assert_eq!(app.get("/healthz").await.status(), 200, "health is never rate-limited");
+    assert_eq!(app.get("/").await.status(), 200, "nor are ordinary pages");
+}

@@ -34,6 +34,9 @@ pub fn test_settings(database_url: &str) -> Settings {
     settings.database.max_connections = 5;
     settings.registry.load_dirs = vec![repo_path("config/demo/registry")];
     settings.demo.is_test_login_enabled = true;
+    // Tests fire many requests from one address; the rate limit has tests of its own.
+    settings.limits.rate_per_minute = 1_000_000;
+    settings.limits.burst = 100_000;
     settings
 }
 

@@ -97,7 +97,17 @@ pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, St
 
 /// Logs a storage failure once and answers `server_error` (the cause never reaches the
 /// client).
-pub fn server_error(e: impl std::fmt::Display) -> OAuthError {
+pub fn server_error(e: impl std::fmt::Display + 'static) -> OAuthError {
+    let any: &dyn std::any::Any = &e;
+    if any.downcast_ref::<crate::store::StoreError>().is_some_and(crate::store::StoreError::is_overloaded) {
+        tracing::warn!("database connections exhausted: answering temporarily_unavailable");
+        let mut busy = OAuthError::new(
+            crate::protocol::oidc::error::ErrorCode::TemporarilyUnavailable,
+            "try again later",
+        );
+        busy.status = 503;
+        return busy;
+    }
     tracing::error!(error = %e, "OIDC endpoint failed");
     OAuthError::server_error()
 }
