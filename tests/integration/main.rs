@@ -35,4 +35,5 @@ mod password_keys;
 mod password_login;
 mod password_refusals;
 mod registry;
+mod two_nodes;
 mod web_shell;
