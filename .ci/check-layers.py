@@ -27,7 +27,7 @@ LAYERS = [
     ["config"],
     ["app"],
     ["telemetry"],
-    ["cli", "main", "lib"],
+    ["cli", "main", "lib", "fuzzing"],
 ]
 
 # Justified exceptions: (importing group, imported group, why). Keep this list short.

@@ -11,6 +11,7 @@ pub mod authn;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod fuzzing;
 pub mod kernel;
 pub mod mail;
 pub mod protocol;

@@ -1,6 +1,7 @@
 //! Integration tests: the real application over real HTTP, on SQLite (default) and on
 //! PostgreSQL (`TEST_DATABASE=postgres`). One test binary, one link.
 
+mod fuzz_corpus;
 mod helpers;
 mod oidc_support;
 

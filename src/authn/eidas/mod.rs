@@ -22,7 +22,7 @@ mod pending;
 mod refusal;
 mod replay;
 mod request;
-mod response;
+pub(crate) mod response;
 mod response_checks;
 mod routes;
 mod settings;
