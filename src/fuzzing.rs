@@ -19,8 +19,12 @@ use crate::protocol::oidc::jwt;
 use crate::protocol::oidc::keys::{Alg, generate};
 use crate::protocol::oidc::replay::MemoryReplayGuard;
 
-/// The fuzz targets, by name (the `fuzz/fuzz_targets/<name>.rs` files and corpus folders).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// One fuzz target: its name (the `fuzz/fuzz_targets/<name>.rs` file and corpus folder) and
+/// its entry point.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// The fuzz targets.
+pub const TARGETS: &[Target] = &[
     ("identifiers", identifiers),
     ("authorization_request", authorization_request),
     ("jose", jose),
