@@ -64,6 +64,8 @@ pub struct ServerSettings {
     /// Reverse proxies (CIDRs) whose `X-Forwarded-For` is believed; empty: the TCP peer
     /// is the client (see `web::client_addr`).
     pub trusted_proxies: Vec<crate::web::client_addr::Cidr>,
+    /// Client addresses (CIDRs) that may read `/metrics`; default: loopback only.
+    pub metrics_allowed_from: Vec<crate::web::client_addr::Cidr>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -126,6 +128,10 @@ impl Default for ServerSettings {
             header_read_timeout_secs: 10,
             body_timeout_secs: 10,
             trusted_proxies: Vec::new(),
+            metrics_allowed_from: ["127.0.0.0/8", "::1/128"]
+                .iter()
+                .filter_map(|c| crate::web::client_addr::Cidr::parse(c).ok())
+                .collect(),
         }
     }
 }

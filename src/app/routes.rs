@@ -22,7 +22,11 @@ pub(super) fn application(
 ) -> (Router, Vec<SideService>) {
     let authn = state.authn().clone();
     let oidc_state = OidcState { authn: authn.clone(), provider: state.oidc_arc() };
-    let health = health::HealthState { store: state.store().clone(), metrics: state.metrics().clone() };
+    let health = health::HealthState {
+        store: state.store().clone(),
+        metrics: state.metrics().clone(),
+        metrics_allowed_from: state.settings().server.metrics_allowed_from.clone(),
+    };
     // For software: protocol endpoints, health and metrics.
     let for_software = Router::new()
         .merge(health::router().with_state(health))

@@ -84,10 +84,18 @@ pub fn layers(
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+        // The request id in logs and on error pages is always ours: a client's own
+        // `X-Request-Id` could forge or collide log lines (attack review, item 10).
+        .layer(axum::middleware::map_request(strip_client_request_id))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             error::ErrorPage::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response_plain()
         }))
+}
+
+async fn strip_client_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    req.headers_mut().remove("x-request-id");
+    req
 }
 
 /// Request ids as UUID v4 from the thread's random generator (a request id needs to be

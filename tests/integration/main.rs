@@ -17,6 +17,7 @@ mod eidas_login;
 mod eidas_refusals;
 mod hardening_limits;
 mod hardening_logout;
+mod hardening_misc;
 mod hardening_outbound;
 mod hardening_session;
 mod housekeeping;

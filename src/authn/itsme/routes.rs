@@ -144,11 +144,31 @@ async fn callback(
 
 fn refuse(page: &PageCtx, e: &UpstreamError, tx_id: Option<&str>) -> Response {
     let refusal = Refusal::from_upstream(e);
-    tracing::warn!(
-        login.method = "itsme",
-        upstream.error = e.code(),
-        refusal = refusal.code(),
-        "itsme login refused"
+    // What a browser (or an attacker replaying callbacks) can cause is routine: INFO. What
+    // points at the upstream or our configuration needs an operator: WARN.
+    let is_browser_caused = matches!(
+        e,
+        UpstreamError::StateMismatch
+            | UpstreamError::LoginExpired
+            | UpstreamError::UserCancelled
+            | UpstreamError::MissingCode
+            | UpstreamError::CallbackIssuerMismatch
+            | UpstreamError::LevelUnreachable
     );
+    if is_browser_caused {
+        tracing::info!(
+            login.method = "itsme",
+            upstream.error = e.code(),
+            refusal = refusal.code(),
+            "itsme login refused"
+        );
+    } else {
+        tracing::warn!(
+            login.method = "itsme",
+            upstream.error = e.code(),
+            refusal = refusal.code(),
+            "itsme login refused"
+        );
+    }
     refusal::render(page, refusal, tx_id)
 }

@@ -14,11 +14,15 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::store::Store;
 
-/// What the health endpoints read: the database and the metrics recorder.
+/// What the health endpoints read: the database, the metrics recorder, and who may read
+/// the metrics.
 #[derive(Clone, Debug)]
 pub struct HealthState {
     pub store: Store,
     pub metrics: PrometheusHandle,
+    /// Client addresses allowed to read `/metrics` (`server.metrics_allowed_from`);
+    /// anyone else gets 404.
+    pub metrics_allowed_from: Vec<crate::web::client_addr::Cidr>,
 }
 
 pub fn router() -> Router<HealthState> {
@@ -50,7 +54,10 @@ async fn readyz(State(state): State<HealthState>) -> Response {
 }
 
 /// Prometheus text exposition.
-async fn metrics(State(state): State<HealthState>) -> Response {
+async fn metrics(State(state): State<HealthState>, addr: crate::web::client_addr::ClientAddr) -> Response {
+    if !state.metrics_allowed_from.iter().any(|c| c.contains(addr.0)) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let (size, idle) = state.store.pool_stats();
     metrics::gauge!("poort_db_pool_connections").set(f64::from(size));
     metrics::gauge!("poort_db_pool_idle").set(idle as f64);

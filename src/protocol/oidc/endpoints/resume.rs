@@ -137,7 +137,17 @@ async fn continue_tx(
         }
         let scopes =
             request.scopes.iter().map(|s| page.t(&format!("openid.scope.{s}")).to_string()).collect();
-        return render(&ConsentPage { page, tx_id: tx.id.clone(), client_name: client.name.clone(), scopes });
+        let redirect_host = url::Url::parse(&request.redirect_uri)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| request.redirect_uri.clone());
+        return render(&ConsentPage {
+            page,
+            tx_id: tx.id.clone(),
+            client_name: client.name.clone(),
+            redirect_host,
+            scopes,
+        });
     }
     // Exactly once: a second resume of the same transaction gets no second code.
     if !transaction::finish(state, &tx.id).await? {
@@ -181,6 +191,8 @@ struct ConsentPage {
     page: PageCtx,
     tx_id: String,
     client_name: String,
+    /// Where the answer goes: the host of the redirect URI (the name is self-chosen).
+    redirect_host: String,
     scopes: Vec<String>,
 }
 
