@@ -19,6 +19,8 @@ mount -t proc proc "$R/proc"
 mount --rbind /dev "$R/dev"
 mount --rbind /sys "$R/sys"
 cp /etc/resolv.conf "$R/etc/resolv.conf"
+# A debootstrapped tree has no hosts file; every installed Debian has this one.
+grep -qs localhost "$R/etc/hosts" || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$R/etc/hosts"
 mkdir -p "$R/root/.rustup" "$R/root/.cargo"
 mount --bind "$HOME/.rustup" "$R/root/.rustup"
 mount --bind "$HOME/.cargo" "$R/root/.cargo"
