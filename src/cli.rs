@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::app::{Application, shutdown_signal};
-use crate::config::Settings;
+use crate::config::{Settings, SidePorts};
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -30,6 +30,10 @@ pub enum Command {
         /// Address to listen on, e.g. 127.0.0.1:8080 (overrides server.listen).
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
+        /// `auto`: every side listener (eID TLS, mock itsme, mock eIDAS node) on a free
+        /// port, to run next to another Poort (overrides server.side_ports).
+        #[arg(long, value_name = "configured|auto", value_parser = parse_side_ports)]
+        side_ports: Option<SidePorts>,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -140,8 +144,13 @@ impl Cli {
         if let Some(url) = &self.database_url {
             settings.database.url = url.clone();
         }
-        if let Some(Command::Serve { listen: Some(addr) }) = &self.command {
-            settings.server.listen = *addr;
+        if let Some(Command::Serve { listen, side_ports }) = &self.command {
+            if let Some(addr) = listen {
+                settings.server.listen = *addr;
+            }
+            if let Some(side_ports) = side_ports {
+                settings.server.side_ports = *side_ports;
+            }
         }
         settings.validate()?;
         Ok(settings)
@@ -153,7 +162,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings()?;
     crate::telemetry::init(&settings.log);
     crate::app::install_crypto_provider();
-    match cli.command.unwrap_or(Command::Serve { listen: None }) {
+    match cli.command.unwrap_or(Command::Serve { listen: None, side_ports: None }) {
         Command::Serve { .. } => {
             let app = Application::build(settings).await?;
             app.run_until(shutdown_signal()).await
@@ -173,6 +182,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 settings.demo.is_enabled,
                 settings.oidc.clients.len()
             ));
+            let ignored = crate::config::environment::ignored_variables();
+            if !ignored.is_empty() {
+                println_out(&format!(
+                    "  ignored environment variables (not POORT_<SECTION>__<KEY>): {}",
+                    ignored.join(", ")
+                ));
+            }
             Ok(())
         }
         Command::Eid(command) => run_eid(&settings, command),
@@ -201,6 +217,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             ));
             Ok(())
         }
+    }
+}
+
+fn parse_side_ports(value: &str) -> Result<SidePorts, String> {
+    match value {
+        "configured" => Ok(SidePorts::Configured),
+        "auto" => Ok(SidePorts::Auto),
+        _ => Err("expected `configured` or `auto`".into()),
     }
 }
 
@@ -362,8 +386,15 @@ mod tests {
             "sqlite::memory:",
         ])
         .expect("parses");
-        assert!(matches!(cli.command, Some(Command::Serve { listen: Some(_) })));
+        assert!(matches!(cli.command, Some(Command::Serve { listen: Some(_), side_ports: None })));
         assert_eq!(cli.database_url.as_deref(), Some("sqlite::memory:"));
+    }
+
+    #[test]
+    fn side_ports_auto_is_a_serve_flag_and_nothing_else_is_accepted() {
+        let cli = Cli::try_parse_from(["poort", "serve", "--side-ports", "auto"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Serve { side_ports: Some(SidePorts::Auto), .. })));
+        assert!(Cli::try_parse_from(["poort", "serve", "--side-ports", "random"]).is_err());
     }
 
     #[test]
