@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod error;
 pub mod i18n;
 pub mod middleware;
+pub mod origin;
 pub mod page;
 pub mod pages;
 pub mod request;
@@ -40,8 +41,15 @@ pub struct Limits {
 /// merged: `for_people` (pages and forms) gets the language, the CSRF cookie and friendly
 /// error pages; `for_software` (protocol endpoints, health, metrics) gets JSON errors and no
 /// CSRF cookie. Both get the request id, tracing, the timeout, the body limit, the security
-/// headers and the metrics, and find the [`WebShell`] in their request extensions.
-pub fn layers(for_people: Router, for_software: Router, shell: WebShell, limits: Limits) -> Router {
+/// headers and the metrics, and find the [`WebShell`] in their request extensions. With an
+/// `origin`, pages asked for under another host are first sent there ([`origin`]).
+pub fn layers(
+    for_people: Router,
+    for_software: Router,
+    shell: WebShell,
+    limits: Limits,
+    origin: Option<origin::PublicOrigin>,
+) -> Router {
     let for_software = if for_software.has_routes() {
         for_software
             .route_layer(from_fn(middleware::track_metrics))
@@ -54,6 +62,10 @@ pub fn layers(for_people: Router, for_software: Router, shell: WebShell, limits:
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(shell.clone(), middleware::error_pages))
         .layer(from_fn_with_state(shell.clone(), middleware::page_context));
+    let for_people = match origin {
+        Some(origin) => for_people.layer(from_fn_with_state(origin, origin::to_public_origin)),
+        None => for_people,
+    };
     Router::new()
         .merge(for_software)
         .merge(for_people)
