@@ -264,7 +264,9 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
         backchannel_logout_uri: None,
         backchannel_logout_session_required: false,
         grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-        scopes: ["openid", "profile", "email", "egovnrn", "roles"].map(String::from).to_vec(),
+        scopes: ["openid", "profile", "email", "egovnrn", "roles", "certificateInfo"]
+            .map(String::from)
+            .to_vec(),
         allowed_claims: [
             "given_name",
             "family_name",
@@ -276,6 +278,9 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
             "roles",
             "enterprise_number",
             "enterprise_name",
+            "cert_subject",
+            "cert_issuer",
+            "cert_serial_number",
         ]
         .map(String::from)
         .to_vec(),
