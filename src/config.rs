@@ -222,7 +222,7 @@ impl Settings {
             ];
             if let Some((key, _)) = fixed.iter().find(|(_, url)| !url.is_empty()) {
                 return Err(ConfigError::Invalid {
-                    key: *key,
+                    key,
                     problem: "is fixed, so its listener cannot move with server.side_ports = auto; \
                               leave it unset (it follows the bound port)"
                         .into(),
