@@ -143,7 +143,7 @@ pub fn params_from_pairs(
 }
 
 /// Maps an `acr` value to a FAS level: `urn:be:fedict:iam:fas:LevelNNN` or eIDAS LoA
-/// (low ≥200, substantial ≥300, high ≥450; see CONTRACT "Levels of assurance").
+/// (low ≥200, substantial ≥300, high ≥450; docs/RELYING_PARTIES.md, "Levels of assurance").
 pub fn acr_to_level(acr: &str) -> Option<u16> {
     if let Some(n) = acr.strip_prefix("urn:be:fedict:iam:fas:Level") {
         return n.parse().ok().filter(|l| [100, 200, 300, 400, 450, 500].contains(l));
