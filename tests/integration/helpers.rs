@@ -106,6 +106,11 @@ impl TestApp {
         TestApp { address, bound, client: client(), state, _db: db, _data: data, _shutdown: tx }
     }
 
+    /// The URL of this app's own database (to start a second node on it).
+    pub fn database_url(&self) -> &str {
+        &self._db.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

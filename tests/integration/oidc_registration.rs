@@ -140,3 +140,27 @@ async fn a_registered_client_receives_what_its_scopes_and_consent_cover() {
     let (_, only_openid) = tokens_and_userinfo(&app, &client, "openid").await;
     assert!(only_openid.get("given_name").is_none(), "no profile claims without the profile scope");
 }
+
+#[tokio::test]
+async fn a_client_registered_before_claims_came_with_scopes_gets_them_at_the_next_start() {
+    let app = app_with(vec![]).await;
+    let client = registered(&app, json!({"redirect_uris": [CB]})).await;
+    let id = client["client_id"].as_str().expect("id");
+    let store = app.state.store();
+    let mut stored: poort::protocol::oidc::client::Client =
+        store.find_oidc_client(id).await.expect("query").expect("stored");
+    // As the registration of before wrote it: scopes, but no claims.
+    stored.allowed_claims.clear();
+    store
+        .upsert_oidc_client(id, &stored, poort::store::oidc_clients::ClientSource::Registration, None)
+        .await
+        .expect("write");
+    let (_, info) = tokens_and_userinfo(&app, &client, "openid profile").await;
+    assert!(info.get("given_name").is_none(), "the old client received only sub");
+
+    // The next start (a second node on the same database) repairs it.
+    let settings = crate::helpers::test_settings(app.database_url());
+    let _second = poort::app::Application::build(settings).await.expect("a second node starts");
+    let (_, info) = tokens_and_userinfo(&app, &client, "openid profile").await;
+    assert_eq!(info["given_name"], "Jan", "its scopes' claims now");
+}

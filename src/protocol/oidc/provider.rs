@@ -125,6 +125,7 @@ impl Provider {
             last_kid_reload: std::sync::Mutex::new(0),
         };
         provider.sync_configured_clients(store, public_url).await?;
+        grant_registered_clients_their_claims(store).await?;
         Ok(provider)
     }
 
@@ -246,6 +247,23 @@ impl Provider {
         tracing::info!(oidc.clients = ids.len(), oidc.clients_removed = removed, "configured clients synced");
         Ok(())
     }
+}
+
+/// Clients registered dynamically before registration gave them the claims of their scopes
+/// (they received only `sub`, whatever the person consented to) get them now. Idempotent:
+/// a client with any allowed claim is left alone.
+async fn grant_registered_clients_their_claims(store: &Store) -> anyhow::Result<()> {
+    let source = ClientSource::Registration.code();
+    for (mut client, from) in store.find_oidc_clients::<Client>().await? {
+        let claims = crate::protocol::oidc::registration::claims_of_scopes(&client.scopes);
+        if from != source || !client.allowed_claims.is_empty() || claims.is_empty() {
+            continue;
+        }
+        client.allowed_claims = claims;
+        store.upsert_oidc_client(&client.id, &client, ClientSource::Registration, None).await?;
+        tracing::info!(client.id = %client.id, "a registered client now receives the claims of its scopes");
+    }
+    Ok(())
 }
 
 /// The demo relying party at `{public_url}/demo-rp`: a first-party confidential client.

@@ -121,6 +121,16 @@ fn sector_of(redirect_uris: &[String]) -> Result<String, OAuthError> {
     }
 }
 
+/// The claims the scopes of a self-registered client release (`tokens::CLAIM_TABLE`): what
+/// the consent page asks the person to share.
+pub fn claims_of_scopes(scopes: &[String]) -> Vec<String> {
+    CLAIM_TABLE
+        .iter()
+        .filter(|(_, scope, _)| scopes.iter().any(|s| s == scope))
+        .map(|(claim, _, _)| (*claim).to_owned())
+        .collect()
+}
+
 /// Validates a registration and builds the client. Scopes are limited to `default_scopes`
 /// (no `egovnrn` or claims permissions by self-registration; an administrator grants those).
 /// The client may receive the claims of its scopes (what the consent page asks).
@@ -211,11 +221,7 @@ pub fn register(
     let name: Option<String> = m.take("client_name")?;
     let secret =
         matches!(auth_method, AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost).then(new_handle);
-    let allowed_claims = CLAIM_TABLE
-        .iter()
-        .filter(|(_, scope, _)| scopes.iter().any(|s| s == scope))
-        .map(|(claim, _, _)| (*claim).to_owned())
-        .collect();
+    let allowed_claims = claims_of_scopes(&scopes);
     let client = Client {
         id: new_handle(),
         name: name.unwrap_or_else(|| "unnamed client".into()),
