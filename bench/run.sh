@@ -98,10 +98,10 @@ start_server() {
     url="sqlite://$work/$name.db"
   fi
   port=$(free_port)
-  issuer="http://127.0.0.1:$port"
+  issuer="http://localhost:$port"   # the public origin of a loopback listener
   POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_OIDC__CODE_LIFETIME_SECS=600 POORT_LOG__FILTER="$filter" \
     taskset -c "$server_cpu" target/release/poort --config "$work/poort.toml" --database-url "$url" \
-    serve --listen "127.0.0.1:$port" >"$work/$name.log" 2>&1 &
+    serve --listen "127.0.0.1:$port" --side-ports auto >"$work/$name.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 150); do
     if curl -fsS "$issuer/readyz" >/dev/null 2>&1; then return 0; fi

@@ -1,5 +1,7 @@
 //! The command line: `poort serve | migrate | check-config | registry …`.
 
+mod eid;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -7,7 +9,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::app::{Application, shutdown_signal};
-use crate::config::Settings;
+use crate::config::{Settings, SidePorts};
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -30,6 +32,10 @@ pub enum Command {
         /// Address to listen on, e.g. 127.0.0.1:8080 (overrides server.listen).
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
+        /// `auto`: every side listener (eID TLS, mock itsme, mock eIDAS node) on a free
+        /// port, to run next to another Poort (overrides server.side_ports).
+        #[arg(long, value_name = "configured|auto", value_parser = parse_side_ports)]
+        side_ports: Option<SidePorts>,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -140,8 +146,13 @@ impl Cli {
         if let Some(url) = &self.database_url {
             settings.database.url = url.clone();
         }
-        if let Some(Command::Serve { listen: Some(addr) }) = &self.command {
-            settings.server.listen = *addr;
+        if let Some(Command::Serve { listen, side_ports }) = &self.command {
+            if let Some(addr) = listen {
+                settings.server.listen = *addr;
+            }
+            if let Some(side_ports) = side_ports {
+                settings.server.side_ports = *side_ports;
+            }
         }
         settings.validate()?;
         Ok(settings)
@@ -153,7 +164,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings()?;
     crate::telemetry::init(&settings.log);
     crate::app::install_crypto_provider();
-    match cli.command.unwrap_or(Command::Serve { listen: None }) {
+    match cli.command.unwrap_or(Command::Serve { listen: None, side_ports: None }) {
         Command::Serve { .. } => {
             let app = Application::build(settings).await?;
             app.run_until(shutdown_signal()).await
@@ -173,9 +184,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 settings.demo.is_enabled,
                 settings.oidc.clients.len()
             ));
+            let ignored = crate::config::environment::ignored_variables();
+            if !ignored.is_empty() {
+                println_out(&format!(
+                    "  ignored environment variables (not POORT_<SECTION>__<KEY>): {}",
+                    ignored.join(", ")
+                ));
+            }
             Ok(())
         }
-        Command::Eid(command) => run_eid(&settings, command),
+        Command::Eid(command) => eid::run(&settings, command),
         Command::Registry(RegistryCommand::ImportKbo { dir }) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
@@ -201,6 +219,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             ));
             Ok(())
         }
+    }
+}
+
+fn parse_side_ports(value: &str) -> Result<SidePorts, String> {
+    match value {
+        "configured" => Ok(SidePorts::Configured),
+        "auto" => Ok(SidePorts::Auto),
+        _ => Err("expected `configured` or `auto`".into()),
     }
 }
 
@@ -264,61 +290,6 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
     Ok(())
 }
 
-/// The DEMO eID PKI commands; refused unless demo mode is on.
-fn run_eid(settings: &Settings, command: EidCommand) -> anyhow::Result<()> {
-    use crate::authn::eid::cards;
-    anyhow::ensure!(
-        settings.demo.is_enabled,
-        "`poort eid` manages the DEMO eID PKI and is refused outside demo mode (demo.is_enabled = false)"
-    );
-    let default_dir = || settings.eid.demo_pki_dir.clone().unwrap_or_else(|| PathBuf::from("data/eid-demo"));
-    match command {
-        EidCommand::InitCa { dir } => {
-            let dir = dir.unwrap_or_else(default_dir);
-            let pki = cards::init_ca(&dir)
-                .with_context(|| format!("creating the demo PKI in {}", dir.display()))?;
-            println_out(&format!(
-                "DEMO eID PKI ready in {}\n  trust anchor: {}\n  citizen CA:   {}\n  CRL:          {}\n  TLS server:   {} (clients trust {})",
-                pki.dir.display(),
-                pki.root_cert_pem.display(),
-                pki.citizen_cert_pem.display(),
-                pki.crl_pem.display(),
-                pki.server_cert_pem.display(),
-                pki.tls_ca_cert_pem.display()
-            ));
-            Ok(())
-        }
-        EidCommand::IssueCard { nrn, given, surname, out, ec, revoked, dir } => {
-            let number = crate::domain::NationalNumber::parse(&nrn)
-                .map_err(|e| anyhow::anyhow!("--nrn: not a valid national number ({})", e.code()))?;
-            let dir = dir.unwrap_or_else(default_dir);
-            let pki =
-                cards::init_ca(&dir).with_context(|| format!("opening the demo PKI in {}", dir.display()))?;
-            let request = cards::CardRequest {
-                national_number: number.as_str().to_string(),
-                given_names: given,
-                surname,
-                key: if ec { cards::KeyType::EcP384 } else { cards::KeyType::Rsa2048 },
-                is_revoked: revoked,
-                not_after: None,
-                profile: cards::CardProfile::Authentication,
-            };
-            let files = cards::issue_card(&pki, &request, &out)?;
-            println_out(&format!(
-                "DEMO eID card for {} issued in {}{}\n  {} (PKCS#12, password = demo PIN {})\n  {} + {} (certificate and key, PEM)",
-                number.masked(),
-                files.dir.display(),
-                if revoked { " (revoked)" } else { "" },
-                files.p12.display(),
-                cards::DEMO_PIN,
-                files.cert_pem.display(),
-                files.key_pem.display()
-            ));
-            Ok(())
-        }
-    }
-}
-
 async fn connect(settings: &Settings) -> anyhow::Result<Store> {
     Store::connect(&settings.database.url, settings.database.max_connections)
         .await
@@ -362,8 +333,15 @@ mod tests {
             "sqlite::memory:",
         ])
         .expect("parses");
-        assert!(matches!(cli.command, Some(Command::Serve { listen: Some(_) })));
+        assert!(matches!(cli.command, Some(Command::Serve { listen: Some(_), side_ports: None })));
         assert_eq!(cli.database_url.as_deref(), Some("sqlite::memory:"));
+    }
+
+    #[test]
+    fn side_ports_auto_is_a_serve_flag_and_nothing_else_is_accepted() {
+        let cli = Cli::try_parse_from(["poort", "serve", "--side-ports", "auto"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Serve { side_ports: Some(SidePorts::Auto), .. })));
+        assert!(Cli::try_parse_from(["poort", "serve", "--side-ports", "random"]).is_err());
     }
 
     #[test]

@@ -1,14 +1,18 @@
 //! One typed configuration: defaults → TOML file → `POORT_…` environment variables.
 //!
-//! Environment variables use `__` between section and key, for example
-//! `POORT_SERVER__LISTEN=0.0.0.0:8080` or `POORT_DATABASE__URL=postgres://…`.
-//! Unknown keys are errors, so a typo never silently falls back to a default.
+//! Environment variables are `POORT_<SECTION>__<KEY>` for a known section, for example
+//! `POORT_SERVER__LISTEN=0.0.0.0:8080` or `POORT_DATABASE__URL=postgres://…`; other
+//! `POORT_*` variables are not ours and are ignored ([`environment`]). Unknown keys (in the
+//! file, or under a known section) are errors, so a typo never silently falls back to a
+//! default.
+
+pub mod environment;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
-use figment::providers::{Env, Format, Serialized, Toml};
+use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -51,8 +55,13 @@ pub struct Settings {
 pub struct ServerSettings {
     /// Address of the main HTTP listener.
     pub listen: SocketAddr,
-    /// The public base URL (issuer). Empty: `http://` + the bound listen address.
+    /// The public base URL (issuer). Empty: `http://` + the bound listen address, with
+    /// `localhost` for a loopback address (see [`Settings::public_url`]).
     pub public_url: String,
+    /// Where the side listeners (eID TLS, the demo's mock itsme and mock eIDAS node) listen:
+    /// `configured` (each one's `listen`) or `auto` (each on a free port of its configured
+    /// address, so a second Poort runs next to the first; their URLs follow).
+    pub side_ports: SidePorts,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// Seconds a request may take before it is answered with 503.
@@ -66,6 +75,17 @@ pub struct ServerSettings {
     pub trusted_proxies: Vec<crate::web::client_addr::Cidr>,
     /// Client addresses (CIDRs) that may read `/metrics`; default: loopback only.
     pub metrics_allowed_from: Vec<crate::web::client_addr::Cidr>,
+}
+
+/// `server.side_ports`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SidePorts {
+    /// Every side listener on its configured `listen` address.
+    #[default]
+    Configured,
+    /// Every side listener on a free port (port 0) of its configured address.
+    Auto,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -123,6 +143,7 @@ impl Default for ServerSettings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: String::new(),
+            side_ports: SidePorts::Configured,
             max_body_bytes: 64 * 1024,
             request_timeout_secs: 30,
             header_read_timeout_secs: 10,
@@ -168,7 +189,7 @@ impl Settings {
         } else if is_explicit {
             return Err(ConfigError::File { path, reason: "no such file".into() });
         }
-        figment = figment.merge(Env::prefixed("POORT_").split("__"));
+        figment = figment.merge(environment::provider());
         let settings: Settings =
             figment.extract().map_err(|e| ConfigError::Parse(describe_figment_error(e)))?;
         settings.validate()?;
@@ -217,6 +238,20 @@ impl Settings {
         ] {
             if value == 0 {
                 return Err(ConfigError::invalid(key, "must be at least 1"));
+            }
+        }
+        if self.server.side_ports == SidePorts::Auto {
+            let fixed = [
+                (concat!("eid", ".public_url"), &self.eid.public_url),
+                (concat!("eidas", ".mock.public_url"), &self.eidas.mock.public_url),
+            ];
+            if let Some((key, _)) = fixed.iter().find(|(_, url)| !url.is_empty()) {
+                return Err(ConfigError::Invalid {
+                    key,
+                    problem: "is fixed, so its listener cannot move with server.side_ports = auto; \
+                              leave it unset (it follows the bound port)"
+                        .into(),
+                });
             }
         }
         if self.server.max_body_bytes < 1024 {
@@ -289,12 +324,34 @@ impl Settings {
     }
 
     /// The public base URL without a trailing slash, given the address actually bound.
+    /// Unset, it is the listener itself, named `localhost` when it is a loopback address:
+    /// one origin for every redirect and cookie, and a host name (passkeys need one, an IP
+    /// address cannot be a WebAuthn relying party).
     pub fn public_url(&self, bound: SocketAddr) -> String {
-        if self.server.public_url.is_empty() {
-            format!("http://{bound}")
-        } else {
-            self.server.public_url.trim_end_matches('/').to_string()
+        if !self.server.public_url.is_empty() {
+            return self.server.public_url.trim_end_matches('/').to_string();
         }
+        if bound.ip().is_loopback() {
+            format!("http://localhost:{}", bound.port())
+        } else {
+            format!("http://{bound}")
+        }
+    }
+
+    /// Whether the public URL is Poort's own listener (no proxy in front decides the host).
+    pub fn is_public_url_derived(&self) -> bool {
+        self.server.public_url.is_empty()
+    }
+
+    /// The settings with `server.side_ports = auto` applied: every side listener on port 0
+    /// of its configured address (their public URLs are then derived from the bound ports).
+    pub fn with_side_ports_applied(mut self) -> Self {
+        if self.server.side_ports == SidePorts::Auto {
+            self.eid.listen.set_port(0);
+            self.itsme.mock.listen.set_port(0);
+            self.eidas.mock.listen.set_port(0);
+        }
+        self
     }
 }
 
@@ -309,60 +366,4 @@ fn describe_figment_error(e: figment::Error) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write;
-
-    fn load_text(text: &str) -> Result<Settings, ConfigError> {
-        let mut file = tempfile::NamedTempFile::new().expect("temp file");
-        file.write_all(text.as_bytes()).expect("write");
-        Settings::load(Some(file.path()))
-    }
-
-    #[test]
-    fn an_unknown_key_is_an_error_that_names_it() {
-        let err = load_text("[server]\nlisten = \"127.0.0.1:1\"\nlistne = 3\n").unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("listne"), "{msg}");
-    }
-
-    #[test]
-    fn a_bad_listen_address_names_the_key() {
-        let err = load_text("[demo]\nis_enabled = true\n[server]\nlisten = \"nowhere\"\n").unwrap_err();
-        assert!(err.to_string().contains("server.listen"), "{err}");
-    }
-
-    #[test]
-    fn outside_demo_mode_a_secret_key_is_required() {
-        let err = load_text("").unwrap_err();
-        assert!(err.to_string().contains("security.secret_key"), "{err}");
-    }
-
-    #[test]
-    fn the_demo_key_is_refused_outside_demo_mode() {
-        let err = load_text(&format!("[security]\nsecret_key = \"{DEMO_SECRET_KEY}\"\n")).unwrap_err();
-        assert!(err.to_string().contains("refused outside demo mode"), "{err}");
-    }
-
-    #[test]
-    fn a_short_secret_key_is_refused() {
-        let err = load_text("[security]\nsecret_key = \"c2hvcnQ=\"\n").unwrap_err();
-        assert!(err.to_string().contains("at least 32 bytes"), "{err}");
-    }
-
-    #[test]
-    fn a_database_url_of_another_kind_is_refused() {
-        let err = load_text("[demo]\nis_enabled = true\n[database]\nurl = \"mysql://x\"\n").unwrap_err();
-        assert!(err.to_string().contains("database.url"), "{err}");
-    }
-
-    #[test]
-    fn a_complete_file_loads() {
-        let s = load_text(
-            "[demo]\nis_enabled = true\n[server]\nlisten = \"127.0.0.1:9999\"\npublic_url = \"https://poort.example\"\n",
-        )
-        .expect("valid");
-        assert_eq!(s.server.listen.port(), 9999);
-        assert_eq!(s.public_url(s.server.listen), "https://poort.example");
-    }
-}
+mod tests;

@@ -98,6 +98,7 @@ impl Application {
     /// Like [`Application::build`] with an already connected and migrated store.
     pub async fn build_with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
         install_crypto_provider();
+        let settings = settings.with_side_ports_applied();
         let is_demo = settings.demo.is_enabled;
         if is_demo {
             tracing::warn!(

@@ -54,6 +54,13 @@ pub(super) fn application(
         for_people = for_people.merge(method.router);
         side.extend(method.side);
     }
+    // Poort's own listener is the public origin: pages asked for under another host name
+    // move there first (behind a proxy, `server.public_url` set, the proxy decides).
+    let origin = if state.settings().is_public_url_derived() {
+        crate::web::origin::PublicOrigin::new(state.public_url())
+    } else {
+        None
+    };
     let admission = std::sync::Arc::new(Admission::new(&state.settings().limits));
-    (crate::web::layers(for_people, for_software, shell, limits, Some(admission)), side)
+    (crate::web::layers(for_people, for_software, shell, limits, origin, Some(admission)), side)
 }

@@ -31,7 +31,7 @@ use http::StatusCode;
 
 pub use context::Authn;
 
-use crate::domain::{AuthContext, AuthLevel, NationalNumber};
+use crate::domain::{AuthContext, AuthLevel, CertificateFacts, NationalNumber};
 use crate::kernel::token::{hash_token, random_token};
 use crate::registry::RegistryError;
 use crate::store::sessions::{BrowserSession, LoginCompletion, SessionChange};
@@ -60,6 +60,8 @@ pub struct Authenticated {
     pub amr: Vec<String>,
     /// The method's code ([`methods::LoginMethod::id`]).
     pub method: &'static str,
+    /// The eID card's authentication certificate (card logins only).
+    pub certificate: Option<CertificateFacts>,
 }
 
 /// Why a login step cannot go on.
@@ -155,8 +157,13 @@ pub async fn complete(
         });
     }
     let now = unix_now();
-    let context =
-        AuthContext { auth_time: now, level: auth.level, amr: auth.amr.clone(), method: auth.method.into() };
+    let context = AuthContext {
+        auth_time: now,
+        level: auth.level,
+        amr: auth.amr.clone(),
+        method: auth.method.into(),
+        certificate: auth.certificate.clone(),
+    };
     let current = session::current(authn, &jar).await?;
     let detail = serde_json::json!({ "method": auth.method, "level": auth.level.number(), "amr": auth.amr });
     let (jar, sid, replaced, is_done) = match current {

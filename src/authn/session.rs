@@ -55,6 +55,7 @@ pub fn new_session(authn: &Authn, identity_id: &str, context: &AuthContext) -> B
         amr: context.amr.clone(),
         method: context.method.clone(),
         auth_time: context.auth_time,
+        certificate: context.certificate.clone(),
         created_at: now,
         last_seen_at: now,
         expires_at: now + authn.settings().max_lifetime_secs,

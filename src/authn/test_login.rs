@@ -69,6 +69,7 @@ async fn test_login(
         level,
         amr: vec!["test".into()],
         method: ID,
+        certificate: None,
     };
     match complete(&authn, jar, &form.tx, auth).await {
         Ok((jar, redirect)) => Ok((jar, redirect).into_response()),

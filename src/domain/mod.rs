@@ -16,7 +16,7 @@ mod national_number;
 mod profile;
 mod rsz_number;
 
-pub use auth_context::AuthContext;
+pub use auth_context::{AuthContext, CertificateFacts};
 pub use enterprise_number::{
     EnterpriseNumber, EnterpriseNumberError, EstablishmentNumber, EstablishmentNumberError,
 };

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use super::sessions::{amr_from, amr_text, level};
+use super::sessions::{amr_from, amr_text, certificate_from, certificate_text, level};
 use super::{Store, StoreError, StoreResult, flag, unix_now};
 use crate::domain::{AuthContext, AuthLevel, Profile};
 
@@ -127,7 +127,7 @@ pub struct LoginTransaction {
 
 const TX_SELECT: &str = "SELECT id, binding_hash, protocol, client_id, request, resume_to, required_level, \
      is_forced_login, login_hint, ui_locale, status, identity_id, session_sid, level, amr, method, auth_time, \
-     profile, method_state, created_at, expires_at FROM login_transactions";
+     certificate, profile, method_state, created_at, expires_at FROM login_transactions";
 
 impl Store {
     pub async fn create_login_transaction(
@@ -181,6 +181,7 @@ impl Store {
             .bind(amr_text(&a.context.amr))
             .bind(a.context.method.clone())
             .bind(a.context.auth_time)
+            .bind(certificate_text(a.context.certificate.as_ref())?)
             .execute(self.writer())
             .await?;
         Ok(done.rows_affected() > 0)
@@ -276,8 +277,8 @@ impl Store {
 
 /// Records a transaction's authentication: only while it is pending or re-authenticating.
 pub(super) const AUTHENTICATED_SQL: &str = "UPDATE login_transactions SET status = 'authenticated', \
-     identity_id = $2, session_sid = $3, level = $4, amr = $5, method = $6, auth_time = $7, method_state = NULL \
-     WHERE id = $1 AND status IN ('pending', 'authenticated')";
+     identity_id = $2, session_sid = $3, level = $4, amr = $5, method = $6, auth_time = $7, certificate = $8, \
+     method_state = NULL WHERE id = $1 AND status IN ('pending', 'authenticated')";
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("login transaction: {what} missing"))
@@ -298,6 +299,7 @@ fn tx_from_row(r: &AnyRow) -> StoreResult<LoginTransaction> {
                 amr: amr_from(&r.try_get::<Option<String>, _>("amr")?.ok_or_else(|| corrupt("amr"))?)?,
                 method: r.try_get::<Option<String>, _>("method")?.ok_or_else(|| corrupt("method"))?,
                 auth_time: r.try_get::<Option<i64>, _>("auth_time")?.ok_or_else(|| corrupt("auth_time"))?,
+                certificate: certificate_from(r.try_get("certificate")?)?,
             },
         }),
         None => None,

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 
 use super::login_transactions::TxAuthentication;
 use super::{Store, StoreError, StoreResult, unix_now};
-use crate::domain::{AuthContext, AuthLevel};
+use crate::domain::{AuthContext, AuthLevel, CertificateFacts};
 
 /// A live browser session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,8 @@ pub struct BrowserSession {
     pub amr: Vec<String>,
     pub method: String,
     pub auth_time: i64,
+    /// The eID certificate of the latest authentication, when it was a card login.
+    pub certificate: Option<CertificateFacts>,
     pub created_at: i64,
     pub last_seen_at: i64,
     pub expires_at: i64,
@@ -31,6 +33,7 @@ impl BrowserSession {
             level: self.level,
             amr: self.amr.clone(),
             method: self.method.clone(),
+            certificate: self.certificate.clone(),
         }
     }
 }
@@ -79,10 +82,25 @@ pub(super) fn amr_text(amr: &[String]) -> String {
     serde_json::Value::from(amr.to_vec()).to_string()
 }
 
+/// The `certificate` column: JSON of the facts, NULL without a card.
+pub(super) fn certificate_text(certificate: Option<&CertificateFacts>) -> StoreResult<Option<String>> {
+    certificate
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("certificate: {e}")))
+}
+
+/// A stored `certificate` column; a value that does not parse is corrupt.
+pub(super) fn certificate_from(text: Option<String>) -> StoreResult<Option<CertificateFacts>> {
+    text.map(|t| serde_json::from_str(&t))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("certificate: {e}")))
+}
+
 macro_rules! session_select {
     () => {
-        "SELECT sid, identity_id, level, amr, method, auth_time, created_at, last_seen_at, expires_at \
-         FROM browser_sessions"
+        "SELECT sid, identity_id, level, amr, method, auth_time, certificate, created_at, last_seen_at, \
+         expires_at FROM browser_sessions"
     };
 }
 
@@ -156,13 +174,14 @@ impl Store {
             SessionChange::Raise { new_id_hash } => {
                 sqlx::query(
                     "UPDATE browser_sessions SET level = $2, amr = $3, method = $4, auth_time = $5, \
-                     last_seen_at = $5, id_hash = $6 WHERE sid = $1",
+                     last_seen_at = $5, certificate = $6, id_hash = $7 WHERE sid = $1",
                 )
                 .bind(c.auth.session_sid.clone())
                 .bind(i64::from(c.auth.context.level.number()))
                 .bind(amr_text(&c.auth.context.amr))
                 .bind(c.auth.context.method.clone())
                 .bind(now)
+                .bind(certificate_text(c.auth.context.certificate.as_ref())?)
                 .bind(new_id_hash.to_string())
                 .execute(&mut *tx)
                 .await?;
@@ -188,6 +207,7 @@ impl Store {
             .bind(amr_text(&c.auth.context.amr))
             .bind(c.auth.context.method.clone())
             .bind(now)
+            .bind(certificate_text(c.auth.context.certificate.as_ref())?)
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
@@ -225,6 +245,7 @@ fn session_from_row(r: &AnyRow) -> StoreResult<BrowserSession> {
         amr: amr_from(&r.try_get::<String, _>("amr")?)?,
         method: r.try_get("method")?,
         auth_time: r.try_get("auth_time")?,
+        certificate: certificate_from(r.try_get("certificate")?)?,
         created_at: r.try_get("created_at")?,
         last_seen_at: r.try_get("last_seen_at")?,
         expires_at: r.try_get("expires_at")?,
@@ -242,21 +263,23 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query(
-            "INSERT INTO browser_sessions (id_hash, sid, identity_id, level, amr, method, auth_time, created_at, \
-             last_seen_at, expires_at, ended_at, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11)",
-        )
-        .bind(id_hash.to_string())
-        .bind(s.sid.clone())
-        .bind(s.identity_id.clone())
-        .bind(i64::from(s.level.number()))
-        .bind(amr_text(&s.amr))
-        .bind(s.method.clone())
-        .bind(s.auth_time)
-        .bind(s.created_at)
-        .bind(s.last_seen_at)
-        .bind(s.expires_at)
-        .bind(user_agent.map(|u| u.chars().take(200).collect::<String>()))
-        .execute(executor)
-        .await?;
+        "INSERT INTO browser_sessions (id_hash, sid, identity_id, level, amr, method, auth_time, created_at, \
+             last_seen_at, expires_at, ended_at, user_agent, certificate) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12)",
+    )
+    .bind(id_hash.to_string())
+    .bind(s.sid.clone())
+    .bind(s.identity_id.clone())
+    .bind(i64::from(s.level.number()))
+    .bind(amr_text(&s.amr))
+    .bind(s.method.clone())
+    .bind(s.auth_time)
+    .bind(s.created_at)
+    .bind(s.last_seen_at)
+    .bind(s.expires_at)
+    .bind(user_agent.map(|u| u.chars().take(200).collect::<String>()))
+    .bind(certificate_text(s.certificate.as_ref())?)
+    .execute(executor)
+    .await?;
     Ok(())
 }

@@ -19,6 +19,22 @@ use crate::web::shell::WebShell;
 
 /// Name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "poort_lang";
+/// Name of the cookie that carries an application's `ui_locales` (OIDC Core §3.1.2.1)
+/// through a login: it wins over the chosen language while the login lasts.
+pub const UI_LOCALES_COOKIE: &str = "poort_ui_locales";
+
+/// The first language of `ui_locales` (in the application's order of preference) Poort
+/// offers, as a cookie for `seconds` (the login's lifetime); `None` when it names none.
+pub fn ui_locales_cookie(
+    cookies: crate::web::CookiePolicy,
+    ui_locales: &[String],
+    seconds: i64,
+) -> Option<Cookie<'static>> {
+    let lang = ui_locales.iter().find_map(|tag| Language::parse(tag).ok())?;
+    let mut cookie = cookies.cookie(UI_LOCALES_COOKIE, lang.code().to_string());
+    cookie.set_max_age(time::Duration::seconds(seconds));
+    Some(cookie)
+}
 /// Name of the CSRF cookie (double submit, the form carries an HMAC of it).
 pub const CSRF_COOKIE: &str = "poort_csrf";
 
@@ -29,11 +45,16 @@ fn cookie_value(req: &Request, name: &str) -> Option<String> {
     })
 }
 
-/// Works out the language and, for pages, makes sure a CSRF cookie exists.
+/// Works out the language — an application's `ui_locales` during its login, then the
+/// language the person chose, then `Accept-Language`, else Dutch — and, for pages, makes
+/// sure a CSRF cookie exists.
 pub async fn page_context(State(shell): State<WebShell>, mut req: Request, next: Next) -> Response {
-    let from_cookie =
-        cookie_value(&req, &shell.cookies().name(LANG_COOKIE)).and_then(|v| Language::parse(&v).ok());
-    let lang = from_cookie
+    let cookies = shell.cookies();
+    let from_application =
+        cookie_value(&req, &cookies.name(UI_LOCALES_COOKIE)).and_then(|v| Language::parse(&v).ok());
+    let from_cookie = cookie_value(&req, &cookies.name(LANG_COOKIE)).and_then(|v| Language::parse(&v).ok());
+    let lang = from_application
+        .or(from_cookie)
         .or_else(|| {
             req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(negotiate)
         })

@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod limits;
 pub mod middleware;
+pub mod origin;
 pub mod page;
 pub mod pages;
 pub mod request;
@@ -43,12 +44,15 @@ pub struct Limits {
 /// merged: `for_people` (pages and forms) gets the language, the CSRF cookie and friendly
 /// error pages; `for_software` (protocol endpoints, health, metrics) gets JSON errors and no
 /// CSRF cookie. Both get the request id, tracing, the timeout, the body limit, the security
-/// headers and the metrics, and find the [`WebShell`] in their request extensions.
+/// headers and the metrics, and find the [`WebShell`] in their request extensions. With an
+/// `origin`, pages asked for under another host are first sent there ([`origin`]); with an
+/// `admission`, the per-address rate and the in-flight bound apply ([`limits`]).
 pub fn layers(
     for_people: Router,
     for_software: Router,
     shell: WebShell,
     limits: Limits,
+    origin: Option<origin::PublicOrigin>,
     admission: Option<std::sync::Arc<limits::Admission>>,
 ) -> Router {
     let for_software = if for_software.has_routes() {
@@ -63,6 +67,10 @@ pub fn layers(
         .fallback(middleware::not_found)
         .layer(from_fn_with_state(shell.clone(), middleware::error_pages))
         .layer(from_fn_with_state(shell.clone(), middleware::page_context));
+    let for_people = match origin {
+        Some(origin) => for_people.layer(from_fn_with_state(origin, origin::to_public_origin)),
+        None => for_people,
+    };
     let mut app = Router::new().merge(for_software).merge(for_people);
     if let Some(admission) = admission {
         app = app.layer(from_fn_with_state(admission, limits::admit));

@@ -84,14 +84,13 @@ EOF
   local out="$here/output/$db"
   rm -rf "$out"; mkdir -p "$out"
   printf '\n--- browser journeys on %s: poort on %s\n' "$db" "$base"
-  # localhost, not 127.0.0.1: the passkey journey needs a host name as WebAuthn
-  # relying party id. Port 0 puts the side listeners on free ports (the mocks are found
-  # wherever they listen; the eID public URL defaults to the bound address).
-  (cd "$dir" && POORT_SERVER__PUBLIC_URL="$base" \
-    POORT_EID__LISTEN=127.0.0.1:0 POORT_EID__PUBLIC_URL="" \
-    POORT_ITSME__MOCK__LISTEN=127.0.0.1:0 POORT_EIDAS__MOCK__LISTEN=127.0.0.1:0 \
-    POORT_LOG__FILTER="warn,poort=info" \
-    exec "$binary" --config poort.toml --database-url "$url" serve --listen "127.0.0.1:$port") \
+  # The public origin of a loopback listener is http://localhost:PORT (the passkey journey
+  # needs a host name as WebAuthn relying party id). --side-ports auto puts the side
+  # listeners on free ports (the mocks are found wherever they listen; the eID public URL
+  # follows the bound address).
+  (cd "$dir" && POORT_LOG__FILTER="warn,poort=info" \
+    exec "$binary" --config poort.toml --database-url "$url" \
+      serve --listen "127.0.0.1:$port" --side-ports auto) \
     >"$out/poort.log" 2>&1 &
   server_pid=$!
   local ready=""

@@ -12,7 +12,10 @@ use poort::config::Settings;
 use tokio::sync::oneshot;
 
 pub struct TestApp {
+    /// The public origin, `http://localhost:PORT`.
     pub address: String,
+    /// The main listener's bound address.
+    pub bound: std::net::SocketAddr,
     pub client: reqwest::Client,
     pub state: AppState,
     _db: TestDb,
@@ -46,13 +49,54 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_from(test_settings, adjust).await
+    }
+
+    /// The demo configuration as shipped (`config/poort.toml`: every digital key and its
+    /// mock), on free ports (`server.side_ports = auto`), with a fresh database and its
+    /// demo keys in a temporary directory; `adjust` runs last.
+    pub async fn spawn_demo(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let demo = |url: &str| {
+            let mut s =
+                Settings::load(Some(&repo_path("config/poort.toml"))).expect("the demo configuration");
+            s.server.listen = "127.0.0.1:0".parse().expect("addr");
+            s.server.side_ports = poort::config::SidePorts::Auto;
+            s.database.url = url.to_string();
+            s.registry.load_dirs = vec![repo_path("config/demo/registry")];
+            s
+        };
+        Self::spawn_from(demo, |s| {
+            // Cheaper password hashing (the OWASP parameters are unit-tested).
+            s.password.argon2_memory_kib = 8 * 1024;
+            s.password.argon2_iterations = 1;
+            adjust(s);
+        })
+        .await
+    }
+
+    async fn spawn_from(base: impl FnOnce(&str) -> Settings, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let db = TestDb::create().await;
         let data = tempfile::tempdir().expect("temp dir");
-        let mut settings = test_settings(&db.url);
-        settings.eidas.mock.demo_tls_dir = data.path().join("eidas-mock");
+        let mut settings = base(&db.url);
+        let dir = data.path();
+        settings.eidas.mock.demo_tls_dir = dir.join("eidas-mock");
+        settings.eid.demo_pki_dir = settings.eid.demo_pki_dir.as_ref().map(|_| dir.join("eid-demo"));
+        settings.itsme.demo_key_dir = dir.join("itsme");
+        if settings.eidas.signing_key_path.is_some() {
+            settings.eidas.signing_key_path = Some(dir.join("eidas-sp-key.pem"));
+            settings.eidas.signing_certificate_path = Some(dir.join("eidas-sp-cert.pem"));
+        }
         adjust(&mut settings);
         let app = Application::build(settings).await.expect("the application builds");
-        let address = format!("http://{}", app.address());
+        // The public origin (`http://localhost:PORT`): pages asked for under another host
+        // name are redirected there, as a browser would be. Behind a (pretend) proxy, with
+        // `server.public_url` set, the test talks to the listener itself.
+        let address = if app.state().settings().is_public_url_derived() {
+            app.state().public_url().to_string()
+        } else {
+            format!("http://{}", app.address())
+        };
+        let bound = app.address();
         let state = app.state().clone();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -62,7 +106,12 @@ impl TestApp {
             .await
             .expect("server runs");
         });
-        TestApp { address, client: client(), state, _db: db, _data: data, _shutdown: tx }
+        TestApp { address, bound, client: client(), state, _db: db, _data: data, _shutdown: tx }
+    }
+
+    /// The URL of this app's own database (to start a second node on it).
+    pub fn database_url(&self) -> &str {
+        &self._db.url
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -148,3 +148,97 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     parsed.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
+
+/// `/authorize?…` for `client_id` asking `scope` (PKCE with [`CHALLENGE`], `state=st`,
+/// `nonce=n`), plus `extra` parameters.
+pub fn authorize_path(client_id: &str, redirect: &str, scope: &str, extra: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    s.append_pair("response_type", "code")
+        .append_pair("client_id", client_id)
+        .append_pair("redirect_uri", redirect)
+        .append_pair("scope", scope)
+        .append_pair("state", "st")
+        .append_pair("nonce", "n")
+        .append_pair("code_challenge", CHALLENGE)
+        .append_pair("code_challenge_method", "S256");
+    for (k, v) in extra {
+        s.append_pair(k, v);
+    }
+    format!("/authorize?{}", s.finish())
+}
+
+/// Where a browser's way through Poort ended: a redirect out of Poort (`location`), or a
+/// page (`body`).
+#[derive(Debug)]
+pub struct Arrival {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Arrival {
+    /// The code the client received.
+    pub fn code(&self) -> String {
+        let to = self.location.as_deref().unwrap_or_else(|| panic!("a page, not a redirect: {self:?}"));
+        query_param(to, "code").unwrap_or_else(|| panic!("no code in {to}"))
+    }
+}
+
+/// A browser going through `path` (an `/authorize` request): logs in as Jan at Level500
+/// with the test login when the login page comes, allows consent when asked, and follows
+/// Poort's own redirects. Ends at the first answer that leaves Poort's pages: a redirect to
+/// the client, or a page that is neither the login nor the consent page (an error page, the
+/// `form_post` page).
+pub async fn browse(app: &TestApp, path: &str) -> Arrival {
+    let mut resp = app.get(path).await;
+    for _ in 0..10 {
+        let status = resp.status().as_u16();
+        if resp.status().is_redirection() {
+            let to = location(&resp);
+            if !to.starts_with('/') {
+                return Arrival { status, location: Some(to), body: String::new() };
+            }
+            resp = match to.strip_prefix("/login?tx=") {
+                Some(tx) => app.test_login(tx.split('&').next().unwrap_or(tx), JAN, 500).await,
+                None => app.get(&to).await,
+            };
+            continue;
+        }
+        let body = resp.text().await.expect("page");
+        match crate::helpers::extract_hidden(&body, "tx").filter(|_| body.contains("/authorize/consent")) {
+            Some(tx) => {
+                let csrf = crate::helpers::extract_hidden(&body, "csrf").expect("csrf");
+                resp = app
+                    .post_form("/authorize/consent", &[("csrf", &csrf), ("tx", &tx), ("decision", "allow")])
+                    .await;
+            }
+            None => return Arrival { status, location: None, body },
+        }
+    }
+    panic!("too many steps through {path}");
+}
+
+/// Exchanges `code` for tokens as `client_id` with `client_secret_basic`.
+pub async fn exchange_code(
+    app: &TestApp,
+    client_id: &str,
+    secret: &str,
+    redirect: &str,
+    code: &str,
+) -> Value {
+    let resp = post(
+        app,
+        "/token",
+        Some(&basic(client_id, secret)),
+        None,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(resp.status(), 200, "token: {}", resp.text().await.unwrap_or_default());
+    resp.json().await.expect("json")
+}

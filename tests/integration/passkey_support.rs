@@ -57,7 +57,8 @@ impl SoftPasskey {
         let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING).expect("key");
         let mut credential_id = vec![0u8; 32];
         aws_lc_rs::rand::fill(&mut credential_id).expect("random");
-        let origin = app.address.replace("127.0.0.1", "localhost");
+        // The app's public origin, `http://localhost:PORT`: a host name, as WebAuthn needs.
+        let origin = app.address.clone();
         SoftPasskey {
             key,
             credential_id,

@@ -5,7 +5,7 @@ use poort::config::Settings;
 
 use crate::helpers::{TestApp, extract_hidden};
 
-pub const JAN_SECRET: &str = "JBSWY3DPEHPK3PXP";
+pub const JAN_SECRET: &str = "KBXW64TUFVSGK3LPFVKE6VCQFUZDAMRW";
 pub const JAN_PASSWORD: &str = "Poort-demo-2026";
 pub const JAN_EMAIL: &str = "jan.peeters@iatreion.example";
 /// Sofie Claes: in the register, no password account.
@@ -43,7 +43,12 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
 /// The code Jan's app shows now, computed with totp-rs from the demo secret.
 pub fn totp_now(secret: &str) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret).expect("base32");
-    totp_rs::Builder::new().with_secret(secret).build_noncompliant().generate_current().to_string()
+    totp_rs::Builder::new()
+        .with_secret(secret)
+        .build()
+        .expect("a secret of at least 128 bits")
+        .generate_current()
+        .to_string()
 }
 
 pub fn location(resp: &reqwest::Response) -> String {

@@ -139,3 +139,23 @@ async fn a_sealed_secret_that_was_tampered_with_logs_nobody_in() {
     assert_ne!(resp.status(), 303, "a secret that does not open does not log in");
     assert!(app.me().await.is_none(), "no session");
 }
+
+/// An older demo database holds the 80-bit demo secret (clear, from before sealing), which
+/// current authenticator apps refuse: the next start gives the account the configured
+/// 160-bit secret, and a code of the old secret no longer logs in.
+#[tokio::test]
+async fn a_demo_account_with_the_old_80_bit_secret_gets_the_160_bit_one_at_start() {
+    let app = spawn().await;
+    let store = app.state.store();
+    let account =
+        store.find_password_account_by_username("janpeeters").await.expect("query").expect("seeded");
+    store.upsert_totp(&account.id, "JBSWY3DPEHPK3PXP", true, 0).await.expect("an old clear secret");
+    let tx = jan_past_password(&app).await;
+    let resp = post_code(&app, &tx, "app", &totp_now(JAN_SECRET)).await;
+    assert_ne!(resp.status(), 303, "the 160-bit code does not match the old secret yet");
+
+    app.state.password().seed_demo_accounts().await.expect("seeding again");
+    let tx = jan_past_password(&app).await;
+    let resp = post_code(&app, &tx, "app", &totp_now(JAN_SECRET)).await;
+    assert_eq!(resp.status(), 303, "the 160-bit demo secret works after the start");
+}

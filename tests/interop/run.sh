@@ -5,7 +5,8 @@
 #
 # Builds nothing: give it a built binary (`cargo build` → target/debug/poort) and install
 # the Node packages first (`cd tests/interop && npm ci`). For each database it starts
-# Poort in demo mode with the test login on a free loopback port and a fresh database
+# Poort in demo mode with the test login on a free loopback port (issuer
+# http://localhost:PORT, side listeners on free ports) and a fresh database
 # (PostgreSQL: a database of its own on 127.0.0.1:5432 as user postgres, dropped after),
 # waits for /readyz and runs `node --test`. Any failure fails the script; Poort's log is
 # printed when the tests fail. A skipped test fails the run.
@@ -77,9 +78,12 @@ run_pass() {
     *) echo "interop: unknown database $db (sqlite|postgres|all)" >&2; exit 2 ;;
   esac
   port=$(free_port)
-  printf '\n--- interop on %s: poort on 127.0.0.1:%s\n' "$db" "$port"
+  printf '\n--- interop on %s: poort on http://localhost:%s\n' "$db" "$port"
+  # The issuer is the public origin http://localhost:PORT (the listener is on loopback);
+  # the side listeners go on free ports, so a running demo does not stop the test.
   (cd "$root" && POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_LOG__FILTER="warn,poort=info" \
-    exec "$binary" --config "$work/poort.toml" --database-url "$url" serve --listen "127.0.0.1:$port") \
+    exec "$binary" --config "$work/poort.toml" --database-url "$url" \
+      serve --listen "127.0.0.1:$port" --side-ports auto) \
     >"$work/poort-$db.log" 2>&1 &
   server_pid=$!
   local ready=""
@@ -94,7 +98,7 @@ run_pass() {
     exit 1
   fi
   local status=0
-  (cd "$here" && POORT_ISSUER="http://127.0.0.1:$port" node --test --test-reporter=spec oidc.test.mjs) \
+  (cd "$here" && POORT_ISSUER="http://localhost:$port" node --test --test-reporter=spec oidc.test.mjs) \
     2>&1 | tee "$work/node-$db.txt" || status=$?
   # Nothing here may be skipped: a skipped test proves nothing.
   if grep -qE '^. skipped [1-9]' "$work/node-$db.txt"; then

@@ -81,6 +81,7 @@ async fn complete(
         level: AuthLevel::EID,
         amr: AMR.iter().map(|s| s.to_string()).collect(),
         method: ID,
+        certificate: Some(redeemed.certificate),
     };
     match crate::authn::complete(&state, jar, &redeemed.tx_id, auth).await {
         Ok((jar, redirect)) => (jar, redirect).into_response(),

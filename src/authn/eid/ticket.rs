@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::verify::EidCertificate;
-use crate::domain::NationalNumber;
+use crate::domain::{CertificateFacts, NationalNumber};
 use crate::kernel::token::{hash_token, random_token};
 use crate::store::login_transactions::StoredJson;
 use crate::store::{Store, StoreError};
@@ -35,11 +35,14 @@ pub enum TicketError {
 
 /// The card identity a ticket carries (stored as the ticket's JSON payload).
 #[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Payload {
     national_number: String,
     given_names: String,
     surname: String,
     certificate_sha256: String,
+    /// The card's certificate facts, for the `certificateInfo` claims.
+    certificate: CertificateFacts,
 }
 
 /// What a redeemed ticket hands to the login transaction.
@@ -49,6 +52,7 @@ pub struct Redeemed {
     pub national_number: NationalNumber,
     pub given_names: String,
     pub surname: String,
+    pub certificate: CertificateFacts,
 }
 
 /// Stores a new ticket for `tx_id` and `card`, valid until `now + 60 s`; returns the
@@ -65,6 +69,11 @@ pub async fn issue(
         given_names: card.given_names.clone(),
         surname: card.surname.clone(),
         certificate_sha256: card.fingerprint_sha256.clone(),
+        certificate: CertificateFacts {
+            subject: card.subject.clone(),
+            issuer: card.issuer.clone(),
+            serial_number: card.serial_hex.clone(),
+        },
     };
     let payload = StoredJson::new(&payload)?;
     store
@@ -85,5 +94,11 @@ pub async fn redeem(store: &Store, ticket: &str, now: i64) -> Result<Redeemed, T
     let payload: Payload = payload.parse()?;
     let national_number = NationalNumber::parse(&payload.national_number)
         .map_err(|e| StoreError::Corrupt(format!("eid ticket national number: {}", e.code())))?;
-    Ok(Redeemed { tx_id, national_number, given_names: payload.given_names, surname: payload.surname })
+    Ok(Redeemed {
+        tx_id,
+        national_number,
+        given_names: payload.given_names,
+        surname: payload.surname,
+        certificate: payload.certificate,
+    })
 }

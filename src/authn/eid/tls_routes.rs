@@ -27,7 +27,8 @@ pub fn tls_router(authn: Authn, shell: WebShell, limits: Limits) -> Router {
         .with_state(authn)
         // The pages here link the style sheet and the language switch on this origin.
         .merge(crate::web::pages::assets::router());
-    crate::web::layers(pages, Router::new(), shell, limits, None)
+    // Another origin than the main listener's: its pages are not moved to the public origin.
+    crate::web::layers(pages, Router::new(), shell, limits, None, None)
 }
 
 #[derive(Deserialize)]

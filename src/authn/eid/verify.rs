@@ -43,6 +43,10 @@ pub struct EidCertificate {
     pub key_type: CardKeyType,
     /// Certificate serial, lowercase hex without separators.
     pub serial_hex: String,
+    /// Subject and issuer distinguished names (RFC 4514 strings) for the `certificateInfo`
+    /// claims. The subject holds the national number: never logged.
+    pub subject: String,
+    pub issuer: String,
     /// SHA-256 of the certificate DER, lowercase hex.
     pub fingerprint_sha256: String,
     pub not_after: OffsetDateTime,
@@ -248,6 +252,8 @@ impl EidVerifier {
             surname: single(&OID_X509_SURNAME)?,
             key_type,
             serial_hex: x509.tbs_certificate.raw_serial().iter().map(|b| format!("{b:02x}")).collect(),
+            subject: x509.subject().to_string(),
+            issuer: x509.issuer().to_string(),
             fingerprint_sha256: {
                 use sha2::Digest;
                 sha2::Sha256::digest(card).iter().map(|b| format!("{b:02x}")).collect()

@@ -220,7 +220,7 @@ pub(crate) fn authenticated(who: EidasIdentity) -> Result<Authenticated, EidasEr
             birth_date: Some(who.birth_date),
         },
     };
-    Ok(Authenticated { identity, level, amr: vec!["eidas".into()], method: ID })
+    Ok(Authenticated { identity, level, amr: vec!["eidas".into()], method: ID, certificate: None })
 }
 
 async fn metadata(State(EidasState { eidas: rt, .. }): State<EidasState>) -> Response {

@@ -134,6 +134,7 @@ async fn callback(
         // RFC 8176: multi-factor, confirmed in a mobile app.
         amr: vec!["mfa".into(), "app".into()],
         method: ID,
+        certificate: None,
     };
     match complete(&state, jar, &tx.id, auth).await {
         Ok((jar, redirect)) => Ok((jar, redirect).into_response()),

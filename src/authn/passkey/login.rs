@@ -140,7 +140,8 @@ pub(super) async fn finish(
         },
         (None, None) => return internal("identity without identifier").respond(&page.tr),
     };
-    let auth = Authenticated { identity: claim, level: LEVEL, amr: amr(), method: super::ID };
+    let auth =
+        Authenticated { identity: claim, level: LEVEL, amr: amr(), method: super::ID, certificate: None };
     match complete(&state, jar.clone(), &tx.id, auth).await {
         Ok((jar, redirect)) => {
             (jar, Json(serde_json::json!({ "redirect": redirect.location() }))).into_response()

@@ -194,10 +194,19 @@ impl PasswordSettings {
             if crate::domain::NationalNumber::parse(&account.national_number).is_err() {
                 return Err(invalid(key!("demo_accounts"), "a national_number is not valid"));
             }
-            if let Some(secret) = &account.totp_secret
-                && totp_rs::Secret::try_from_base32(secret).is_err()
-            {
-                return Err(invalid(key!("demo_accounts"), "a totp_secret is not base32"));
+            if let Some(secret) = &account.totp_secret {
+                match super::totp::secret_bits(secret) {
+                    None => return Err(invalid(key!("demo_accounts"), "a totp_secret is not base32")),
+                    Some(bits) if bits < super::totp::MIN_SECRET_BITS => {
+                        return Err(invalid(
+                            key!("demo_accounts"),
+                            &format!(
+                                "a totp_secret has {bits} bits; at least 128 (RFC 4226 §4), 160 recommended"
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                }
             }
         }
         Ok(())
@@ -232,12 +241,31 @@ mod tests {
                 username: "janpeeters".into(),
                 password: "Poort-demo-2026".into(),
                 email: None,
-                totp_secret: Some("JBSWY3DPEHPK3PXP".into()),
+                totp_secret: Some("KBXW64TUFVSGK3LPFVKE6VCQFUZDAMRW".into()),
                 has_demo_token_card: false,
             }],
             ..PasswordSettings::default()
         };
         assert!(s.validate(true).is_ok());
         assert!(s.validate(false).unwrap_err().to_string().contains("demo_accounts"));
+    }
+
+    #[test]
+    fn a_demo_totp_secret_under_128_bits_is_refused() {
+        let mut s = PasswordSettings {
+            demo_accounts: vec![DemoAccount {
+                national_number: "78.03.14-123.49".into(),
+                username: "janpeeters".into(),
+                password: "Poort-demo-2026".into(),
+                email: None,
+                totp_secret: Some("JBSWY3DPEHPK3PXP".into()),
+                has_demo_token_card: false,
+            }],
+            ..PasswordSettings::default()
+        };
+        let err = s.validate(true).unwrap_err().to_string();
+        assert!(err.contains("80 bits"), "{err}");
+        s.demo_accounts[0].totp_secret = Some("not base32!".into());
+        assert!(s.validate(true).unwrap_err().to_string().contains("not base32"));
     }
 }

@@ -16,6 +16,8 @@ use crate::kernel::seal::Sealer;
 pub enum TotpSetupError {
     #[error("the stored TOTP secret is not base32")]
     Secret,
+    #[error("the TOTP secret has {bits} bits; RFC 4226 §4 (R6) requires at least 128")]
+    TooShort { bits: usize },
     #[error("cannot build the enrolment URL: {0}")]
     Url(String),
     #[error("cannot draw the QR code: {0}")]
@@ -67,18 +69,29 @@ pub fn new_secret() -> String {
     Secret::generate().to_base32()
 }
 
+/// RFC 4226 §4 (R6): a shared secret has at least 128 bits (160 recommended). Current
+/// authenticator libraries (pyotp 2.12, totp-rs) refuse shorter ones.
+pub const MIN_SECRET_BITS: usize = 128;
+
+/// The length in bits of a base32 secret (`None` when it is not base32).
+pub fn secret_bits(secret_base32: &str) -> Option<usize> {
+    Secret::try_from_base32(secret_base32).ok().map(|s| s.as_ref().len() * 8)
+}
+
 fn totp(secret_base32: &str, account_name: &str, issuer: &str) -> Result<Totp, TotpSetupError> {
     let secret = Secret::try_from_base32(secret_base32).map_err(|_| TotpSetupError::Secret)?;
-    // `build_noncompliant`: the demo secret (JBSWY3DPEHPK3PXP) has 80 bits, below the
-    // 128 bits `build` insists on. New secrets always have 160 bits.
-    Ok(Builder::new()
+    Builder::new()
         .with_secret(secret)
         .with_skew(1)
         .with_step_duration(30)
         .with_digits(6)
         .with_account_name(account_name.replace(':', ""))
         .with_issuer(Some(issuer.replace(':', "")))
-        .build_noncompliant())
+        .build()
+        .map_err(|e| match e {
+            totp_rs::TotpError::SecretTooShort { bits } => TotpSetupError::TooShort { bits },
+            other => TotpSetupError::Url(other.to_string()),
+        })
 }
 
 /// The time step (unix time / 30) a code matches, within ±1 step of `now`.
@@ -112,7 +125,18 @@ pub fn qr_svg_data_uri(url: &str) -> Result<String, TotpSetupError> {
 mod tests {
     use super::*;
 
-    const DEMO: &str = "JBSWY3DPEHPK3PXP";
+    /// The demo secret of `config/poort.toml`: 160 bits.
+    const DEMO: &str = "KBXW64TUFVSGK3LPFVKE6VCQFUZDAMRW";
+
+    #[test]
+    fn a_secret_under_128_bits_is_refused_and_the_demo_secret_has_160() {
+        assert_eq!(secret_bits(DEMO), Some(160));
+        // The old 80-bit demo secret: refused, as pyotp 2.12 refuses it.
+        assert!(matches!(totp("JBSWY3DPEHPK3PXP", "", "Poort"), Err(TotpSetupError::TooShort { bits: 80 })));
+        assert_eq!(check("JBSWY3DPEHPK3PXP", "123456", 1_800_000_000), None);
+        assert_eq!(secret_bits(&new_secret()), Some(160));
+        assert_eq!(secret_bits("not base32!"), None);
+    }
 
     #[test]
     fn a_code_matches_its_own_step_and_one_step_either_side() {

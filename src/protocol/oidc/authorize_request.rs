@@ -38,15 +38,35 @@ pub enum Prompt {
     SelectAccount,
 }
 
-/// OIDC Core §5.5 individual claim request.
+/// OIDC Core §5.5.1 individual claim request. `null` — the specification's own default
+/// form, `{"id_token":{"given_name":null}}` — asks for the claim in the default manner (a
+/// voluntary claim) and reads as the empty request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Option<ClaimRequestMembers>")]
 pub struct ClaimRequest {
-    #[serde(default)]
     pub essential: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
+}
+
+/// The members of a claim request object (OIDC Core §5.5.1); absent members are absent.
+#[derive(Debug, Default, Deserialize)]
+struct ClaimRequestMembers {
+    #[serde(default)]
+    essential: bool,
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    values: Option<Vec<String>>,
+}
+
+impl From<Option<ClaimRequestMembers>> for ClaimRequest {
+    fn from(members: Option<ClaimRequestMembers>) -> Self {
+        let m = members.unwrap_or_default();
+        Self { essential: m.essential, value: m.value, values: m.values }
+    }
 }
 
 /// OIDC Core §5.5 `claims` parameter.
@@ -152,7 +172,7 @@ pub fn params_from_pairs(
 }
 
 /// Maps an `acr` value to a FAS level: `urn:be:fedict:iam:fas:LevelNNN` or eIDAS LoA
-/// (low ≥200, substantial ≥300, high ≥450; see CONTRACT "Levels of assurance").
+/// (low ≥200, substantial ≥300, high ≥450; docs/RELYING_PARTIES.md, "Levels of assurance").
 pub fn acr_to_level(acr: &str) -> Option<u16> {
     if let Some(n) = acr.strip_prefix("urn:be:fedict:iam:fas:Level") {
         return n.parse().ok().filter(|l| [100, 200, 300, 400, 450, 500].contains(l));
@@ -276,17 +296,18 @@ pub(crate) fn validate_params(
             "registration parameter not supported",
         )));
     }
-    let scopes: Vec<String> = p
-        .get("scope")
-        .map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect())
-        .unwrap_or_default();
+    // OIDC Core §3.1.2.1: scope values Poort does not understand (`offline_access` from
+    // many client libraries) are ignored; a known scope the client may not use is refused.
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in p.get("scope").map(String::as_str).unwrap_or_default().split(' ') {
+        if ctx.supported_scopes.contains(&scope) && !scopes.iter().any(|s| s == scope) {
+            scopes.push(scope.to_owned());
+        }
+    }
     if !scopes.iter().any(|s| s == "openid") {
         return Err(fail(OAuthError::invalid_scope("the openid scope is required")));
     }
-    if let Some(s) =
-        scopes.iter().find(|s| !ctx.supported_scopes.contains(&s.as_str()) || !client.scopes.contains(s))
-    {
-        let _ = s;
+    if scopes.iter().any(|s| !client.scopes.contains(s)) {
         return Err(fail(OAuthError::invalid_scope("a requested scope is not allowed for this client")));
     }
     let code_challenge = pkce::check_challenge(
@@ -321,13 +342,10 @@ pub(crate) fn validate_params(
         Some(c) => serde_json::from_str(c).map_err(|_| bad("claims is not a valid claims request"))?,
     };
     let mut levels: Vec<u16> = Vec::new();
+    // OIDC Core §3.1.2.1: `acr_values` asks for `acr` as a voluntary claim: values Poort
+    // does not know are ignored; of the known ones the weakest is the requirement.
     if let Some(acr) = p.get("acr_values") {
-        let listed: Vec<&str> = acr.split(' ').filter(|x| !x.is_empty()).collect();
-        let known: Vec<u16> = listed.iter().filter_map(|a| acr_to_level(a)).collect();
-        if !listed.is_empty() && known.is_empty() {
-            return Err(bad("no supported acr value"));
-        }
-        // Any listed value is acceptable: the weakest one is the requirement.
+        let known: Vec<u16> = acr.split(' ').filter_map(acr_to_level).collect();
         levels.extend(known.iter().min());
     }
     // OIDC Core §5.5.1.1: an essential `acr` claim request is binding.

@@ -147,8 +147,15 @@ pub fn authenticate(
     ctx: AssertionContext<'_>,
 ) -> Result<(), OAuthError> {
     let client = client.ok_or_else(|| creds.invalid_client("client authentication failed"))?;
+    // The method is strict per client (RFC 7591 §2 `token_endpoint_auth_method`), and the
+    // refusal says which one this client is registered for: a library defaulting to another
+    // one (Authlib's revocation uses Basic) is then a one-line fix, not a mystery.
     if creds.method() != client.auth_method {
-        return Err(creds.invalid_client("client authentication failed"));
+        return Err(creds.invalid_client(&format!(
+            "this client is registered for {}, not {}",
+            client.auth_method.as_str(),
+            creds.method().as_str()
+        )));
     }
     match creds {
         ClientCredentials::Basic { secret, .. } | ClientCredentials::Post { secret, .. } => {

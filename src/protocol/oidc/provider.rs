@@ -124,6 +124,7 @@ impl Provider {
             last_kid_reload: std::sync::Mutex::new(0),
         };
         provider.sync_configured_clients(store, public_url).await?;
+        grant_registered_clients_their_claims(store).await?;
         Ok(provider)
     }
 
@@ -254,6 +255,23 @@ impl Provider {
     }
 }
 
+/// Clients registered dynamically before registration gave them the claims of their scopes
+/// (they received only `sub`, whatever the person consented to) get them now. Idempotent:
+/// a client with any allowed claim is left alone.
+async fn grant_registered_clients_their_claims(store: &Store) -> anyhow::Result<()> {
+    let source = ClientSource::Registration.code();
+    for (mut client, from) in store.find_oidc_clients::<Client>().await? {
+        let claims = crate::protocol::oidc::registration::claims_of_scopes(&client.scopes);
+        if from != source || !client.allowed_claims.is_empty() || claims.is_empty() {
+            continue;
+        }
+        client.allowed_claims = claims;
+        store.upsert_oidc_client(&client.id, &client, ClientSource::Registration, None).await?;
+        tracing::info!(client.id = %client.id, "a registered client now receives the claims of its scopes");
+    }
+    Ok(())
+}
+
 /// The demo relying party at `{public_url}/demo-rp`: a first-party confidential client.
 fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
     Client {
@@ -270,7 +288,9 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
         backchannel_logout_uri: None,
         backchannel_logout_session_required: false,
         grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-        scopes: ["openid", "profile", "email", "egovnrn", "roles"].map(String::from).to_vec(),
+        scopes: ["openid", "profile", "email", "egovnrn", "roles", "certificateInfo"]
+            .map(String::from)
+            .to_vec(),
         allowed_claims: [
             "given_name",
             "family_name",
@@ -282,6 +302,9 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
             "roles",
             "enterprise_number",
             "enterprise_name",
+            "cert_subject",
+            "cert_issuer",
+            "cert_serial_number",
         ]
         .map(String::from)
         .to_vec(),

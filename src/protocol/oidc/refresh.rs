@@ -71,7 +71,10 @@ pub fn check_refresh(
         None => Ok(record.scope.clone()),
         Some(s) => {
             let asked: Vec<String> = s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect();
-            if asked.iter().all(|a| record.scope.contains(a)) {
+            if asked.is_empty() {
+                // RFC 6749 §6: an omitted scope is the original one; so is an empty one.
+                Ok(record.scope.clone())
+            } else if asked.iter().all(|a| record.scope.contains(a)) {
                 Ok(asked)
             } else {
                 Err(RefreshRefusal {

@@ -1,35 +1,32 @@
-//! Dynamic client registration request validation (RFC 7591 §2, §3.2; OIDC Registration §2).
-//! The secret is returned once in the response and stored only as `client::hash_secret`.
+//! Dynamic client registration (RFC 7591 §2, §3.2; OIDC Registration 1.0 §2; OIDC
+//! Back-Channel Logout 1.0 §2.2; RFC 9126 §6; RFC 9449 §5.2). The secret is returned once
+//! in the response and stored only as `client::hash_secret`.
+//!
+//! Every metadata name those specifications define is either honoured (stored, used, and
+//! echoed in the response) or refused with `invalid_client_metadata` naming it — never
+//! dropped. A name defined by none of them is an extension Poort does not understand: RFC
+//! 7591 §2 says such metadata "MUST" be ignored, and the response, which echoes what was
+//! stored (§3.2.1), shows the client it was not registered.
+
+use std::collections::BTreeSet;
 
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
 
 use crate::protocol::oidc::client::{
-    AuthMethod, Client, ClientKind, GrantType, Lifetimes, SubjectType, hash_secret,
+    AccessTokenFormat, AuthMethod, Client, ClientKind, GrantType, Lifetimes, SubjectType, hash_secret,
 };
 use crate::protocol::oidc::code::new_handle;
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
+use crate::protocol::oidc::keys::Alg;
+use crate::protocol::oidc::tokens::CLAIM_TABLE;
 
+/// The registration request: the client metadata object as sent.
 #[derive(Debug, Clone, Deserialize)]
-pub struct RegistrationRequest {
-    pub redirect_uris: Vec<String>,
-    #[serde(default)]
-    pub client_name: Option<String>,
-    #[serde(default)]
-    pub token_endpoint_auth_method: Option<String>,
-    #[serde(default)]
-    pub grant_types: Option<Vec<String>>,
-    #[serde(default)]
-    pub response_types: Option<Vec<String>>,
-    #[serde(default)]
-    pub jwks: Option<JwkSet>,
-    #[serde(default)]
-    pub jwks_uri: Option<String>,
-    #[serde(default)]
-    pub post_logout_redirect_uris: Vec<String>,
-    #[serde(default)]
-    pub scope: Option<String>,
-}
+#[serde(transparent)]
+pub struct RegistrationRequest(pub Map<String, Value>);
 
 #[derive(Debug)]
 pub struct Registered {
@@ -38,12 +35,67 @@ pub struct Registered {
     pub client_secret: Option<String>,
 }
 
-fn meta(d: &str) -> OAuthError {
-    OAuthError::new(ErrorCode::InvalidClientMetadata, d)
+/// Metadata the specifications define that Poort does not support: refused by name.
+const UNSUPPORTED: &[&str] = &[
+    // RFC 7591 §2
+    "client_uri",
+    "logo_uri",
+    "tos_uri",
+    "policy_uri",
+    "contacts",
+    "software_id",
+    "software_version",
+    "software_statement",
+    // OIDC Registration 1.0 §2
+    "sector_identifier_uri",
+    "id_token_encrypted_response_alg",
+    "id_token_encrypted_response_enc",
+    "userinfo_signed_response_alg",
+    "userinfo_encrypted_response_alg",
+    "userinfo_encrypted_response_enc",
+    "request_object_signing_alg",
+    "request_object_encryption_alg",
+    "request_object_encryption_enc",
+    "token_endpoint_auth_signing_alg",
+    "default_max_age",
+    "require_auth_time",
+    "default_acr_values",
+    "initiate_login_uri",
+    "request_uris",
+    // OIDC Front-Channel Logout 1.0 §2
+    "frontchannel_logout_uri",
+    "frontchannel_logout_session_required",
+    // RFC 8705 §2.1.2 (mutual-TLS client authentication)
+    "tls_client_auth_subject_dn",
+    "tls_client_certificate_bound_access_tokens",
+    // JARM
+    "authorization_signed_response_alg",
+    "authorization_encrypted_response_alg",
+    "authorization_encrypted_response_enc",
+];
+
+fn meta(description: impl Into<String>) -> OAuthError {
+    OAuthError::new(ErrorCode::InvalidClientMetadata, description)
+}
+
+/// The metadata object, read one named field at a time.
+struct Metadata(Map<String, Value>);
+
+impl Metadata {
+    /// Removes and parses `name`; `null` counts as absent. A value of the wrong shape is
+    /// refused naming the field.
+    fn take<T: DeserializeOwned>(&mut self, name: &str) -> Result<Option<T>, OAuthError> {
+        match self.0.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => {
+                serde_json::from_value(v).map(Some).map_err(|_| meta(format!("{name}: not a valid value")))
+            }
+        }
+    }
 }
 
 /// RFC 8252 §7.3 / RFC 9700 §4.1: https, or http only on loopback; no fragment.
-fn redirect_ok(uri: &str) -> bool {
+fn uri_ok(uri: &str) -> bool {
     match url::Url::parse(uri) {
         Ok(u) if u.fragment().is_none() => match u.scheme() {
             "https" => true,
@@ -54,82 +106,144 @@ fn redirect_ok(uri: &str) -> bool {
     }
 }
 
+/// OIDC Core §8.1: without a `sector_identifier_uri` the sector is the host of the redirect
+/// URIs, so they must share one host.
+fn sector_of(redirect_uris: &[String]) -> Result<String, OAuthError> {
+    let hosts: BTreeSet<String> = redirect_uris
+        .iter()
+        .filter_map(|u| url::Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_string)))
+        .collect();
+    match hosts.into_iter().collect::<Vec<_>>().as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(meta(
+            "subject_type: pairwise needs redirect_uris of one host (sector_identifier_uri is not supported)",
+        )),
+    }
+}
+
+/// The claims the scopes of a self-registered client release (`tokens::CLAIM_TABLE`): what
+/// the consent page asks the person to share.
+pub fn claims_of_scopes(scopes: &[String]) -> Vec<String> {
+    CLAIM_TABLE
+        .iter()
+        .filter(|(_, scope, _)| scopes.iter().any(|s| s == scope))
+        .map(|(claim, _, _)| (*claim).to_owned())
+        .collect()
+}
+
 /// Validates a registration and builds the client. Scopes are limited to `default_scopes`
 /// (no `egovnrn` or claims permissions by self-registration; an administrator grants those).
+/// The client may receive the claims of its scopes (what the consent page asks).
 pub fn register(
     req: RegistrationRequest,
     pepper: &[u8],
     default_scopes: &[&str],
 ) -> Result<Registered, OAuthError> {
-    if req.redirect_uris.is_empty() || !req.redirect_uris.iter().all(|u| redirect_ok(u)) {
+    let mut m = Metadata(req.0);
+    if let Some(name) = UNSUPPORTED.iter().find(|n| m.0.get(**n).is_some_and(|v| !v.is_null())) {
+        return Err(meta(format!("{name}: not supported by this server")));
+    }
+    let redirect_uris: Vec<String> = m.take("redirect_uris")?.unwrap_or_default();
+    if redirect_uris.is_empty() || !redirect_uris.iter().all(|u| uri_ok(u)) {
         return Err(OAuthError::new(
             ErrorCode::InvalidRedirectUri,
-            "redirect_uris must be https (or http on loopback)",
+            "redirect_uris must be https (or http on loopback), without a fragment",
         ));
     }
-    if !req.post_logout_redirect_uris.iter().all(|u| redirect_ok(u)) {
-        return Err(meta("post_logout_redirect_uris must be https"));
+    let post_logout_redirect_uris: Vec<String> = m.take("post_logout_redirect_uris")?.unwrap_or_default();
+    if !post_logout_redirect_uris.iter().all(|u| uri_ok(u)) {
+        return Err(meta("post_logout_redirect_uris: must be https (or http on loopback)"));
     }
-    let auth_method = match req.token_endpoint_auth_method.as_deref().unwrap_or("client_secret_basic") {
-        "client_secret_basic" => AuthMethod::ClientSecretBasic,
-        "client_secret_post" => AuthMethod::ClientSecretPost,
-        "private_key_jwt" => AuthMethod::PrivateKeyJwt,
-        "none" => AuthMethod::None,
-        _ => return Err(meta("unsupported token_endpoint_auth_method")),
+    let auth_method = match m.take::<String>("token_endpoint_auth_method")?.as_deref() {
+        None | Some("client_secret_basic") => AuthMethod::ClientSecretBasic,
+        Some("client_secret_post") => AuthMethod::ClientSecretPost,
+        Some("private_key_jwt") => AuthMethod::PrivateKeyJwt,
+        Some("none") => AuthMethod::None,
+        Some(_) => return Err(meta("token_endpoint_auth_method: not supported")),
     };
-    if req.jwks.is_some() && req.jwks_uri.is_some() {
-        return Err(meta("jwks and jwks_uri are mutually exclusive"));
+    let jwks: Option<JwkSet> = m.take("jwks")?;
+    let jwks_uri: Option<String> = m.take("jwks_uri")?;
+    if jwks.is_some() && jwks_uri.is_some() {
+        return Err(meta("jwks, jwks_uri: mutually exclusive"));
     }
-    if auth_method == AuthMethod::PrivateKeyJwt && req.jwks.is_none() && req.jwks_uri.is_none() {
-        return Err(meta("private_key_jwt needs jwks or jwks_uri"));
+    if jwks_uri.as_deref().is_some_and(|u| !u.starts_with("https://")) {
+        return Err(meta("jwks_uri: must be https"));
     }
-    let mut grants = Vec::new();
-    for g in req.grant_types.unwrap_or_else(|| vec!["authorization_code".into()]) {
-        grants.push(match g.as_str() {
+    if auth_method == AuthMethod::PrivateKeyJwt && jwks.is_none() && jwks_uri.is_none() {
+        return Err(meta("token_endpoint_auth_method: private_key_jwt needs jwks or jwks_uri"));
+    }
+    let mut grant_types = Vec::new();
+    for g in m.take::<Vec<String>>("grant_types")?.unwrap_or_else(|| vec!["authorization_code".into()]) {
+        grant_types.push(match g.as_str() {
             "authorization_code" => GrantType::AuthorizationCode,
             "refresh_token" => GrantType::RefreshToken,
-            _ => return Err(meta("unsupported grant type")),
+            _ => return Err(meta(format!("grant_types: {g} is not available by registration"))),
         });
     }
     // RFC 7591 §2.1: response_types and grant_types must be consistent.
-    let responses = req.response_types.unwrap_or_else(|| vec!["code".into()]);
-    if responses != ["code"] || !grants.contains(&GrantType::AuthorizationCode) {
-        return Err(meta("only response_type code with the authorization_code grant"));
+    let responses: Vec<String> = m.take("response_types")?.unwrap_or_else(|| vec!["code".into()]);
+    if responses != ["code"] || !grant_types.contains(&GrantType::AuthorizationCode) {
+        return Err(meta("response_types: only code, with the authorization_code grant"));
     }
-    let scopes: Vec<String> = match req.scope {
+    let scopes: Vec<String> = match m.take::<String>("scope")? {
         None => default_scopes.iter().map(|s| (*s).to_owned()).collect(),
         Some(s) => {
             let asked: Vec<String> = s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect();
-            if asked.iter().any(|a| !default_scopes.contains(&a.as_str())) {
-                return Err(meta("scope not available by registration"));
+            if let Some(a) = asked.iter().find(|a| !default_scopes.contains(&a.as_str())) {
+                return Err(meta(format!("scope: {a} is not available by registration")));
             }
             asked
         }
     };
+    let subject_type = match m.take::<String>("subject_type")?.as_deref() {
+        None | Some("public") => SubjectType::Public,
+        Some("pairwise") => SubjectType::Pairwise { sector_identifier: sector_of(&redirect_uris)? },
+        Some(_) => return Err(meta("subject_type: must be public or pairwise")),
+    };
+    let backchannel_logout_uri: Option<String> = m.take("backchannel_logout_uri")?;
+    // OIDC Back-Channel Logout 1.0 §2.2: an absolute URI without a fragment.
+    if backchannel_logout_uri.as_deref().is_some_and(|u| !uri_ok(u)) {
+        return Err(meta("backchannel_logout_uri: must be https (or http on loopback), without a fragment"));
+    }
+    let backchannel_logout_session_required: bool =
+        m.take("backchannel_logout_session_required")?.unwrap_or(false);
+    let id_token_alg = match m.take::<String>("id_token_signed_response_alg")?.as_deref() {
+        None | Some("ES256") => Alg::ES256,
+        Some("RS256") => Alg::RS256,
+        Some(_) => return Err(meta("id_token_signed_response_alg: ES256 or RS256")),
+    };
+    match m.take::<String>("application_type")?.as_deref() {
+        None | Some("web") => {}
+        Some(_) => return Err(meta("application_type: only web is supported")),
+    }
+    let require_par: bool = m.take("require_pushed_authorization_requests")?.unwrap_or(false);
+    let require_dpop: bool = m.take("dpop_bound_access_tokens")?.unwrap_or(false);
+    let name: Option<String> = m.take("client_name")?;
     let secret =
         matches!(auth_method, AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost).then(new_handle);
+    let allowed_claims = claims_of_scopes(&scopes);
     let client = Client {
         id: new_handle(),
-        name: req.client_name.unwrap_or_else(|| "unnamed client".into()),
+        name: name.unwrap_or_else(|| "unnamed client".into()),
         kind: if auth_method == AuthMethod::None { ClientKind::Public } else { ClientKind::Confidential },
         secret_hash: secret.as_deref().map(|s| hash_secret(pepper, s)),
         secret: None,
         auth_method,
-        jwks: req.jwks,
-        jwks_uri: req.jwks_uri,
-        redirect_uris: req.redirect_uris,
-        post_logout_redirect_uris: req.post_logout_redirect_uris,
-        backchannel_logout_uri: None,
-        backchannel_logout_session_required: false,
-        grant_types: grants,
+        jwks,
+        jwks_uri,
+        redirect_uris,
+        post_logout_redirect_uris,
+        backchannel_logout_uri,
+        backchannel_logout_session_required,
+        grant_types,
         scopes,
-        allowed_claims: Vec::new(),
-        subject_type: SubjectType::Public,
-        id_token_alg: crate::protocol::oidc::keys::Alg::ES256,
-        access_token_format: crate::protocol::oidc::client::AccessTokenFormat::Jwt,
+        allowed_claims,
+        subject_type,
+        id_token_alg,
+        access_token_format: AccessTokenFormat::Jwt,
         claims_in_id_token: false,
-        require_par: false,
-        require_dpop: false,
+        require_par,
+        require_dpop,
         is_first_party: false,
         min_level: None,
         lifetimes: Lifetimes::default(),
@@ -137,60 +251,46 @@ pub fn register(
     Ok(Registered { client, client_secret: secret })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::protocol::oidc::client::verify_secret;
-    use serde_json::json;
-
-    fn req(v: serde_json::Value) -> RegistrationRequest {
-        serde_json::from_value(v).unwrap()
+/// RFC 7591 §3.2.1: the client information response — every stored metadata value.
+pub fn response_body(r: &Registered, issued_at: i64) -> Value {
+    let c = &r.client;
+    let mut body = json!({
+        "client_id": c.id,
+        "client_id_issued_at": issued_at,
+        "client_name": c.name,
+        "redirect_uris": c.redirect_uris,
+        "post_logout_redirect_uris": c.post_logout_redirect_uris,
+        "token_endpoint_auth_method": c.auth_method.as_str(),
+        "grant_types": c.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        "response_types": ["code"],
+        "scope": c.scopes.join(" "),
+        "application_type": "web",
+        "subject_type": match c.subject_type { SubjectType::Public => "public", SubjectType::Pairwise { .. } => "pairwise" },
+        "id_token_signed_response_alg": c.id_token_alg.as_str(),
+        "backchannel_logout_session_required": c.backchannel_logout_session_required,
+        "require_pushed_authorization_requests": c.require_par,
+        "dpop_bound_access_tokens": c.require_dpop,
+    });
+    if let Some(obj) = body.as_object_mut() {
+        let mut put = |k: &str, v: Value| {
+            obj.insert(k.into(), v);
+        };
+        if let Some(uri) = &c.backchannel_logout_uri {
+            put("backchannel_logout_uri", json!(uri));
+        }
+        if let Some(jwks) = &c.jwks {
+            put("jwks", serde_json::to_value(jwks).unwrap_or(Value::Null));
+        }
+        if let Some(uri) = &c.jwks_uri {
+            put("jwks_uri", json!(uri));
+        }
+        if let Some(secret) = &r.client_secret {
+            put("client_secret", json!(secret));
+            put("client_secret_expires_at", json!(0));
+        }
     }
-
-    #[test]
-    fn a_registered_client_gets_an_id_and_a_secret_stored_hashed() {
-        let r = register(
-            req(json!({"redirect_uris": ["https://rp.example/cb", "http://127.0.0.1:8080/cb"]})),
-            b"p",
-            &["openid"],
-        )
-        .unwrap();
-        let s = r.client_secret.unwrap();
-        assert!(verify_secret(b"p", &s, r.client.secret_hash.as_deref().unwrap()));
-        assert_eq!(r.client.id.len(), 43);
-    }
-
-    #[test]
-    fn refused_registrations_carry_the_exact_code() {
-        let code = |v| register(req(v), b"p", &["openid"]).unwrap_err().error;
-        assert_eq!(code(json!({"redirect_uris": ["http://rp.example/cb"]})), ErrorCode::InvalidRedirectUri);
-        assert_eq!(
-            code(json!({"redirect_uris": ["https://rp.example/cb#f"]})),
-            ErrorCode::InvalidRedirectUri
-        );
-        assert_eq!(
-            code(
-                json!({"redirect_uris": ["https://rp/cb"], "jwks_uri": "https://rp/j", "jwks": {"keys": []}})
-            ),
-            ErrorCode::InvalidClientMetadata
-        );
-        assert_eq!(
-            code(json!({"redirect_uris": ["https://rp/cb"], "response_types": ["token"]})),
-            ErrorCode::InvalidClientMetadata
-        );
-        assert_eq!(
-            code(
-                json!({"redirect_uris": ["https://rp/cb"], "token_endpoint_auth_method": "private_key_jwt"})
-            ),
-            ErrorCode::InvalidClientMetadata
-        );
-        assert_eq!(
-            code(json!({"redirect_uris": ["https://rp/cb"], "scope": "openid egovnrn"})),
-            ErrorCode::InvalidClientMetadata
-        );
-        assert_eq!(
-            code(json!({"redirect_uris": ["https://rp/cb"], "grant_types": ["implicit"]})),
-            ErrorCode::InvalidClientMetadata
-        );
-    }
+    body
 }
+
+#[cfg(test)]
+mod tests;

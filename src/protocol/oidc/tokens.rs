@@ -17,7 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::domain::{NationalNumber, Profile};
+use crate::domain::{CertificateFacts, NationalNumber, Profile};
 use crate::protocol::oidc::authorize_request::ClaimsRequest;
 use crate::protocol::oidc::client::{Client, SubjectType};
 use crate::protocol::oidc::keys::Alg;
@@ -35,15 +35,9 @@ pub struct SubjectSource {
     pub email: Option<String>,
     /// `YYYY-MM-DD` (OIDC Core §5.1 `birthdate`).
     pub birthdate: Option<String>,
-    pub certificate: Option<CertificateInfo>,
-}
-
-/// eID authentication certificate facts (released with scope `certificateInfo`).
-#[derive(Debug, Clone)]
-pub struct CertificateInfo {
-    pub subject: String,
-    pub issuer: String,
-    pub serial_number: String,
+    /// The eID authentication certificate of the login behind the grant (released with
+    /// scope `certificateInfo`); `None` for every other digital key.
+    pub certificate: Option<CertificateFacts>,
 }
 
 /// The login session (OIDC Core §2 `auth_time`, `acr`, `amr`; Back-Channel Logout `sid`).

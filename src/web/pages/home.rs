@@ -1,4 +1,5 @@
-//! The home page: the three services and the enterprise look-up.
+//! The home page: the services that exist (each card a link: My digital keys, My sessions)
+//! and the enterprise look-up.
 
 use askama::Template;
 use axum::Router;

@@ -14,16 +14,23 @@ if (!process.env.CALLBACK_PORT) throw new Error('CALLBACK_PORT is not set: run t
 const CALLBACK = `http://localhost:${process.env.CALLBACK_PORT}/callback`;
 
 // The application's redirect URI: remembers each callback (not the favicon the browser
-// asks for), answers a small page.
+// asks for) as a URL whose parameters are the query's or, for a POST (response_mode
+// form_post), the form's, with the method; answers a small page.
 const arrivals = [];
 const waiting = [];
 const callbackServer = http.createServer((req, res) => {
-  const url = new URL(req.url, CALLBACK);
-  if (url.pathname === '/callback') {
-    if (waiting.length) waiting.shift()(url); else arrivals.push(url);
-  }
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  res.end('<!doctype html><html lang="en"><title>Application</title><main><h1>Application callback</h1></main></html>');
+  let body = '';
+  req.on('data', (chunk) => { body += chunk; });
+  req.on('end', () => {
+    const url = new URL(req.url, CALLBACK);
+    if (url.pathname === '/callback') {
+      if (req.method === 'POST') for (const [k, v] of new URLSearchParams(body)) url.searchParams.set(k, v);
+      url.method = req.method;
+      if (waiting.length) waiting.shift()(url); else arrivals.push(url);
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><html lang="en"><title>Application</title><main><h1>Application callback</h1></main></html>');
+  });
 });
 /** The next callback the application receives. */
 function nextCallback() {
@@ -112,4 +119,33 @@ test('consent: asked once, remembered, and a refusal reaches the application', a
   assert.equal(url.searchParams.get('state'), third.state);
   assert.equal(url.searchParams.get('code'), null);
   await context.close();
+});
+
+test('form_post: the answer submits itself to the application; without JavaScript, Continue does', async () => {
+  // Sofie Claes (her consent for this application may be remembered from the test above):
+  // first without JavaScript, where the page stays and its button posts the answer, then
+  // with it, where the page posts the answer by itself.
+  for (const javaScriptEnabled of [false, true]) {
+    const context = await browser.newContext({ locale: 'en', ignoreHTTPSErrors: true, javaScriptEnabled });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const { url, state } = authorizeUrl({ response_mode: 'form_post' });
+    const arrived = nextCallback();
+    await page.goto(url);
+    await page.waitForURL(/\/login\?tx=/);
+    await itsme(page, /Sofie Claes/);
+    if (!javaScriptEnabled) {
+      const allow = page.locator('button[name=decision][value=allow]');
+      await page.waitForSelector('button[name=decision][value=allow], form[data-autosubmit]');
+      if (await allow.count()) await allow.click();
+      await page.waitForSelector('form[data-autosubmit] button[type=submit]');
+      assert.equal(await page.locator('.langs').count(), 0, 'no language switch on a one-shot page');
+      await page.click('form[data-autosubmit] button[type=submit]');
+    }
+    const arrival = await arrived;
+    assert.equal(arrival.method, 'POST', 'the answer is posted (OAuth 2.0 Form Post Response Mode)');
+    assert.equal(arrival.searchParams.get('state'), state);
+    assert.ok(arrival.searchParams.get('code'), 'a code for the application');
+    await context.close();
+  }
 });

@@ -28,7 +28,7 @@ export const PHONE = { width: 360, height: 740 };
 export const JAN = {
   username: 'janpeeters',
   password: 'Poort-demo-2026',
-  totpSecret: 'JBSWY3DPEHPK3PXP',
+  totpSecret: 'KBXW64TUFVSGK3LPFVKE6VCQFUZDAMRW',
   name: 'Jan Peeters',
   nationalNumber: '78031412349',
 };

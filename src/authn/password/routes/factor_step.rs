@@ -237,6 +237,7 @@ pub(super) async fn submit(
                 level: factor.level(),
                 amr: factor.amr(),
                 method: super::ID,
+                certificate: None,
             };
             Ok(match complete(&state, jar, &tx.id, auth).await {
                 Ok((jar, redirect)) => (jar, redirect).into_response(),

@@ -113,6 +113,7 @@ pub(super) async fn submit(
             level: AuthLevel::LOW,
             amr: password_only_amr(),
             method: super::ID,
+            certificate: None,
         };
         return Ok(match complete(&state, jar, &tx.id, auth).await {
             Ok((jar, redirect)) => (jar, redirect).into_response(),

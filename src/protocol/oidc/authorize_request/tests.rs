@@ -72,14 +72,16 @@ fn redirectable_errors_carry_the_exact_code() {
     let v = |k: &str, val: &str| redirect_code(validate(&with(k, val), Some(&c), &ctx(None)));
     assert_eq!(v("response_type", "token"), ErrorCode::UnsupportedResponseType);
     assert_eq!(v("scope", "profile"), ErrorCode::InvalidScope);
-    assert_eq!(v("scope", "openid admin"), ErrorCode::InvalidScope);
+    // A scope Poort knows but the client may not use (test_client has no certificateInfo).
+    assert_eq!(v("scope", "openid certificateInfo"), ErrorCode::InvalidScope);
     assert_eq!(v("code_challenge_method", "plain"), ErrorCode::InvalidRequest);
     assert_eq!(v("prompt", "none login"), ErrorCode::InvalidRequest);
     assert_eq!(v("prompt", "bogus"), ErrorCode::InvalidRequest);
     assert_eq!(v("max_age", "-1"), ErrorCode::InvalidRequest);
     assert_eq!(v("response_mode", "fragment"), ErrorCode::InvalidRequest);
     assert_eq!(v("claims", "{not json"), ErrorCode::InvalidRequest);
-    assert_eq!(v("acr_values", "urn:unknown"), ErrorCode::InvalidRequest);
+    let essential_unknown = json!({"id_token": {"acr": {"essential": true, "value": "urn:unknown"}}});
+    assert_eq!(v("claims", &essential_unknown.to_string()), ErrorCode::InvalidRequest);
     assert_eq!(v("request_uri", "https://rp.example/req"), ErrorCode::RequestUriNotSupported);
     let mut p = good();
     p.remove("code_challenge");
@@ -105,6 +107,48 @@ fn acr_values_map_to_the_weakest_acceptable_level_and_the_client_minimum() {
     let r = validate(&with("claims", &claims), Some(&c), &ctx(None)).unwrap();
     assert_eq!(r.required_level, Some(450));
     assert!(r.claims.id_token["acr"].essential);
+}
+
+#[test]
+fn scopes_poort_does_not_understand_are_ignored() {
+    // OIDC Core §3.1.2.1: "Scope values used that are not understood by an implementation
+    // SHOULD be ignored."
+    let c = test_client();
+    let r = validate(&with("scope", "openid offline_access profile admin profile"), Some(&c), &ctx(None))
+        .expect("accepted");
+    assert_eq!(r.scopes, vec!["openid", "profile"]);
+    let only_unknown = validate(&with("scope", "offline_access"), Some(&c), &ctx(None));
+    assert_eq!(redirect_code(only_unknown), ErrorCode::InvalidScope, "openid is still required");
+}
+
+#[test]
+fn acr_values_are_voluntary_unknown_values_are_ignored() {
+    let c = test_client();
+    let r = validate(&with("acr_values", "urn:unknown"), Some(&c), &ctx(None)).expect("accepted");
+    assert_eq!(r.required_level, None);
+    let r = validate(&with("acr_values", "urn:unknown urn:be:fedict:iam:fas:Level450"), Some(&c), &ctx(None))
+        .expect("accepted");
+    assert_eq!(r.required_level, Some(450), "a known value still sets the requirement");
+}
+
+#[test]
+fn a_claims_request_with_null_members_is_the_default_request() {
+    // OIDC Core §5.5: `"given_name": null` asks for the claim in the default manner.
+    let c = test_client();
+    let claims = json!({"id_token": {"given_name": null, "acr": null},
+        "userinfo": {"email": null, "family_name": {"essential": true}}});
+    let r = validate(&with("claims", &claims.to_string()), Some(&c), &ctx(None)).expect("accepted");
+    assert_eq!(r.claims.id_token["given_name"], ClaimRequest::default());
+    assert_eq!(r.required_level, None, "a null acr request binds nothing");
+    assert!(r.claims.userinfo.contains_key("email"));
+    assert!(r.claims.userinfo["family_name"].essential);
+    let stored = serde_json::to_string(&r.claims).expect("serialise");
+    assert_eq!(serde_json::from_str::<ClaimsRequest>(&stored).expect("parse"), r.claims);
+    let bad = json!({"id_token": {"given_name": "yes"}}).to_string();
+    assert_eq!(
+        redirect_code(validate(&with("claims", &bad), Some(&c), &ctx(None))),
+        ErrorCode::InvalidRequest
+    );
 }
 
 #[test]

@@ -53,6 +53,11 @@ fn client_secret_post_is_accepted_only_for_clients_registered_for_it() {
     let mut r = MemoryReplayGuard::default();
     let e = authenticate(&creds, Some(&client), b"p", ctx(None, &mut r, 0)).unwrap_err();
     assert_eq!((e.error, e.www_authenticate), (ErrorCode::InvalidClient, None));
+    assert_eq!(
+        e.description.as_deref(),
+        Some("this client is registered for client_secret_basic, not client_secret_post"),
+        "the refusal names the registered method"
+    );
     client.auth_method = AuthMethod::ClientSecretPost;
     assert_eq!(authenticate(&creds, Some(&client), b"p", ctx(None, &mut r, 0)), Ok(()));
 }

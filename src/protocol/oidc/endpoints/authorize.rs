@@ -12,7 +12,7 @@ use axum_extra::extract::cookie::CookieJar;
 
 use crate::authn::session;
 use crate::authn::transaction::{self, NewTransaction, Protocol};
-use crate::domain::AuthLevel;
+use crate::domain::{AuthLevel, Language};
 use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::authorize_request::{
     AuthorizationRequest, AuthorizeContext, AuthorizeError, PAR_PREFIX, Prompt, params_from_pairs, validate,
@@ -25,6 +25,7 @@ use crate::protocol::oidc::error::{ErrorCode, OAuthError};
 use crate::protocol::oidc::par;
 use crate::store::unix_now;
 use crate::web::error::WebError;
+use crate::web::middleware::ui_locales_cookie;
 use crate::web::page::PageCtx;
 
 /// Where an authenticated transaction comes back to the OpenID Provider (`{tx}`: its id).
@@ -145,9 +146,16 @@ async fn start_login(
         required_level: required,
         is_forced_login: is_forced || request.max_age.is_some() && usable.is_none(),
         login_hint: request.login_hint.clone(),
-        ui_locale: request.ui_locales.first().cloned(),
+        ui_locale: request.ui_locales.iter().find(|l| Language::parse(l).is_ok()).cloned(),
     };
     let (jar, tx) = transaction::begin(state, jar, new).await.map_err(|e| Refusal::Web(e.into()))?;
+    // OIDC Core §3.1.2.1 `ui_locales`: Poort's pages of this login speak the application's
+    // preferred language (before the person's cookie and Accept-Language).
+    let lifetime = state.settings().login_timeout_secs;
+    let jar = match ui_locales_cookie(state.cookies(), &request.ui_locales, lifetime) {
+        Some(cookie) => jar.add(cookie),
+        None => jar,
+    };
     match usable.filter(|_| !is_forced) {
         Some(s) => {
             let tx = transaction::authenticate_with_session(state, &tx, &s)

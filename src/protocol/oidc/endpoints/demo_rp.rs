@@ -76,7 +76,7 @@ async fn login(State(state): State<OidcState>, jar: CookieJar) -> Result<Respons
         .append_pair("response_type", "code")
         .append_pair("client_id", DEMO_RP_CLIENT_ID)
         .append_pair("redirect_uri", &redirect_uri)
-        .append_pair("scope", "openid profile email egovnrn roles")
+        .append_pair("scope", "openid profile email egovnrn roles certificateInfo")
         .append_pair("state", &st)
         .append_pair("nonce", &nonce)
         .append_pair("code_challenge", &s256_challenge(&verifier))

@@ -6,14 +6,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
-use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::endpoints::discovery::SCOPES;
 use crate::protocol::oidc::endpoints::{header_str, json_no_store, server_error};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
-use crate::protocol::oidc::registration::{RegistrationRequest, register as validate};
+use crate::protocol::oidc::registration::{RegistrationRequest, register as validate, response_body};
 use crate::store::oidc_clients::ClientSource;
 
 /// Scopes a self-registered client may ask for; `egovnrn` and `roles` need an administrator.
@@ -46,7 +45,7 @@ async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<R
         return Err(OAuthError::new(ErrorCode::InvalidClientMetadata, "the body must be application/json"));
     }
     let request: RegistrationRequest = serde_json::from_slice(body).map_err(|_| {
-        OAuthError::new(ErrorCode::InvalidClientMetadata, "the body is not valid client metadata")
+        OAuthError::new(ErrorCode::InvalidClientMetadata, "the body is not a JSON object of client metadata")
     })?;
     let allowed: Vec<&str> = SELF_SERVICE_SCOPES.iter().copied().filter(|s| SCOPES.contains(s)).collect();
     let registered = validate(request, state.oidc().client_secret_pepper(), &allowed)?;
@@ -71,20 +70,5 @@ async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<R
         .await
         .map_err(server_error)?;
     tracing::info!(client.id = %client.id, "client registered dynamically");
-    let mut body = json!({
-        "client_id": client.id,
-        "client_id_issued_at": crate::store::unix_now(),
-        "client_name": client.name,
-        "redirect_uris": client.redirect_uris,
-        "post_logout_redirect_uris": client.post_logout_redirect_uris,
-        "token_endpoint_auth_method": client.auth_method.as_str(),
-        "grant_types": client.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
-        "response_types": ["code"],
-        "scope": client.scopes.join(" "),
-    });
-    if let (Some(secret), Some(obj)) = (&registered.client_secret, body.as_object_mut()) {
-        obj.insert("client_secret".into(), json!(secret));
-        obj.insert("client_secret_expires_at".into(), json!(0));
-    }
-    Ok(json_no_store(StatusCode::CREATED, body))
+    Ok(json_no_store(StatusCode::CREATED, response_body(&registered, crate::store::unix_now())))
 }

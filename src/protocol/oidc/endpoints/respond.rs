@@ -1,7 +1,9 @@
 //! Answers to the relying party through the browser (RFC 6749 §4.1.2): a redirect with the
 //! parameters in the query, or (`response_mode=form_post`, OAuth 2.0 Form Post Response
-//! Mode) a page with a form the person submits with one button (the CSP forbids inline
-//! script, so it does not submit itself). Every answer carries `iss` (RFC 9207).
+//! Mode §2) a page whose form submits itself with the static `/static/autosubmit.js` (the
+//! CSP forbids inline script), its button doing the same without JavaScript; the page has
+//! no language switch (a finished login cannot be shown again). Every answer carries `iss`
+//! (RFC 9207).
 
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -1,13 +1,18 @@
 //! `GET|POST /userinfo` (OIDC Core §5.3) with a Bearer (RFC 6750 §2.1) or DPoP
-//! (RFC 9449 §7.1) access token in the `Authorization` header.
+//! (RFC 9449 §7.1) access token in the `Authorization` header, or — `POST` only — a Bearer
+//! token as the `access_token` parameter of a form body (RFC 6750 §2.2, pyoidc's default).
+//! Never in the query string (RFC 6750 §2.3: URLs end up in logs and histories).
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 
 use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::endpoints::token::issue;
-use crate::protocol::oidc::endpoints::{bearer, dpop_proof, header_str, json_no_store, server_error};
+use crate::protocol::oidc::endpoints::{
+    bearer, dpop_proof, header_str, json_no_store, parse_form, server_error,
+};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
 use crate::protocol::oidc::tokens::{self, TokenContext};
 use crate::store::unix_now;
@@ -47,9 +52,50 @@ fn challenge(scheme: &str, error: Option<(ErrorCode, &str)>) -> Response {
     response
 }
 
-pub async fn userinfo(State(state): State<OidcState>, method: Method, headers: HeaderMap) -> Response {
-    let Some((scheme, token)) = header_str(&headers, "authorization").and_then(|h| h.split_once(' ')) else {
-        return challenge("Bearer", None);
+/// Where the request carries its access token: `(scheme, token)`, `Ok(None)` when nowhere.
+fn presented(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Option<(String, String)>, &'static str> {
+    let in_query =
+        uri.query().is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "access_token"));
+    if in_query {
+        return Err(
+            "the access token is not accepted in the query string; send it in the Authorization header",
+        );
+    }
+    let in_body = if *method == Method::POST && !body.is_empty() {
+        let form = parse_form(headers, body).map_err(|_| "the body must be a form with one access_token")?;
+        form.get("access_token").cloned()
+    } else {
+        None
+    };
+    let in_header = header_str(headers, "authorization").map(|h| match h.split_once(' ') {
+        Some((scheme, token)) => (scheme.to_string(), token.to_string()),
+        None => (h.to_string(), String::new()),
+    });
+    match (in_header, in_body) {
+        // RFC 6750 §2: one method per request.
+        (Some(_), Some(_)) => Err("the access token was sent in the header and in the body; send it once"),
+        (Some(h), None) => Ok(Some(h)),
+        (None, Some(token)) => Ok(Some(("Bearer".into(), token))),
+        (None, None) => Ok(None),
+    }
+}
+
+pub async fn userinfo(
+    State(state): State<OidcState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (scheme, token) = match presented(&method, &uri, &headers, &body) {
+        Ok(Some(found)) => found,
+        Ok(None) => return challenge("Bearer", None),
+        Err(why) => return challenge("Bearer", Some((ErrorCode::InvalidRequest, why))),
     };
     let scheme = if scheme.eq_ignore_ascii_case("dpop") {
         "DPoP"

@@ -115,7 +115,7 @@ pub fn subject_of(grant: &Grant, identity: Option<Identity>) -> Result<GrantSubj
         language: identity.language.map(|l| l.code().to_string()),
         email: identity.email,
         birthdate: identity.birth_date.map(crate::store::registry::date_to_text),
-        certificate: None,
+        certificate: grant.auth.context.certificate.clone(),
     };
     let context = &grant.auth.context;
     let session = Session {

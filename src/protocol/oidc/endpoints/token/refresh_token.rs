@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::code::storage_key;
 use crate::protocol::oidc::endpoints::client_auth::AuthenticatedClient;
+use crate::protocol::oidc::endpoints::discovery::SCOPES;
 use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::endpoints::token::issue;
 use crate::protocol::oidc::error::OAuthError;
@@ -42,20 +43,22 @@ pub async fn exchange(
         revoked_at: row.revoked_at.or(grant.revoked_at),
     };
     let now = unix_now();
-    let scopes =
-        match check_refresh(&record, client.id(), form.get("scope").map(String::as_str), jkt.as_deref(), now)
-        {
-            Ok(scopes) => scopes,
-            Err(refusal) => {
-                if let Some(family) = refusal.revoke_family
-                    && row.client_id == client.id()
-                {
-                    store.update_oidc_grant_revoked(&family, now).await.map_err(server_error)?;
-                    tracing::warn!(client.id = %client.id(), "refresh token reused: its family was revoked");
-                }
-                return Err(refusal.error);
+    // As at the authorization endpoint (OIDC Core §3.1.2.1), scope values Poort does not
+    // understand (`offline_access`) are ignored; the rest may only narrow.
+    let requested: Option<String> =
+        form.get("scope").map(|s| s.split(' ').filter(|x| SCOPES.contains(x)).collect::<Vec<_>>().join(" "));
+    let scopes = match check_refresh(&record, client.id(), requested.as_deref(), jkt.as_deref(), now) {
+        Ok(scopes) => scopes,
+        Err(refusal) => {
+            if let Some(family) = refusal.revoke_family
+                && row.client_id == client.id()
+            {
+                store.update_oidc_grant_revoked(&family, now).await.map_err(server_error)?;
+                tracing::warn!(client.id = %client.id(), "refresh token reused: its family was revoked");
             }
-        };
+            return Err(refusal.error);
+        }
+    };
     let mut gs = issue::grant_subject(state, &grant).await?;
     // An id_token from a refresh carries no nonce (OIDC Core §12.2).
     gs.request.nonce = None;
