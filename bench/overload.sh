@@ -60,9 +60,9 @@ else
   url="sqlite://$work/poort.db"
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
+base="http://localhost:$port"
 (cd "$work" && POORT_LOG__FILTER=warn taskset -c "$server_cpu" "$root/target/release/poort" \
-  --config "$work/poort.toml" --database-url "$url" serve --listen "127.0.0.1:$port" \
+  --config "$work/poort.toml" --database-url "$url" serve --listen "127.0.0.1:$port" --side-ports auto \
   >"$work/poort.log" 2>&1) &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
