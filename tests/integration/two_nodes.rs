@@ -20,6 +20,10 @@ struct Node {
 
 impl Node {
     async fn start(db: &TestDb) -> Node {
+        Self::start_with(db, |_| {}).await
+    }
+
+    async fn start_with(db: &TestDb, adjust: impl FnOnce(&mut poort::config::Settings)) -> Node {
         let data = tempfile::tempdir().expect("dir");
         let mut settings = test_settings(&db.url);
         settings.server.public_url = PUBLIC.into();
@@ -27,6 +31,7 @@ impl Node {
         let mut third = rp1();
         third.is_first_party = false;
         settings.oidc.clients = vec![third];
+        adjust(&mut settings);
         let app = Application::build(settings).await.expect("a node builds");
         let address = format!("http://{}", app.address());
         let task = tokio::spawn(async move { app.run_until(std::future::pending()).await.expect("serves") });
@@ -179,5 +184,57 @@ async fn when_a_node_dies_mid_login_the_other_finishes_it() {
     )
     .await;
     assert!(tokens["id_token"].is_string());
+    b.kill();
+}
+
+/// A password tried on one node counts on the other: the brute-force throttle lives in the
+/// database, not in a node's memory.
+#[tokio::test]
+async fn password_failures_on_one_node_throttle_the_account_on_the_other() {
+    let db = TestDb::create().await;
+    let throttled = |s: &mut poort::config::Settings| {
+        crate::password_helpers::password_settings(s);
+        s.password.throttle.free_failures = 3;
+        s.password.throttle.base_delay_secs = 60;
+    };
+    let (a, b) = (Node::start_with(&db, throttled).await, Node::start_with(&db, throttled).await);
+    let browser = client();
+    let attempt = |node: &Node, password: &'static str| {
+        let (browser, login, page) = (browser.clone(), node.url("/login/password"), node.url(""));
+        async move {
+            let resp = browser.get(format!("{page}/login?next=/my/session")).send().await.expect("GET");
+            let tx = location(&resp).trim_start_matches("/login?tx=").to_string();
+            let form = browser
+                .get(format!("{login}?tx={tx}"))
+                .send()
+                .await
+                .expect("GET")
+                .text()
+                .await
+                .expect("body");
+            let csrf = extract_hidden(&form, "csrf").expect("csrf");
+            browser
+                .post(login)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("tx", tx.as_str()),
+                    ("username", "janpeeters"),
+                    ("password", password),
+                ])
+                .send()
+                .await
+                .expect("POST")
+                .status()
+        }
+    };
+    for _ in 0..4 {
+        assert_eq!(attempt(&a, "Wrong-pass-1").await, 401, "a wrong password on node A");
+    }
+    assert_eq!(
+        attempt(&b, crate::password_helpers::JAN_PASSWORD).await,
+        429,
+        "node B knows the account is throttled, even for the right password"
+    );
+    a.kill();
     b.kill();
 }
