@@ -47,6 +47,28 @@ pub enum Command {
     /// eID card login: the DEMO PKI and demo cards (demo mode only).
     #[command(subcommand)]
     Eid(EidCommand),
+    /// The contact centre's back office (BTB exception procedure).
+    #[command(subcommand)]
+    Backoffice(BackofficeCommand),
+    /// The access layer's audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackofficeCommand {
+    /// Give a person the back-office role (used with a Level450+ key).
+    Grant { national_number: String },
+    /// Take the role away.
+    Revoke { national_number: String },
+    /// List the members.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain: exits non-zero naming the first edited or missing row.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,6 +198,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Eid(command) => run_eid(&settings, command),
+        Command::Backoffice(command) => {
+            let store = connect(&settings).await?;
+            store.migrate().await?;
+            let answer = match command {
+                BackofficeCommand::Grant { national_number } => crate::access::admin::grant_back_office(&store, &national_number).await?,
+                BackofficeCommand::Revoke { national_number } => crate::access::admin::revoke_back_office(&store, &national_number).await?,
+                BackofficeCommand::List => crate::access::admin::list_back_office(&store).await?,
+            };
+            println_out(&answer);
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = connect(&settings).await?;
+            store.migrate().await?;
+            match crate::access::admin::verify_audit(&store).await? {
+                Ok(text) => {
+                    println_out(&text);
+                    Ok(())
+                }
+                Err(text) => anyhow::bail!(text),
+            }
+        }
         Command::Registry(RegistryCommand::ImportKbo { dir }) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
@@ -186,7 +230,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 dir.display(),
                 summary.skipped
             ));
-            Ok(())
+            review_roles(&settings, &store).await
         }
         command @ (Command::Keys(_) | Command::Client(_)) => run_oidc_admin(&settings, command).await,
         Command::Registry(RegistryCommand::Import { dir }) => {
@@ -199,7 +243,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 summary.enterprises,
                 dir.display()
             ));
-            Ok(())
+            review_roles(&settings, &store).await
         }
     }
 }
@@ -317,6 +361,21 @@ fn run_eid(settings: &Settings, command: EidCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The BTB lifecycle after a register import: roles whose basis ended are suspended.
+async fn review_roles(settings: &Settings, store: &Store) -> anyhow::Result<()> {
+    let public_url = settings.public_url(settings.server.listen);
+    let report = crate::access::admin::review_after_import(
+        store,
+        &settings.btb,
+        &settings.mail,
+        settings.demo.is_enabled,
+        &public_url,
+    )
+    .await?;
+    println_out(&format!("BTB roles reviewed: {}, suspended: {}", report.reviewed, report.suspended));
+    Ok(())
 }
 
 async fn connect(settings: &Settings) -> anyhow::Result<Store> {

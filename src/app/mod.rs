@@ -120,6 +120,18 @@ impl Application {
                 .await?,
         );
         let mailer = crate::mail::Mailer::new(&settings.mail, is_demo, store.clone());
+        let btb = crate::access::btb::Btb::new(
+            store.clone(),
+            registry.clone(),
+            mailer.clone(),
+            settings.btb.clone(),
+            public_url.clone(),
+        );
+        if is_demo {
+            btb.seed_demo().await.context("seeding the demo BTB data")?;
+        }
+        // The register may have changed since the last start: suspend roles whose basis ended.
+        btb.review_lifecycle().await.context("reviewing BTB roles against the register")?;
         let password = crate::authn::password::PasswordService::new(
             &settings.password,
             mailer,
@@ -170,6 +182,7 @@ impl Application {
             provider,
             authn,
             password,
+            btb,
             metrics: metrics_handle(),
             eid: installed.eid.clone(),
             itsme: installed.itsme.clone(),

@@ -3,8 +3,13 @@
 
 mod helpers;
 mod oidc_support;
+mod btb_support;
 
 mod authn_spine;
+mod btb_api;
+mod btb_exception;
+mod btb_lifecycle;
+mod btb_pages;
 mod cli;
 mod code_flow_methods;
 mod eid_cards;
