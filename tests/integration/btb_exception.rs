@@ -10,8 +10,10 @@ use crate::helpers::{TestApp, extract_hidden, text_of};
 const THOMAS: &str = "75.10.30-059.07";
 
 async fn csrf(b: &reqwest::Client, app: &TestApp, path: &str) -> String {
-    let html = b.get(app.url(path)).send().await.expect("GET").text().await.expect("body");
-    extract_hidden(&html, "csrf").unwrap_or_else(|| panic!("csrf on {path}"))
+    let resp = b.get(app.url(path)).send().await.expect("GET");
+    let status = resp.status();
+    let html = resp.text().await.expect("body");
+    extract_hidden(&html, "csrf").unwrap_or_else(|| panic!("csrf on {path} ({status}): {}", text_of(&html)))
 }
 
 async fn file_by_page(app: &TestApp, b: &reqwest::Client, rep: (&str, &str, &str), enterprise: &str) -> reqwest::Response {
@@ -41,7 +43,8 @@ async fn upload(app: &TestApp, staff: &reqwest::Client, ticket: &str, bytes: Vec
 
 async fn decide(app: &TestApp, staff: &reqwest::Client, ticket: &str, action: &str, reason: &str) -> (u16, String) {
     let path = format!("/backoffice/requests/{ticket}");
-    let token = csrf(staff, app, &path).await;
+    // Any page's token serves this browser (a decided request's page has no form).
+    let token = csrf(staff, app, "/btb/designate").await;
     let resp = staff
         .post(app.url(&format!("{path}/{action}")))
         .form(&[("csrf", token.as_str()), ("reason", reason)])

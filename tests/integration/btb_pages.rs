@@ -145,7 +145,7 @@ async fn the_head_manages_co_heads_access_managers_and_domain_emails_on_the_page
     assert_eq!(status, 200);
     assert!(body.contains("Emma Wouters") && body.contains("zorg@rembertus.example"), "the demo data: {body}");
     // Add a co-head: the name is shown before confirming.
-    let (status, body, _) = post(&marie, &app, &format!("{path}/co-heads"), path, &[("national_number", "94242800554"), ("step", "lookup")]).await;
+    let (status, body, _) = post(&marie, &app, &format!("{path}/co-heads"), path, &[("national_number", "94240800554"), ("step", "lookup")]).await;
     assert_eq!((status, body.contains("Camille Martin")), (200, true), "{body}");
     let (status, _, location) = post(&marie, &app, &format!("{path}/co-heads"), path, &[("national_number", CAMILLE), ("step", "add"), ("email", "camille@rembertus.example")]).await;
     assert_eq!(status, 303);

@@ -30,6 +30,8 @@ pub struct DesignationForm {
     pub head_phone: String,
     pub requester_email: String,
     pub requester_phone: String,
+    /// The API's `"head": "self"` may leave the head's phone out.
+    pub is_phone_optional: bool,
 }
 
 /// The current head of an enterprise, with their name from the register.
@@ -120,7 +122,11 @@ impl Btb {
             return Err(Refusal::AlreadyHead.into());
         }
         let head_email = parse_email(&form.head_email)?;
-        let head_phone = parse_phone(&form.head_phone)?;
+        let head_phone = if form.is_phone_optional && is_self && form.head_phone.trim().is_empty() {
+            String::new()
+        } else {
+            parse_phone(&form.head_phone)?
+        };
         let requester = if is_self {
             None
         } else {

@@ -43,6 +43,7 @@ pub(super) async fn file(State(state): State<ApiState>, caller: Caller, ApiJson(
             head_phone: requester.phone.clone(),
             requester_email: String::new(),
             requester_phone: String::new(),
+            is_phone_optional: false,
         },
         HeadBody::Keyword(_) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "btb.api.bad_body", lang)),
         HeadBody::Person { national_number, email, phone } => DesignationForm {
@@ -52,6 +53,7 @@ pub(super) async fn file(State(state): State<ApiState>, caller: Caller, ApiJson(
             head_phone: phone,
             requester_email: requester.email.clone(),
             requester_phone: requester.phone.clone(),
+            is_phone_optional: false,
         },
     };
     let rep = RepresentativeForm {

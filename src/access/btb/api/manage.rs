@@ -63,6 +63,7 @@ pub(super) async fn designation(
             head_phone: requester.phone.clone(),
             requester_email: String::new(),
             requester_phone: String::new(),
+            is_phone_optional: true,
         },
         HeadBody::Keyword(_) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "btb.api.bad_body", lang)),
         HeadBody::Person { national_number, email, phone } => DesignationForm {
@@ -72,6 +73,7 @@ pub(super) async fn designation(
             head_phone: phone,
             requester_email: requester.email.clone(),
             requester_phone: requester.phone.clone(),
+            is_phone_optional: false,
         },
     };
     let mut plan = state.btb.check_designation(&who, &number, &about, &form).await.map_err(fail)?;

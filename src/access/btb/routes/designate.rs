@@ -125,6 +125,7 @@ impl Fields {
             head_phone: self.head_phone.clone(),
             requester_email: self.requester_email.clone(),
             requester_phone: self.requester_phone.clone(),
+            is_phone_optional: false,
         }
     }
 }

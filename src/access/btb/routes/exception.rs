@@ -86,6 +86,7 @@ pub(super) async fn submit(
         head_phone: f.head_phone.clone(),
         requester_email: f.requester_email.clone(),
         requester_phone: f.requester_phone.clone(),
+        is_phone_optional: false,
     };
     match state.btb.file_exception(&who, &f.enterprise, &rep, &form, f.terms == "yes").await {
         Ok(ticket) => Ok(Redirect::to(&format!("/btb/exception/{ticket}")).into_response()),
