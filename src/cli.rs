@@ -202,8 +202,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = connect(&settings).await?;
             store.migrate().await?;
             let answer = match command {
-                BackofficeCommand::Grant { national_number } => crate::access::admin::grant_back_office(&store, &national_number).await?,
-                BackofficeCommand::Revoke { national_number } => crate::access::admin::revoke_back_office(&store, &national_number).await?,
+                BackofficeCommand::Grant { national_number } => {
+                    crate::access::admin::grant_back_office(&store, &national_number).await?
+                }
+                BackofficeCommand::Revoke { national_number } => {
+                    crate::access::admin::revoke_back_office(&store, &national_number).await?
+                }
                 BackofficeCommand::List => crate::access::admin::list_back_office(&store).await?,
             };
             println_out(&answer);

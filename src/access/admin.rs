@@ -17,7 +17,8 @@ pub enum AdminError {
 }
 
 fn number(input: &str) -> Result<NationalNumber, AdminError> {
-    NationalNumber::parse(input).map_err(|e| AdminError::BadNumber(format!("{input:?} is not a national number: {e}")))
+    NationalNumber::parse(input)
+        .map_err(|e| AdminError::BadNumber(format!("{input:?} is not a national number: {e}")))
 }
 
 /// Grants the back-office role; the answer for the operator.
@@ -48,7 +49,11 @@ pub async fn list_back_office(store: &Store) -> Result<String, AdminError> {
     if rows.is_empty() {
         return Ok("the back office has no members".into());
     }
-    Ok(rows.iter().map(|g| format!("{}  since {}", g.holder.formatted(), g.valid_from)).collect::<Vec<_>>().join("\n"))
+    Ok(rows
+        .iter()
+        .map(|g| format!("{}  since {}", g.holder.formatted(), g.valid_from))
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 /// Checks the audit trail's chain: `Ok(text)` when intact, `Err(text)` naming the first problem.
@@ -71,6 +76,7 @@ pub async fn review_after_import(
 ) -> Result<crate::access::btb::lifecycle::LifecycleReport, crate::access::btb::BtbError> {
     let registry = std::sync::Arc::new(crate::store::registry_source::StoredRegistry::new(store.clone()));
     let mailer = crate::mail::Mailer::new(mail, is_demo, store.clone());
-    let service = crate::access::btb::Btb::new(store.clone(), registry, mailer, btb.clone(), public_url.to_string());
+    let service =
+        crate::access::btb::Btb::new(store.clone(), registry, mailer, btb.clone(), public_url.to_string());
     service.review_lifecycle().await
 }

@@ -32,7 +32,9 @@ impl Standing {
 /// The standing of the holder of `grants` (live ones) on `enterprise`.
 pub fn standing(grants: &[GrantRow], enterprise: &EnterpriseNumber) -> Standing {
     let mut s = Standing::default();
-    for g in grants.iter().filter(|g| g.status == GrantStatus::Active && g.enterprise.as_ref() == Some(enterprise)) {
+    for g in
+        grants.iter().filter(|g| g.status == GrantStatus::Active && g.enterprise.as_ref() == Some(enterprise))
+    {
         match g.role {
             GrantRole::HeadAccessManager => s.is_head = true,
             GrantRole::CoHeadAccessManager => s.is_co_head = true,
@@ -47,7 +49,9 @@ pub fn standing(grants: &[GrantRow], enterprise: &EnterpriseNumber) -> Standing 
 
 /// Whether the live grants include the service-wide back-office role.
 pub fn is_back_office(grants: &[GrantRow]) -> bool {
-    grants.iter().any(|g| g.status == GrantStatus::Active && g.role == GrantRole::BackOffice && g.enterprise.is_none())
+    grants
+        .iter()
+        .any(|g| g.status == GrantStatus::Active && g.role == GrantRole::BackOffice && g.enterprise.is_none())
 }
 
 /// The role codes a token or profile carries for one enterprise: `btb:head_access_manager`,

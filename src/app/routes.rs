@@ -25,7 +25,8 @@ pub(super) fn application(
     let oidc_state = OidcState { authn: authn.clone(), provider: state.oidc_arc() };
     let health = health::HealthState { store: state.store().clone(), metrics: state.metrics().clone() };
     // For software: protocol endpoints, health and metrics.
-    let tokens = std::sync::Arc::new(oidc::endpoints::btb_tokens::ProviderTokens { state: oidc_state.clone() });
+    let tokens =
+        std::sync::Arc::new(oidc::endpoints::btb_tokens::ProviderTokens { state: oidc_state.clone() });
     let for_software = Router::new()
         .merge(health::router().with_state(health))
         .merge(crate::access::btb::api::router().with_state(ApiState { btb: state.btb().clone(), tokens }))
@@ -40,7 +41,10 @@ pub(super) fn application(
                 .with_state(LoginPages { authn: authn.clone(), methods: installed.methods() }),
         )
         .merge(oidc::router().with_state(oidc_state))
-        .merge(crate::access::btb::routes::router(state.settings().btb.upload_max_bytes + 64 * 1024).with_state(BtbState { authn: authn.clone(), btb: state.btb().clone() }))
+        .merge(
+            crate::access::btb::routes::router(state.settings().btb.upload_max_bytes + 64 * 1024)
+                .with_state(BtbState { authn: authn.clone(), btb: state.btb().clone() }),
+        )
         .merge(my_keys::router().with_state(MyKeysState {
             authn,
             password: state.password().clone(),

@@ -112,7 +112,10 @@ pub(super) async fn append(
     .bind(row.hash.clone())
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE access_audit_head SET hash = $1 WHERE id = 1").bind(row.hash).execute(&mut **tx).await?;
+    sqlx::query("UPDATE access_audit_head SET hash = $1 WHERE id = 1")
+        .bind(row.hash)
+        .execute(&mut **tx)
+        .await?;
     Ok(seq)
 }
 
@@ -164,7 +167,9 @@ impl super::Store {
 
     /// The chain's head: the last seq and its hash.
     pub async fn find_access_audit_head(&self) -> StoreResult<(i64, String)> {
-        let row = sqlx::query("SELECT seq, hash FROM access_audit_head WHERE id = 1").fetch_one(self.pool()).await?;
+        let row = sqlx::query("SELECT seq, hash FROM access_audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
         Ok((row.try_get("seq")?, row.try_get("hash")?))
     }
 }

@@ -150,7 +150,8 @@ pub(super) async fn insert_grant<K>(
     let id = crate::kernel::token::random_token(16);
     let now = unix_now();
     let actor = g.decision.actor();
-    let granted_by = actor.person.as_ref().map(|p| p.as_str().to_string()).unwrap_or_else(|| actor.capacity.into());
+    let granted_by =
+        actor.person.as_ref().map(|p| p.as_str().to_string()).unwrap_or_else(|| actor.capacity.into());
     let result = sqlx::query(
         "INSERT INTO access_grants (id, holder, role, enterprise_number, scope_kind, scope_id, contact_email, \
          contact_phone, granted_by, granted_capacity, valid_from, valid_until, status, status_reason, \
@@ -213,11 +214,17 @@ pub(super) async fn end_grants<K>(
 
 impl Store {
     /// Every live grant of a person, in one round trip (the profile chooser's query).
-    pub async fn find_live_access_grants_of_person(&self, holder: &NationalNumber) -> StoreResult<Vec<GrantRow>> {
-        let rows = sqlx::query(concat!(grant_select!(), " WHERE holder = $1 AND status = 'active' ORDER BY created_at, id"))
-            .bind(holder.as_str().to_string())
-            .fetch_all(self.pool())
-            .await?;
+    pub async fn find_live_access_grants_of_person(
+        &self,
+        holder: &NationalNumber,
+    ) -> StoreResult<Vec<GrantRow>> {
+        let rows = sqlx::query(concat!(
+            grant_select!(),
+            " WHERE holder = $1 AND status = 'active' ORDER BY created_at, id"
+        ))
+        .bind(holder.as_str().to_string())
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(grant_from).collect()
     }
 
@@ -313,10 +320,16 @@ impl Store {
         person: &NationalNumber,
     ) -> StoreResult<bool> {
         let domain = decision.domain().unwrap_or_default().to_string();
-        self.remove_grant(decision, GrantRole::AccessManager, &domain, person, "btb.access_manager_removed").await
+        self.remove_grant(decision, GrantRole::AccessManager, &domain, person, "btb.access_manager_removed")
+            .await
     }
 
-    async fn add_grant<K>(&self, decision: &Decision<K>, grant: &NewGrant<'_, K>, kind: &str) -> StoreResult<bool> {
+    async fn add_grant<K>(
+        &self,
+        decision: &Decision<K>,
+        grant: &NewGrant<'_, K>,
+        kind: &str,
+    ) -> StoreResult<bool> {
         let mut tx = self.writer().begin().await?;
         if insert_grant(&mut tx, grant).await?.is_none() {
             tx.rollback().await?;
@@ -346,7 +359,9 @@ impl Store {
         kind: &str,
     ) -> StoreResult<bool> {
         let mut tx = self.writer().begin().await?;
-        let ended = end_grants(&mut tx, decision, role, scope_id, Some(person), GrantStatus::Revoked, "removed").await?;
+        let ended =
+            end_grants(&mut tx, decision, role, scope_id, Some(person), GrantStatus::Revoked, "removed")
+                .await?;
         if ended.is_empty() {
             tx.rollback().await?;
             return Ok(false);
@@ -406,8 +421,15 @@ impl Store {
         person: &NationalNumber,
         role: GrantRole,
     ) -> StoreResult<bool> {
-        let grant =
-            NewGrant { decision, holder: person, role, scope_kind: "service", scope_id: "", email: None, phone: None };
+        let grant = NewGrant {
+            decision,
+            holder: person,
+            role,
+            scope_kind: "service",
+            scope_id: "",
+            email: None,
+            phone: None,
+        };
         self.add_grant(decision, &grant, "access.service_role_granted").await
     }
 

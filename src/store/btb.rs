@@ -5,7 +5,9 @@
 use sqlx::Row as _;
 
 use super::access_audit::{AuditEntry, append};
-use super::access_grants::{GrantRole, GrantStatus, NewGrant, corrupt, end_grants, insert_grant, is_unique_violation};
+use super::access_grants::{
+    GrantRole, GrantStatus, NewGrant, corrupt, end_grants, insert_grant, is_unique_violation,
+};
 use super::access_rights::{Decision, kinds};
 use super::{Store, StoreError, StoreResult, unix_now};
 use crate::domain::{EnterpriseNumber, NationalNumber};
@@ -66,7 +68,10 @@ impl Store {
     }
 
     /// The domain e-mails of an enterprise: (domain code, e-mail).
-    pub async fn find_btb_domain_emails(&self, number: &EnterpriseNumber) -> StoreResult<Vec<(String, String)>> {
+    pub async fn find_btb_domain_emails(
+        &self,
+        number: &EnterpriseNumber,
+    ) -> StoreResult<Vec<(String, String)>> {
         let rows = sqlx::query(
             "SELECT domain_code, email FROM btb_domain_emails WHERE enterprise_number = $1 ORDER BY domain_code",
         )
@@ -112,12 +117,28 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let replaced = end_grants(&mut tx, decision, GrantRole::HeadAccessManager, "", None, GrantStatus::Revoked, "replaced")
-            .await?
-            .into_iter()
-            .next();
-        end_grants(&mut tx, decision, GrantRole::CoHeadAccessManager, "", Some(d.head), GrantStatus::Revoked, "became head")
-            .await?;
+        let replaced = end_grants(
+            &mut tx,
+            decision,
+            GrantRole::HeadAccessManager,
+            "",
+            None,
+            GrantStatus::Revoked,
+            "replaced",
+        )
+        .await?
+        .into_iter()
+        .next();
+        end_grants(
+            &mut tx,
+            decision,
+            GrantRole::CoHeadAccessManager,
+            "",
+            Some(d.head),
+            GrantStatus::Revoked,
+            "became head",
+        )
+        .await?;
         let grant = NewGrant {
             decision,
             holder: d.head,
@@ -155,7 +176,11 @@ impl Store {
     }
 
     /// Sets (adds or changes) the decision's domain e-mail.
-    pub async fn set_btb_domain_email(&self, decision: &Decision<kinds::ManageDomain>, email: &str) -> StoreResult<()> {
+    pub async fn set_btb_domain_email(
+        &self,
+        decision: &Decision<kinds::ManageDomain>,
+        email: &str,
+    ) -> StoreResult<()> {
         let enterprise = decision.enterprise().ok_or_else(|| corrupt("domain e-mail", "no enterprise"))?;
         let domain = decision.domain().unwrap_or_default();
         let mut tx = self.writer().begin().await?;
@@ -182,15 +207,19 @@ impl Store {
     }
 
     /// Removes the decision's domain e-mail; `false` when there was none.
-    pub async fn delete_btb_domain_email(&self, decision: &Decision<kinds::ManageDomain>) -> StoreResult<bool> {
+    pub async fn delete_btb_domain_email(
+        &self,
+        decision: &Decision<kinds::ManageDomain>,
+    ) -> StoreResult<bool> {
         let enterprise = decision.enterprise().ok_or_else(|| corrupt("domain e-mail", "no enterprise"))?;
         let domain = decision.domain().unwrap_or_default();
         let mut tx = self.writer().begin().await?;
-        let done = sqlx::query("DELETE FROM btb_domain_emails WHERE enterprise_number = $1 AND domain_code = $2")
-            .bind(enterprise.as_str().to_string())
-            .bind(domain.to_string())
-            .execute(&mut *tx)
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM btb_domain_emails WHERE enterprise_number = $1 AND domain_code = $2")
+                .bind(enterprise.as_str().to_string())
+                .bind(domain.to_string())
+                .execute(&mut *tx)
+                .await?;
         if done.rows_affected() == 0 {
             tx.rollback().await?;
             return Ok(false);
@@ -206,5 +235,4 @@ impl Store {
         tx.commit().await?;
         Ok(true)
     }
-
 }

@@ -147,7 +147,11 @@ impl Store {
     }
 
     /// Records a first approval (a change of head waits for a second member of staff).
-    pub async fn approve_btb_request_once(&self, decision: &Decision<kinds::DecideRequests>, ticket: &str) -> StoreResult<bool> {
+    pub async fn approve_btb_request_once(
+        &self,
+        decision: &Decision<kinds::DecideRequests>,
+        ticket: &str,
+    ) -> StoreResult<bool> {
         let sql = "UPDATE btb_exception_requests SET status = 'approved_once', first_approver = $1 \
                    WHERE ticket = $2 AND status = 'pending' RETURNING enterprise_number";
         let query = sqlx::query(sql).bind(actor_number(decision)).bind(ticket.to_string());
@@ -155,7 +159,11 @@ impl Store {
     }
 
     /// Marks a request approved (after the designation was written).
-    pub async fn finish_btb_request(&self, decision: &Decision<kinds::DecideRequests>, ticket: &str) -> StoreResult<bool> {
+    pub async fn finish_btb_request(
+        &self,
+        decision: &Decision<kinds::DecideRequests>,
+        ticket: &str,
+    ) -> StoreResult<bool> {
         let sql = "UPDATE btb_exception_requests SET status = 'approved', decided_by = $1, decided_at = $2 \
                    WHERE ticket = $3 AND status IN ('pending', 'approved_once') RETURNING enterprise_number";
         let query = sqlx::query(sql).bind(actor_number(decision)).bind(unix_now()).bind(ticket.to_string());
@@ -163,11 +171,19 @@ impl Store {
     }
 
     /// Rejects an undecided request with a reason.
-    pub async fn reject_btb_request(&self, decision: &Decision<kinds::DecideRequests>, ticket: &str, reason: &str) -> StoreResult<bool> {
+    pub async fn reject_btb_request(
+        &self,
+        decision: &Decision<kinds::DecideRequests>,
+        ticket: &str,
+        reason: &str,
+    ) -> StoreResult<bool> {
         let sql = "UPDATE btb_exception_requests SET status = 'rejected', decided_by = $1, decided_at = $2, reason = $3 \
                    WHERE ticket = $4 AND status IN ('pending', 'approved_once') RETURNING enterprise_number";
-        let query =
-            sqlx::query(sql).bind(actor_number(decision)).bind(unix_now()).bind(reason.to_string()).bind(ticket.to_string());
+        let query = sqlx::query(sql)
+            .bind(actor_number(decision))
+            .bind(unix_now())
+            .bind(reason.to_string())
+            .bind(ticket.to_string());
         self.move_request(decision, ticket, query, "btb.exception_rejected").await
     }
 

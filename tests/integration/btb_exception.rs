@@ -16,7 +16,12 @@ async fn csrf(b: &reqwest::Client, app: &TestApp, path: &str) -> String {
     extract_hidden(&html, "csrf").unwrap_or_else(|| panic!("csrf on {path} ({status}): {}", text_of(&html)))
 }
 
-async fn file_by_page(app: &TestApp, b: &reqwest::Client, rep: (&str, &str, &str), enterprise: &str) -> reqwest::Response {
+async fn file_by_page(
+    app: &TestApp,
+    b: &reqwest::Client,
+    rep: (&str, &str, &str),
+    enterprise: &str,
+) -> reqwest::Response {
     let token = csrf(b, app, "/btb/exception").await;
     let form = [
         ("csrf", token.as_str()),
@@ -36,12 +41,28 @@ async fn file_by_page(app: &TestApp, b: &reqwest::Client, rep: (&str, &str, &str
 async fn upload(app: &TestApp, staff: &reqwest::Client, ticket: &str, bytes: Vec<u8>) -> u16 {
     let path = format!("/backoffice/requests/{ticket}");
     let token = csrf(staff, app, &path).await;
-    let part = reqwest::multipart::Part::bytes(bytes).file_name("signed.pdf").mime_str("application/pdf").expect("mime");
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name("signed.pdf")
+        .mime_str("application/pdf")
+        .expect("mime");
     let form = reqwest::multipart::Form::new().text("csrf", token).part("document", part);
-    staff.post(app.url(&format!("{path}/document"))).multipart(form).send().await.expect("POST").status().as_u16()
+    staff
+        .post(app.url(&format!("{path}/document")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST")
+        .status()
+        .as_u16()
 }
 
-async fn decide(app: &TestApp, staff: &reqwest::Client, ticket: &str, action: &str, reason: &str) -> (u16, String) {
+async fn decide(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    ticket: &str,
+    action: &str,
+    reason: &str,
+) -> (u16, String) {
     let path = format!("/backoffice/requests/{ticket}");
     // Any page's token serves this browser (a decided request's page has no form).
     let token = csrf(staff, app, "/btb/designate").await;
@@ -89,7 +110,16 @@ async fn an_exception_request_gets_a_ticket_and_a_pdf_and_the_back_office_design
     let weak = browser(&app, NATHALIE, 400).await;
     assert_eq!(weak.get(app.url("/backoffice")).send().await.expect("GET").status(), 403);
     let nathalie = browser(&app, NATHALIE, 450).await;
-    let queue = text_of(&nathalie.get(app.url("/backoffice?enterprise=0798.123.423")).send().await.expect("GET").text().await.expect("body"));
+    let queue = text_of(
+        &nathalie
+            .get(app.url("/backoffice?enterprise=0798.123.423"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body"),
+    );
     assert!(queue.contains(&ticket));
     let (status, body) = decide(&app, &nathalie, &ticket, "approve", "").await;
     assert_eq!(status, 400, "{body}");
@@ -121,7 +151,13 @@ async fn an_exception_request_gets_a_ticket_and_a_pdf_and_the_back_office_design
     assert_eq!(status, 201, "{filed}");
     let second = filed["ticket"].as_str().expect("ticket").to_string();
     assert!(filed["document_url"].as_str().expect("url").ends_with("/document"));
-    let doc = app.client.get(filed["document_url"].as_str().expect("url")).bearer_auth(&token).send().await.expect("GET");
+    let doc = app
+        .client
+        .get(filed["document_url"].as_str().expect("url"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
     assert!(doc.bytes().await.expect("pdf").starts_with(b"%PDF-"));
     assert_eq!(upload(&app, &nathalie, &second, bytes.to_vec()).await, 303);
     let (status, body) = decide(&app, &nathalie, &second, "approve", "").await;

@@ -70,7 +70,8 @@ pub async fn browser(app: &TestApp, person: &str, level: u16) -> reqwest::Client
 }
 
 async fn login(app: &TestApp, b: &reqwest::Client, tx: &str, person: &str, level: u16) {
-    let page = b.get(app.url(&format!("/login?tx={tx}"))).send().await.expect("GET").text().await.expect("body");
+    let page =
+        b.get(app.url(&format!("/login?tx={tx}"))).send().await.expect("GET").text().await.expect("body");
     let csrf = extract_hidden(&page, "csrf").expect("csrf");
     let level = level.to_string();
     let resp = b
@@ -110,7 +111,12 @@ pub async fn person_token(app: &TestApp, person: &str, level: u16) -> String {
         .client
         .post(app.url("/token"))
         .header("authorization", basic(RP, RP_SECRET))
-        .form(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", RP_REDIRECT), ("code_verifier", VERIFIER)])
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", RP_REDIRECT),
+            ("code_verifier", VERIFIER),
+        ])
         .send()
         .await
         .expect("POST");

@@ -1,9 +1,9 @@
 //! Integration tests: the real application over real HTTP, on SQLite (default) and on
 //! PostgreSQL (`TEST_DATABASE=postgres`). One test binary, one link.
 
+mod btb_support;
 mod helpers;
 mod oidc_support;
-mod btb_support;
 
 mod authn_spine;
 mod btb_api;

@@ -38,14 +38,21 @@ impl Btb {
     ) -> Result<Vec<RequestRow>, BtbError> {
         let enterprise = match enterprise.trim() {
             "" => String::new(),
-            raw => EnterpriseNumber::parse(raw).map_err(|_| Refusal::BadEnterpriseNumber)?.as_str().to_string(),
+            raw => {
+                EnterpriseNumber::parse(raw).map_err(|_| Refusal::BadEnterpriseNumber)?.as_str().to_string()
+            }
         };
         let statuses: &[&str] = if only_open { &["pending", "approved_once"] } else { &[] };
         Ok(self.store().find_btb_requests(statuses, ticket.trim(), &enterprise, 200).await?)
     }
 
     /// Stores the signed document: a PDF (`%PDF-`), at most `btb.upload_max_bytes`.
-    pub async fn upload_document(&self, decision: &Decision<kinds::DecideRequests>, ticket: &str, bytes: &[u8]) -> Result<(), BtbError> {
+    pub async fn upload_document(
+        &self,
+        decision: &Decision<kinds::DecideRequests>,
+        ticket: &str,
+        bytes: &[u8],
+    ) -> Result<(), BtbError> {
         if bytes.is_empty() {
             return Err(Refusal::DocumentMissing.into());
         }
@@ -71,7 +78,11 @@ impl Btb {
 
     /// Approves a request: designates the head, or records the first of two approvals when
     /// the enterprise already has a head.
-    pub async fn approve(&self, decision: &Decision<kinds::DecideRequests>, ticket: &str) -> Result<Approval, BtbError> {
+    pub async fn approve(
+        &self,
+        decision: &Decision<kinds::DecideRequests>,
+        ticket: &str,
+    ) -> Result<Approval, BtbError> {
         let row = self.store().find_btb_request(ticket).await?.ok_or(Refusal::RequestUnknown)?;
         if !matches!(row.status.as_str(), "pending" | "approved_once") {
             return Err(Refusal::RequestNotPending.into());
@@ -119,7 +130,12 @@ impl Btb {
         let name = self.enterprise_name(&enterprise, head_lang).await;
         let number = enterprise.formatted();
         let head_name = self.person_name(&head).await?;
-        let args = [("enterprise", name.as_str()), ("number", number.as_str()), ("head", head_name.as_str()), ("ticket", ticket)];
+        let args = [
+            ("enterprise", name.as_str()),
+            ("number", number.as_str()),
+            ("head", head_name.as_str()),
+            ("ticket", ticket),
+        ];
         self.send_mail(&d.head_email, head_lang, "designated", &args).await;
         if !d.head_is_requester {
             self.send_mail(&d.requester_email, requester_lang, "exception_approved", &args).await;
@@ -128,7 +144,12 @@ impl Btb {
     }
 
     /// Rejects a request with a reason; the requester is mailed.
-    pub async fn reject(&self, decision: &Decision<kinds::DecideRequests>, ticket: &str, reason: &str) -> Result<(), BtbError> {
+    pub async fn reject(
+        &self,
+        decision: &Decision<kinds::DecideRequests>,
+        ticket: &str,
+        reason: &str,
+    ) -> Result<(), BtbError> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Refusal::ReasonMissing.into());
@@ -142,7 +163,12 @@ impl Btb {
         let enterprise = EnterpriseNumber::parse(&row.enterprise_number).map_err(corrupt)?;
         let name = self.enterprise_name(&enterprise, lang).await;
         let number = enterprise.formatted();
-        let args = [("enterprise", name.as_str()), ("number", number.as_str()), ("ticket", ticket), ("reason", reason)];
+        let args = [
+            ("enterprise", name.as_str()),
+            ("number", number.as_str()),
+            ("ticket", ticket),
+            ("reason", reason),
+        ];
         self.send_mail(&d.requester_email, lang, "exception_rejected", &args).await;
         if !d.head_is_requester {
             let head_lang = NationalNumber::parse(&d.head).ok();

@@ -25,7 +25,11 @@ pub struct Who {
 
 impl Who {
     fn actor(&self, capacity: Capacity) -> Actor {
-        Actor { person: Some(self.person.clone()), capacity: capacity.code(), session_ref: Some(self.session_ref.clone()) }
+        Actor {
+            person: Some(self.person.clone()),
+            capacity: capacity.code(),
+            session_ref: Some(self.session_ref.clone()),
+        }
     }
 }
 
@@ -88,7 +92,11 @@ pub struct EnterpriseFacts {
 
 impl Btb {
     /// The register, the registration and the actor's grants, as facts.
-    pub async fn facts(&self, who: &Who, enterprise: &EnterpriseNumber) -> Result<(Facts, EnterpriseFacts), BtbError> {
+    pub async fn facts(
+        &self,
+        who: &Who,
+        enterprise: &EnterpriseNumber,
+    ) -> Result<(Facts, EnterpriseFacts), BtbError> {
         let registered = self.store().find_btb_enterprise(enterprise).await?;
         let record = self.registry().find_enterprise(enterprise).await?;
         let grants = self.store().find_live_access_grants_of_person(&who.person).await?;
@@ -118,11 +126,17 @@ impl Btb {
                 is_registered: registered.is_some(),
             },
         };
-        let about = EnterpriseFacts { enterprise: record, registration: registered, standing, representation };
+        let about =
+            EnterpriseFacts { enterprise: record, registration: registered, standing, representation };
         Ok((facts, about))
     }
 
-    async fn decide(&self, who: &Who, enterprise: &EnterpriseNumber, action: Action<'_>) -> Result<(Capacity, EnterpriseFacts), BtbError> {
+    async fn decide(
+        &self,
+        who: &Who,
+        enterprise: &EnterpriseNumber,
+        action: Action<'_>,
+    ) -> Result<(Capacity, EnterpriseFacts), BtbError> {
         let (facts, about) = self.facts(who, enterprise).await?;
         if let Action::ManageDomain(code) = action
             && self.settings().domain(code).is_none()
@@ -167,7 +181,11 @@ impl Btb {
         code: &str,
     ) -> Result<Decision<kinds::ManageDomain>, BtbError> {
         let (capacity, _) = self.decide(who, enterprise, Action::ManageDomain(code)).await?;
-        Ok(Decision::granted_by_access_rules(who.actor(capacity), Some(enterprise.clone()), Some(code.to_string())))
+        Ok(Decision::granted_by_access_rules(
+            who.actor(capacity),
+            Some(enterprise.clone()),
+            Some(code.to_string()),
+        ))
     }
 
     /// May `who` see the BTB page of `enterprise`, and how much of it?
@@ -182,7 +200,11 @@ impl Btb {
     }
 
     /// May `who` read the audit trail of `enterprise`?
-    pub async fn may_read_audit(&self, who: &Who, enterprise: &EnterpriseNumber) -> Result<AuditRight, BtbError> {
+    pub async fn may_read_audit(
+        &self,
+        who: &Who,
+        enterprise: &EnterpriseNumber,
+    ) -> Result<AuditRight, BtbError> {
         self.decide(who, enterprise, Action::ReadAudit).await?;
         Ok(AuditRight { enterprise: enterprise.clone() })
     }
@@ -221,7 +243,11 @@ pub fn lifecycle_decision() -> Decision<kinds::Lifecycle> {
 
 /// The operator's command line (`poort backoffice grant|revoke`).
 pub fn operator_decision() -> Decision<kinds::Operate> {
-    Decision::granted_by_access_rules(Actor { person: None, capacity: "operator", session_ref: Some("cli".into()) }, None, None)
+    Decision::granted_by_access_rules(
+        Actor { person: None, capacity: "operator", session_ref: Some("cli".into()) },
+        None,
+        None,
+    )
 }
 
 /// The demo data's decisions (demo mode only): the clinic's designation and its health-care

@@ -22,7 +22,9 @@ impl Btb {
         else {
             return Ok(());
         };
-        if self.store().find_btb_enterprise(&clinic).await?.is_some() || self.registry().find_enterprise(&clinic).await?.is_none() {
+        if self.store().find_btb_enterprise(&clinic).await?.is_some()
+            || self.registry().find_enterprise(&clinic).await?.is_none()
+        {
             return Ok(());
         }
         let (designate, manage) = demo_decisions(&clinic, HEALTH_CARE);

@@ -37,13 +37,25 @@ impl Btb {
             let page = format!("/btb/enterprises/{}", enterprise.as_str());
             let list = roles.entry(enterprise.clone()).or_default();
             if standing.is_head {
-                list.push(RoleLink { label_key: "btb.role.head_access_manager", domain: None, href: Some(page.clone()) });
+                list.push(RoleLink {
+                    label_key: "btb.role.head_access_manager",
+                    domain: None,
+                    href: Some(page.clone()),
+                });
             }
             if standing.is_co_head {
-                list.push(RoleLink { label_key: "btb.role.co_head_access_manager", domain: None, href: Some(page.clone()) });
+                list.push(RoleLink {
+                    label_key: "btb.role.co_head_access_manager",
+                    domain: None,
+                    href: Some(page.clone()),
+                });
             }
             for code in &standing.domains {
-                let name = self.settings().domain(code).map(|d| d.name(lang).to_string()).unwrap_or_else(|| code.clone());
+                let name = self
+                    .settings()
+                    .domain(code)
+                    .map(|d| d.name(lang).to_string())
+                    .unwrap_or_else(|| code.clone());
                 list.push(RoleLink {
                     label_key: "btb.role.access_manager",
                     domain: Some(name),
@@ -52,18 +64,22 @@ impl Btb {
             }
         }
         let mut unregistered = Vec::new();
-        for r in self.registry().representations_of(person).await?.into_iter().filter(|r| r.is_valid_on(today())) {
+        for r in
+            self.registry().representations_of(person).await?.into_iter().filter(|r| r.is_valid_on(today()))
+        {
             let is_registered = self.store().find_btb_enterprise(&r.enterprise).await?.is_some();
             if !is_registered {
                 unregistered.push(r.enterprise.clone());
             }
             let list = roles.entry(r.enterprise.clone()).or_default();
             if !list.iter().any(|l| l.label_key == "btb.role.legal_representative") {
-                let href = (!is_registered).then(|| format!("/btb/designate?enterprise={}", r.enterprise.as_str()));
+                let href =
+                    (!is_registered).then(|| format!("/btb/designate?enterprise={}", r.enterprise.as_str()));
                 list.insert(0, RoleLink { label_key: "btb.role.legal_representative", domain: None, href });
             }
         }
-        for e in self.registry().employments_of(person).await?.into_iter().filter(|e| e.is_valid_on(today())) {
+        for e in self.registry().employments_of(person).await?.into_iter().filter(|e| e.is_valid_on(today()))
+        {
             let list = roles.entry(e.enterprise.clone()).or_default();
             if !list.iter().any(|l| l.label_key == "btb.role.employee") {
                 list.push(RoleLink { label_key: "btb.role.employee", domain: None, href: None });

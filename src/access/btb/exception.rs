@@ -61,8 +61,10 @@ impl Btb {
         form: &DesignationForm,
         terms_accepted: bool,
     ) -> Result<String, BtbError> {
-        let enterprise = EnterpriseNumber::parse(enterprise_input).map_err(|_| Refusal::BadEnterpriseNumber)?;
-        let representative = NationalNumber::parse(&rep.national_number).map_err(|_| Refusal::BadNationalNumber)?;
+        let enterprise =
+            EnterpriseNumber::parse(enterprise_input).map_err(|_| Refusal::BadEnterpriseNumber)?;
+        let representative =
+            NationalNumber::parse(&rep.national_number).map_err(|_| Refusal::BadNationalNumber)?;
         if rep.first_name.trim().is_empty() || rep.last_name.trim().is_empty() {
             return Err(Refusal::MissingName.into());
         }
@@ -117,8 +119,13 @@ impl Btb {
             requester_email,
             requester_phone,
         };
-        let form_json = serde_json::to_string(&designation).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
-        let actor = Actor { person: Some(who.person.clone()), capacity: "requester", session_ref: Some(who.session_ref.clone()) };
+        let form_json = serde_json::to_string(&designation)
+            .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
+        let actor = Actor {
+            person: Some(who.person.clone()),
+            capacity: "requester",
+            session_ref: Some(who.session_ref.clone()),
+        };
         for _ in 0..5 {
             let row = RequestRow {
                 ticket: new_ticket(),
@@ -156,13 +163,16 @@ impl Btb {
     /// The request document (PDF) in `lang`.
     pub async fn request_document(&self, row: &RequestRow, lang: Language) -> Result<Vec<u8>, BtbError> {
         let tr = Tr::new(lang);
-        let d: RequestedDesignation = serde_json::from_str(&row.form).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
-        let enterprise = EnterpriseNumber::parse(&row.enterprise_number).map_err(|_| Refusal::BadEnterpriseNumber)?;
+        let d: RequestedDesignation =
+            serde_json::from_str(&row.form).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
+        let enterprise =
+            EnterpriseNumber::parse(&row.enterprise_number).map_err(|_| Refusal::BadEnterpriseNumber)?;
         let record = self.registry().find_enterprise(&enterprise).await?;
         let name = record.as_ref().map(|e| e.names.display(lang).to_string()).unwrap_or_default();
         let head = NationalNumber::parse(&d.head).map_err(|_| Refusal::BadNationalNumber)?;
         let requester = NationalNumber::parse(&row.requester).map_err(|_| Refusal::BadNationalNumber)?;
-        let representative = NationalNumber::parse(&row.representative).map_err(|_| Refusal::BadNationalNumber)?;
+        let representative =
+            NationalNumber::parse(&row.representative).map_err(|_| Refusal::BadNationalNumber)?;
         let t = |k: &str| tr.t(k).to_string();
         let lines = vec![
             Line::Title(t("btb.exception.document_title")),

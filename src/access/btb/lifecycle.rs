@@ -25,7 +25,12 @@ pub struct LifecycleReport {
 
 impl Btb {
     /// Why `grant` no longer rests on the register, if it does not.
-    async fn ended_basis(&self, grant: &GrantRow, enterprise: &EnterpriseNumber, is_stopped: bool) -> Result<Option<&'static str>, BtbError> {
+    async fn ended_basis(
+        &self,
+        grant: &GrantRow,
+        enterprise: &EnterpriseNumber,
+        is_stopped: bool,
+    ) -> Result<Option<&'static str>, BtbError> {
         if is_stopped {
             return Ok(Some("enterprise_stopped"));
         }
@@ -35,8 +40,18 @@ impl Btb {
         if self.belongs_to(&grant.holder, enterprise).await? {
             return Ok(None);
         }
-        let had_function = self.registry().representations_of(&grant.holder).await?.iter().any(|r| &r.enterprise == enterprise);
-        let had_job = self.registry().employments_of(&grant.holder).await?.iter().any(|e| &e.enterprise == enterprise && !e.is_valid_on(today()));
+        let had_function = self
+            .registry()
+            .representations_of(&grant.holder)
+            .await?
+            .iter()
+            .any(|r| &r.enterprise == enterprise);
+        let had_job = self
+            .registry()
+            .employments_of(&grant.holder)
+            .await?
+            .iter()
+            .any(|e| &e.enterprise == enterprise && !e.is_valid_on(today()));
         Ok(Some(if had_function {
             "legal_function_ended"
         } else if had_job {
@@ -89,11 +104,21 @@ impl Btb {
                 let lang = crate::domain::Language::Nl;
                 let name = self.enterprise_name(&enterprise, lang).await;
                 let number = enterprise.formatted();
-                self.send_mail(&reg.email, lang, "no_head", &[("enterprise", &name), ("number", &number), ("person", &names.join(", "))]).await;
+                self.send_mail(
+                    &reg.email,
+                    lang,
+                    "no_head",
+                    &[("enterprise", &name), ("number", &number), ("person", &names.join(", "))],
+                )
+                .await;
             }
         }
         if report.suspended > 0 {
-            tracing::info!(lifecycle.reviewed = report.reviewed, lifecycle.suspended = report.suspended, "lifecycle review done");
+            tracing::info!(
+                lifecycle.reviewed = report.reviewed,
+                lifecycle.suspended = report.suspended,
+                "lifecycle review done"
+            );
         }
         Ok(report)
     }

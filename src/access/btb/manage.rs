@@ -71,7 +71,9 @@ impl Btb {
         if shows_heads {
             for g in &grants {
                 match g.role {
-                    GrantRole::HeadAccessManager => head = Some(self.manager(&g.holder, g.contact_email.clone()).await?),
+                    GrantRole::HeadAccessManager => {
+                        head = Some(self.manager(&g.holder, g.contact_email.clone()).await?)
+                    }
                     GrantRole::CoHeadAccessManager => {
                         co_heads.push(self.manager(&g.holder, g.contact_email.clone()).await?);
                     }
@@ -93,7 +95,12 @@ impl Btb {
                 managers.push(self.manager(&g.holder, None).await?);
             }
             let email = emails.iter().find(|(c, _)| c == &d.code).map(|(_, e)| e.clone());
-            domains.push(DomainView { code: d.code.clone(), name: d.name(lang).to_string(), managers, email });
+            domains.push(DomainView {
+                code: d.code.clone(),
+                name: d.name(lang).to_string(),
+                managers,
+                email,
+            });
         }
         let address = record
             .address
@@ -145,7 +152,11 @@ impl Btb {
         Ok(person.full_name())
     }
 
-    pub async fn remove_co_head(&self, decision: &Decision<kinds::ManageHeads>, national_number: &str) -> Result<(), BtbError> {
+    pub async fn remove_co_head(
+        &self,
+        decision: &Decision<kinds::ManageHeads>,
+        national_number: &str,
+    ) -> Result<(), BtbError> {
         let person = NationalNumber::parse(national_number).map_err(|_| Refusal::BadNationalNumber)?;
         if !self.store().remove_co_head(decision, &person).await? {
             return Err(Refusal::NotHolder.into());
@@ -178,13 +189,20 @@ impl Btb {
         Ok(())
     }
 
-    pub async fn set_domain_email(&self, decision: &Decision<kinds::ManageDomain>, email: &str) -> Result<(), BtbError> {
+    pub async fn set_domain_email(
+        &self,
+        decision: &Decision<kinds::ManageDomain>,
+        email: &str,
+    ) -> Result<(), BtbError> {
         let email = parse_email(email)?;
         self.store().set_btb_domain_email(decision, &email).await?;
         Ok(())
     }
 
-    pub async fn remove_domain_email(&self, decision: &Decision<kinds::ManageDomain>) -> Result<(), BtbError> {
+    pub async fn remove_domain_email(
+        &self,
+        decision: &Decision<kinds::ManageDomain>,
+    ) -> Result<(), BtbError> {
         if !self.store().delete_btb_domain_email(decision).await? {
             return Err(Refusal::NotHolder.into());
         }
@@ -192,14 +210,23 @@ impl Btb {
     }
 
     /// Mails the head and co-heads of `enterprise` (`btb.mail.<kind>`, `{person}` = `about`).
-    pub async fn notify_managers(&self, enterprise: &EnterpriseNumber, kind: &str, about: &str) -> Result<(), BtbError> {
+    pub async fn notify_managers(
+        &self,
+        enterprise: &EnterpriseNumber,
+        kind: &str,
+        about: &str,
+    ) -> Result<(), BtbError> {
         let grants = self.store().find_live_access_grants_of_enterprise(enterprise).await?;
         let number = enterprise.formatted();
-        for g in grants.iter().filter(|g| matches!(g.role, GrantRole::HeadAccessManager | GrantRole::CoHeadAccessManager)) {
+        for g in grants
+            .iter()
+            .filter(|g| matches!(g.role, GrantRole::HeadAccessManager | GrantRole::CoHeadAccessManager))
+        {
             let Some(to) = &g.contact_email else { continue };
             let lang = self.language_of(&g.holder).await;
             let name = self.enterprise_name(enterprise, lang).await;
-            self.send_mail(to, lang, kind, &[("enterprise", &name), ("number", &number), ("person", about)]).await;
+            self.send_mail(to, lang, kind, &[("enterprise", &name), ("number", &number), ("person", about)])
+                .await;
         }
         Ok(())
     }

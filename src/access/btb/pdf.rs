@@ -135,7 +135,9 @@ pub fn render(lines: &[Line]) -> Vec<u8> {
         pdf.stream(*body_id, bytes);
     }
     pdf.type1_font(font_regular).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(font_bold).base_font(Name(b"Helvetica-Bold")).encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(font_bold)
+        .base_font(Name(b"Helvetica-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
     pdf.finish()
 }
 

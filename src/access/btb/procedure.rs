@@ -77,7 +77,12 @@ impl Btb {
 
     /// A person's name from the register (the masked number when unknown).
     pub async fn person_name(&self, person: &NationalNumber) -> Result<String, BtbError> {
-        Ok(self.registry().find_person(person).await?.map(|p| p.full_name()).unwrap_or_else(|| person.masked()))
+        Ok(self
+            .registry()
+            .find_person(person)
+            .await?
+            .map(|p| p.full_name())
+            .unwrap_or_else(|| person.masked()))
     }
 
     /// A person of the register, or the refusal for the number entered.
@@ -87,7 +92,11 @@ impl Btb {
     }
 
     /// Whether `person` is an employee or a legal representative of `enterprise` today.
-    pub async fn belongs_to(&self, person: &NationalNumber, enterprise: &EnterpriseNumber) -> Result<bool, BtbError> {
+    pub async fn belongs_to(
+        &self,
+        person: &NationalNumber,
+        enterprise: &EnterpriseNumber,
+    ) -> Result<bool, BtbError> {
         let registry = self.registry();
         Ok(registry.is_employee(person, enterprise, today()).await?
             || registry.is_legal_representative(person, enterprise, today()).await?)
@@ -118,7 +127,9 @@ impl Btb {
                 (person, is_self)
             }
         };
-        if current.as_ref().is_some_and(|c| c.grant.holder == head.number) || (is_self && about.standing.is_head) {
+        if current.as_ref().is_some_and(|c| c.grant.holder == head.number)
+            || (is_self && about.standing.is_head)
+        {
             return Err(Refusal::AlreadyHead.into());
         }
         let head_email = parse_email(&form.head_email)?;
@@ -179,11 +190,19 @@ impl Btb {
         if let Some((email, _)) = &plan.requester {
             self.send_mail(email, requester_lang, "designated_requester", &args).await;
         }
-        Ok(DesignationDone { head_name: plan.head.full_name(), head_email: plan.head_email.clone(), replaced })
+        Ok(DesignationDone {
+            head_name: plan.head.full_name(),
+            head_email: plan.head_email.clone(),
+            replaced,
+        })
     }
 
     /// The enterprise's name for a reader of `lang` (its number when unknown).
-    pub async fn enterprise_name(&self, enterprise: &EnterpriseNumber, lang: crate::domain::Language) -> String {
+    pub async fn enterprise_name(
+        &self,
+        enterprise: &EnterpriseNumber,
+        lang: crate::domain::Language,
+    ) -> String {
         match self.registry().find_enterprise(enterprise).await {
             Ok(Some(e)) => e.names.display(lang).to_string(),
             _ => enterprise.formatted(),

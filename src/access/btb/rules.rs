@@ -75,7 +75,38 @@ pub enum Refusal {
 
 impl Refusal {
     /// Every refusal (tests walk them).
-    pub const ALL: [Refusal; 30] = [Self::LevelTooLow, Self::BadEnterpriseNumber, Self::BadNationalNumber, Self::BadEmail, Self::BadPhone, Self::MissingName, Self::EnterpriseUnknown, Self::EnterpriseStopped, Self::NotLegalRepresentative, Self::FunctionEnded, Self::AlreadyHead, Self::PersonUnknown, Self::NotEmployeeOrRepresentative, Self::TermsNotAccepted, Self::NotRegistered, Self::NotManager, Self::UnknownDomain, Self::AlreadyHolds, Self::NotHolder, Self::Conflict, Self::NotBackOffice, Self::RepresentativeHasEid, Self::NamesDoNotMatch, Self::RequestNotPending, Self::SameApprover, Self::DocumentMissing, Self::NotPdf, Self::DocumentTooLarge, Self::ReasonMissing, Self::RequestUnknown];
+    pub const ALL: [Refusal; 30] = [
+        Self::LevelTooLow,
+        Self::BadEnterpriseNumber,
+        Self::BadNationalNumber,
+        Self::BadEmail,
+        Self::BadPhone,
+        Self::MissingName,
+        Self::EnterpriseUnknown,
+        Self::EnterpriseStopped,
+        Self::NotLegalRepresentative,
+        Self::FunctionEnded,
+        Self::AlreadyHead,
+        Self::PersonUnknown,
+        Self::NotEmployeeOrRepresentative,
+        Self::TermsNotAccepted,
+        Self::NotRegistered,
+        Self::NotManager,
+        Self::UnknownDomain,
+        Self::AlreadyHolds,
+        Self::NotHolder,
+        Self::Conflict,
+        Self::NotBackOffice,
+        Self::RepresentativeHasEid,
+        Self::NamesDoNotMatch,
+        Self::RequestNotPending,
+        Self::SameApprover,
+        Self::DocumentMissing,
+        Self::NotPdf,
+        Self::DocumentTooLarge,
+        Self::ReasonMissing,
+        Self::RequestUnknown,
+    ];
 
     /// The stable code (JSON `error`, i18n key `btb.refusal.<code>`).
     pub fn code(self) -> &'static str {
@@ -260,7 +291,9 @@ pub fn decide(facts: &Facts, action: Action<'_>, required: AuthLevel) -> Result<
     let s = &facts.standing;
     let e = facts.enterprise;
     match action {
-        Action::DecideRequests => facts.is_back_office.then_some(Capacity::BackOffice).ok_or(Refusal::NotBackOffice),
+        Action::DecideRequests => {
+            facts.is_back_office.then_some(Capacity::BackOffice).ok_or(Refusal::NotBackOffice)
+        }
         Action::Designate => {
             if !e.exists {
                 return Err(Refusal::EnterpriseUnknown);

@@ -79,7 +79,9 @@ fn expected(role: Role, action: Action<'_>, own: bool) -> Option<Capacity> {
         _ if !own => None,
         (Role::LegalRepresentative, Designate) => Some(Capacity::LegalRepresentative),
         (Role::Head, View | ManageHeads | ManageDomain(_) | ReadAudit) => Some(Capacity::HeadAccessManager),
-        (Role::CoHead, View | ManageHeads | ManageDomain(_) | ReadAudit) => Some(Capacity::CoHeadAccessManager),
+        (Role::CoHead, View | ManageHeads | ManageDomain(_) | ReadAudit) => {
+            Some(Capacity::CoHeadAccessManager)
+        }
         (Role::ManagerOfA, View) | (Role::ManagerOfA, ManageDomain(A)) => Some(Capacity::AccessManager),
         (Role::ManagerOfB, View) | (Role::ManagerOfB, ManageDomain(B)) => Some(Capacity::AccessManager),
         _ => None,
@@ -96,7 +98,9 @@ fn exactly_the_allowed_cells_of_every_role_action_and_enterprise_succeed() {
                 let want = expected(role, action, own);
                 match want {
                     Some(capacity) => assert_eq!(got, Ok(capacity), "{role:?} {action:?} own={own}"),
-                    None => assert!(got.is_err(), "{role:?} {action:?} own={own} should be refused, got {got:?}"),
+                    None => {
+                        assert!(got.is_err(), "{role:?} {action:?} own={own} should be refused, got {got:?}")
+                    }
                 }
                 cells += 1;
             }
@@ -108,22 +112,43 @@ fn exactly_the_allowed_cells_of_every_role_action_and_enterprise_succeed() {
 #[test]
 fn each_refusal_says_why() {
     let lr = facts(Role::LegalRepresentative, true);
-    assert_eq!(decide(&facts(Role::SuspendedHead, true), Action::Designate, AuthLevel::PASSWORD_WITH_APP), Err(Refusal::FunctionEnded));
-    assert_eq!(decide(&facts(Role::Stranger, true), Action::Designate, AuthLevel::PASSWORD_WITH_APP), Err(Refusal::NotLegalRepresentative));
-    assert_eq!(decide(&facts(Role::Employee, true), Action::View, AuthLevel::PASSWORD_WITH_APP), Err(Refusal::NotManager));
-    assert_eq!(decide(&facts(Role::Head, true), Action::DecideRequests, AuthLevel::PASSWORD_WITH_APP), Err(Refusal::NotBackOffice));
+    assert_eq!(
+        decide(&facts(Role::SuspendedHead, true), Action::Designate, AuthLevel::PASSWORD_WITH_APP),
+        Err(Refusal::FunctionEnded)
+    );
+    assert_eq!(
+        decide(&facts(Role::Stranger, true), Action::Designate, AuthLevel::PASSWORD_WITH_APP),
+        Err(Refusal::NotLegalRepresentative)
+    );
+    assert_eq!(
+        decide(&facts(Role::Employee, true), Action::View, AuthLevel::PASSWORD_WITH_APP),
+        Err(Refusal::NotManager)
+    );
+    assert_eq!(
+        decide(&facts(Role::Head, true), Action::DecideRequests, AuthLevel::PASSWORD_WITH_APP),
+        Err(Refusal::NotBackOffice)
+    );
     let mut weak = lr.clone();
     weak.level = AuthLevel::PASSWORD_WITH_CODE;
     assert_eq!(decide(&weak, Action::Designate, AuthLevel::PASSWORD_WITH_APP), Err(Refusal::LevelTooLow));
     let mut unknown = lr.clone();
     unknown.enterprise.exists = false;
-    assert_eq!(decide(&unknown, Action::Designate, AuthLevel::PASSWORD_WITH_APP), Err(Refusal::EnterpriseUnknown));
+    assert_eq!(
+        decide(&unknown, Action::Designate, AuthLevel::PASSWORD_WITH_APP),
+        Err(Refusal::EnterpriseUnknown)
+    );
     let mut stopped = lr.clone();
     stopped.enterprise.is_active = false;
-    assert_eq!(decide(&stopped, Action::Designate, AuthLevel::PASSWORD_WITH_APP), Err(Refusal::EnterpriseStopped));
+    assert_eq!(
+        decide(&stopped, Action::Designate, AuthLevel::PASSWORD_WITH_APP),
+        Err(Refusal::EnterpriseStopped)
+    );
     let mut unregistered = facts(Role::Head, true);
     unregistered.enterprise.is_registered = false;
-    assert_eq!(decide(&unregistered, Action::View, AuthLevel::PASSWORD_WITH_APP), Err(Refusal::NotRegistered));
+    assert_eq!(
+        decide(&unregistered, Action::View, AuthLevel::PASSWORD_WITH_APP),
+        Err(Refusal::NotRegistered)
+    );
 }
 
 #[test]

@@ -53,7 +53,13 @@ fn domain(code: &str, nl: &str, fr: &str, de: &str, en: &str) -> DomainSetting {
 pub fn default_domains() -> Vec<DomainSetting> {
     vec![
         domain("home_affairs", "Binnenlandse zaken", "Intérieur", "Inneres", "Home affairs"),
-        domain("foreign_affairs", "Buitenlandse zaken", "Affaires étrangères", "Auswärtige Angelegenheiten", "Foreign affairs"),
+        domain(
+            "foreign_affairs",
+            "Buitenlandse zaken",
+            "Affaires étrangères",
+            "Auswärtige Angelegenheiten",
+            "Foreign affairs",
+        ),
         domain("economy", "Economie", "Économie", "Wirtschaft", "Economy"),
         domain("finance", "Financiën", "Finances", "Finanzen", "Finance"),
         domain("health_care", "Gezondheidszorg", "Soins de santé", "Gesundheitswesen", "Health care"),
@@ -67,8 +73,20 @@ pub fn default_domains() -> Vec<DomainSetting> {
             "Mobilität (Verkehr, Infrastruktur, Telekommunikation)",
             "Mobility (transport, infrastructure, telecom)",
         ),
-        domain("public_procurement", "Overheidsopdrachten", "Marchés publics", "Öffentliche Aufträge", "Public procurement"),
-        domain("spatial_planning", "Ruimtelijke ordening", "Aménagement du territoire", "Raumordnung", "Spatial planning"),
+        domain(
+            "public_procurement",
+            "Overheidsopdrachten",
+            "Marchés publics",
+            "Öffentliche Aufträge",
+            "Public procurement",
+        ),
+        domain(
+            "spatial_planning",
+            "Ruimtelijke ordening",
+            "Aménagement du territoire",
+            "Raumordnung",
+            "Spatial planning",
+        ),
         domain("system_admin", "System Admin", "System Admin", "System Admin", "System admin"),
         domain("employment", "Werkgelegenheid", "Emploi", "Beschäftigung", "Employment"),
         domain(
@@ -95,7 +113,10 @@ impl Default for BtbSettings {
 impl BtbSettings {
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.domains.is_empty() {
-            return Err(ConfigError::Invalid { key: concat!("btb", ".domains"), problem: "at least one domain is needed".into() });
+            return Err(ConfigError::Invalid {
+                key: concat!("btb", ".domains"),
+                problem: "at least one domain is needed".into(),
+            });
         }
         let mut seen = std::collections::HashSet::new();
         for d in &self.domains {
@@ -109,7 +130,10 @@ impl BtbSettings {
                 });
             }
             if !seen.insert(d.code.as_str()) {
-                return Err(ConfigError::Invalid { key: concat!("btb", ".domains"), problem: format!("domain code {:?} twice", d.code) });
+                return Err(ConfigError::Invalid {
+                    key: concat!("btb", ".domains"),
+                    problem: format!("domain code {:?} twice", d.code),
+                });
             }
             if [&d.nl, &d.fr, &d.de, &d.en].iter().any(|n| n.trim().is_empty()) {
                 return Err(ConfigError::Invalid {

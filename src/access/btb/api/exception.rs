@@ -31,7 +31,11 @@ pub(super) struct RequestBody {
 }
 
 /// `POST /api/btb/v1/exception-requests` → `{"ticket", "document_url"}`.
-pub(super) async fn file(State(state): State<ApiState>, caller: Caller, ApiJson(body): ApiJson<RequestBody>) -> Result<Response, ApiError> {
+pub(super) async fn file(
+    State(state): State<ApiState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<RequestBody>,
+) -> Result<Response, ApiError> {
     let lang = caller.lang;
     let who = caller.manager()?;
     let requester = body.requester.unwrap_or(Contact { email: String::new(), phone: String::new() });
@@ -45,7 +49,9 @@ pub(super) async fn file(State(state): State<ApiState>, caller: Caller, ApiJson(
             requester_phone: String::new(),
             is_phone_optional: false,
         },
-        HeadBody::Keyword(_) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "btb.api.bad_body", lang)),
+        HeadBody::Keyword(_) => {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "btb.api.bad_body", lang));
+        }
         HeadBody::Person { national_number, email, phone } => DesignationForm {
             enterprise_email: body.enterprise_email.clone(),
             head: HeadChoice::Other { national_number },
@@ -67,11 +73,16 @@ pub(super) async fn file(State(state): State<ApiState>, caller: Caller, ApiJson(
         .await
         .map_err(|e: BtbError| ApiError::from_btb(e, lang))?;
     let document_url = format!("{}/api/btb/v1/exception-requests/{ticket}/document", state.btb.public_url());
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "ticket": ticket, "document_url": document_url }))).into_response())
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "ticket": ticket, "document_url": document_url })))
+        .into_response())
 }
 
 /// `GET /api/btb/v1/exception-requests/{ticket}/document`: the PDF, for its requester.
-pub(super) async fn document(State(state): State<ApiState>, caller: Caller, Path(ticket): Path<String>) -> Result<Response, ApiError> {
+pub(super) async fn document(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(ticket): Path<String>,
+) -> Result<Response, ApiError> {
     let lang = caller.lang;
     let who = caller.manager()?;
     let fail = |e: BtbError| ApiError::from_btb(e, lang);

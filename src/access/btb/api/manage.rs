@@ -59,13 +59,19 @@ pub(super) async fn designation(
         HeadBody::Keyword(k) if k == "self" => DesignationForm {
             enterprise_email: body.enterprise_email.clone(),
             head: HeadChoice::Myself,
-            head_email: if requester.email.is_empty() { body.enterprise_email.clone() } else { requester.email.clone() },
+            head_email: if requester.email.is_empty() {
+                body.enterprise_email.clone()
+            } else {
+                requester.email.clone()
+            },
             head_phone: requester.phone.clone(),
             requester_email: String::new(),
             requester_phone: String::new(),
             is_phone_optional: true,
         },
-        HeadBody::Keyword(_) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "btb.api.bad_body", lang)),
+        HeadBody::Keyword(_) => {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "btb.api.bad_body", lang));
+        }
         HeadBody::Person { national_number, email, phone } => DesignationForm {
             enterprise_email: body.enterprise_email.clone(),
             head: HeadChoice::Other { national_number },
@@ -80,7 +86,8 @@ pub(super) async fn designation(
     if plan.is_self && plan.head_phone.is_empty() {
         plan.head_phone = requester.phone;
     }
-    let done = state.btb.designate(&decision, &plan, body.terms_accepted, "standard", lang).await.map_err(fail)?;
+    let done =
+        state.btb.designate(&decision, &plan, body.terms_accepted, "standard", lang).await.map_err(fail)?;
     let body = serde_json::json!({
         "enterprise": number.as_str(),
         "registered": true,
@@ -108,7 +115,8 @@ pub(super) async fn add_co_head(
     let number = enterprise(&raw, &caller)?;
     let fail = |e: BtbError| ApiError::from_btb(e, lang);
     let decision = state.btb.may_manage_heads(&who, &number).await.map_err(fail)?;
-    let name = state.btb.add_co_head(&decision, &body.national_number, body.email.as_deref()).await.map_err(fail)?;
+    let name =
+        state.btb.add_co_head(&decision, &body.national_number, body.email.as_deref()).await.map_err(fail)?;
     let person = state.btb.find_person(&body.national_number).await.map_err(fail)?;
     let body = serde_json::json!({ "national_number": person.number.as_str(), "name": name, "role": "co_head_access_manager" });
     Ok((StatusCode::CREATED, Json(body)).into_response())

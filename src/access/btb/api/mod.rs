@@ -68,8 +68,14 @@ pub fn router() -> Router<ApiState> {
         .route("/api/btb/v1/enterprises/{number}", get(service::enterprise))
         .route("/api/btb/v1/enterprises/{number}/designation", post(manage::designation))
         .route("/api/btb/v1/enterprises/{number}/co-heads", post(manage::add_co_head))
-        .route("/api/btb/v1/enterprises/{number}/co-heads/{person}", axum::routing::delete(manage::remove_co_head))
-        .route("/api/btb/v1/enterprises/{number}/domains/{code}/access-managers", post(manage::add_access_manager))
+        .route(
+            "/api/btb/v1/enterprises/{number}/co-heads/{person}",
+            axum::routing::delete(manage::remove_co_head),
+        )
+        .route(
+            "/api/btb/v1/enterprises/{number}/domains/{code}/access-managers",
+            post(manage::add_access_manager),
+        )
         .route(
             "/api/btb/v1/enterprises/{number}/domains/{code}/access-managers/{person}",
             axum::routing::delete(manage::remove_access_manager),
@@ -160,7 +166,8 @@ impl FromRequestParts<ApiState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Self::Rejection> {
         let ApiLang(lang) = ApiLang::from_request_parts(parts, state).await.unwrap_or(ApiLang(Language::En));
-        let header_value = |name| parts.headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_string);
+        let header_value =
+            |name| parts.headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_string);
         let presented = PresentedToken {
             authorization: header_value(header::AUTHORIZATION).unwrap_or_default(),
             dpop: header_value(header::HeaderName::from_static("dpop")),
@@ -173,10 +180,21 @@ impl FromRequestParts<ApiState> for Caller {
         };
         let (code, key, challenge) = match refusal {
             TokenRefusal::Missing => ("invalid_token", "btb.api.no_token", "Bearer realm=\"poort\""),
-            TokenRefusal::Invalid => ("invalid_token", "btb.api.invalid_token", "Bearer realm=\"poort\", error=\"invalid_token\""),
-            TokenRefusal::Dpop(_) => ("invalid_dpop_proof", "btb.api.invalid_token", "DPoP realm=\"poort\", error=\"invalid_dpop_proof\""),
+            TokenRefusal::Invalid => {
+                ("invalid_token", "btb.api.invalid_token", "Bearer realm=\"poort\", error=\"invalid_token\"")
+            }
+            TokenRefusal::Dpop(_) => (
+                "invalid_dpop_proof",
+                "btb.api.invalid_token",
+                "DPoP realm=\"poort\", error=\"invalid_dpop_proof\"",
+            ),
             TokenRefusal::Internal => {
-                return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "btb.api.unavailable", lang));
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "btb.api.unavailable",
+                    lang,
+                ));
             }
         };
         let mut e = ApiError::new(StatusCode::UNAUTHORIZED, code, key, lang);
@@ -204,7 +222,12 @@ impl Caller {
     }
 
     pub fn insufficient_scope(&self) -> ApiError {
-        let mut e = ApiError::new(StatusCode::FORBIDDEN, "insufficient_scope", "btb.api.insufficient_scope", self.lang);
+        let mut e = ApiError::new(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            "btb.api.insufficient_scope",
+            self.lang,
+        );
         e.challenge = Some("Bearer realm=\"poort\", error=\"insufficient_scope\"");
         e
     }
@@ -219,7 +242,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let ApiLang(lang) = ApiLang::from_request_parts(&mut parts, state).await.unwrap_or(ApiLang(Language::En));
+        let ApiLang(lang) =
+            ApiLang::from_request_parts(&mut parts, state).await.unwrap_or(ApiLang(Language::En));
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|r| ApiError::new(r.status(), "bad_request", "btb.api.bad_body", lang))?;
@@ -232,7 +256,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 /// Framework rejections (wrong method, unknown path under a route, body too large) as
 /// `{"error", "message"}` JSON like every other answer of the API.
 async fn framework_errors(req: Request, next: Next) -> Response {
-    let lang = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(negotiate).unwrap_or(Language::En);
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(negotiate)
+        .unwrap_or(Language::En);
     let response = next.run(req).await;
     let status = response.status();
     let is_plain = response

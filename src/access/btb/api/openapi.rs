@@ -8,19 +8,110 @@ use serde_json::{Value, json};
 
 /// The operations of the BTB API: (path, method, summary, scope, request schema, answer).
 const OPERATIONS: &[(&str, &str, &str, &str, Option<&str>, &str)] = &[
-    ("/api/btb/v1/domains", "get", "Every domain: its stable code and names in nl/fr/de/en", "btb:read btb:manage", None, "Domains"),
-    ("/api/btb/v1/enterprises/{number}", "get", "An enterprise's registration, head, co-heads and, per domain, its access managers and e-mail (404 not_registered)", "btb:read btb:manage", None, "Enterprise"),
-    ("/api/btb/v1/enterprises/{number}/designation", "post", "Standard procedure: register the enterprise and designate its head access manager", "btb:manage", Some("Designation"), "Designated"),
-    ("/api/btb/v1/enterprises/{number}/co-heads", "post", "Add a co-head access manager (an employee or legal representative)", "btb:manage", Some("Person"), "Appointed"),
-    ("/api/btb/v1/enterprises/{number}/co-heads/{national_number}", "delete", "Remove a co-head access manager", "btb:manage", None, "NoContent"),
-    ("/api/btb/v1/enterprises/{number}/domains/{code}/access-managers", "post", "Add an access manager of a domain (any person of the register)", "btb:manage", Some("Person"), "Appointed"),
-    ("/api/btb/v1/enterprises/{number}/domains/{code}/access-managers/{national_number}", "delete", "Remove an access manager of a domain", "btb:manage", None, "NoContent"),
-    ("/api/btb/v1/enterprises/{number}/domains/{code}/email", "put", "Add or change the domain's contact e-mail", "btb:manage", Some("Email"), "Email"),
-    ("/api/btb/v1/enterprises/{number}/domains/{code}/email", "delete", "Remove the domain's contact e-mail", "btb:manage", None, "NoContent"),
-    ("/api/btb/v1/persons/{national_number}/roles", "get", "The enterprises and domains a person manages", "btb:read btb:manage", None, "Roles"),
-    ("/api/btb/v1/changes", "get", "Every change after a cursor, oldest first (query: after, limit)", "btb:read", None, "Changes"),
-    ("/api/btb/v1/exception-requests", "post", "Exception procedure: file a request; answers the ticket and the request document's URL", "btb:manage", Some("ExceptionRequest"), "Ticket"),
-    ("/api/btb/v1/exception-requests/{ticket}/document", "get", "The request document (PDF), for its requester", "btb:manage", None, "Pdf"),
+    (
+        "/api/btb/v1/domains",
+        "get",
+        "Every domain: its stable code and names in nl/fr/de/en",
+        "btb:read btb:manage",
+        None,
+        "Domains",
+    ),
+    (
+        "/api/btb/v1/enterprises/{number}",
+        "get",
+        "An enterprise's registration, head, co-heads and, per domain, its access managers and e-mail (404 not_registered)",
+        "btb:read btb:manage",
+        None,
+        "Enterprise",
+    ),
+    (
+        "/api/btb/v1/enterprises/{number}/designation",
+        "post",
+        "Standard procedure: register the enterprise and designate its head access manager",
+        "btb:manage",
+        Some("Designation"),
+        "Designated",
+    ),
+    (
+        "/api/btb/v1/enterprises/{number}/co-heads",
+        "post",
+        "Add a co-head access manager (an employee or legal representative)",
+        "btb:manage",
+        Some("Person"),
+        "Appointed",
+    ),
+    (
+        "/api/btb/v1/enterprises/{number}/co-heads/{national_number}",
+        "delete",
+        "Remove a co-head access manager",
+        "btb:manage",
+        None,
+        "NoContent",
+    ),
+    (
+        "/api/btb/v1/enterprises/{number}/domains/{code}/access-managers",
+        "post",
+        "Add an access manager of a domain (any person of the register)",
+        "btb:manage",
+        Some("Person"),
+        "Appointed",
+    ),
+    (
+        "/api/btb/v1/enterprises/{number}/domains/{code}/access-managers/{national_number}",
+        "delete",
+        "Remove an access manager of a domain",
+        "btb:manage",
+        None,
+        "NoContent",
+    ),
+    (
+        "/api/btb/v1/enterprises/{number}/domains/{code}/email",
+        "put",
+        "Add or change the domain's contact e-mail",
+        "btb:manage",
+        Some("Email"),
+        "Email",
+    ),
+    (
+        "/api/btb/v1/enterprises/{number}/domains/{code}/email",
+        "delete",
+        "Remove the domain's contact e-mail",
+        "btb:manage",
+        None,
+        "NoContent",
+    ),
+    (
+        "/api/btb/v1/persons/{national_number}/roles",
+        "get",
+        "The enterprises and domains a person manages",
+        "btb:read btb:manage",
+        None,
+        "Roles",
+    ),
+    (
+        "/api/btb/v1/changes",
+        "get",
+        "Every change after a cursor, oldest first (query: after, limit)",
+        "btb:read",
+        None,
+        "Changes",
+    ),
+    (
+        "/api/btb/v1/exception-requests",
+        "post",
+        "Exception procedure: file a request; answers the ticket and the request document's URL",
+        "btb:manage",
+        Some("ExceptionRequest"),
+        "Ticket",
+    ),
+    (
+        "/api/btb/v1/exception-requests/{ticket}/document",
+        "get",
+        "The request document (PDF), for its requester",
+        "btb:manage",
+        None,
+        "Pdf",
+    ),
 ];
 
 /// The other `/api/…` paths (the web shell's, for people's browsers).
@@ -62,8 +153,12 @@ fn answer(name: &str) -> Value {
     let ok = match name {
         "NoContent" => json!({ "204": { "description": "done" } }),
         "Pdf" => json!({ "200": { "description": "the document", "content": { "application/pdf": {} } } }),
-        "Designated" | "Appointed" | "Ticket" => json!({ "201": { "description": "created", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } } }),
-        _ => json!({ "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } } }),
+        "Designated" | "Appointed" | "Ticket" => {
+            json!({ "201": { "description": "created", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } } })
+        }
+        _ => {
+            json!({ "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } } })
+        }
     };
     let mut all = ok;
     for code in ["400", "401", "403", "404", "409"] {

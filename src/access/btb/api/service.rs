@@ -32,10 +32,15 @@ fn manager(m: &Manager) -> Value {
 }
 
 /// `GET /api/btb/v1/enterprises/{number}`.
-pub(super) async fn enterprise(State(state): State<ApiState>, caller: Caller, Path(raw): Path<String>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn enterprise(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let lang = caller.lang;
     let fail = |e: BtbError| ApiError::from_btb(e, lang);
-    let number = EnterpriseNumber::parse(&raw).map_err(|_| ApiError::refused(Refusal::BadEnterpriseNumber, lang))?;
+    let number =
+        EnterpriseNumber::parse(&raw).map_err(|_| ApiError::refused(Refusal::BadEnterpriseNumber, lang))?;
     let right = if caller.is_reader() {
         if state.btb.store().find_btb_enterprise(&number).await.map_err(|e| fail(e.into()))?.is_none() {
             return Err(ApiError::refused(Refusal::NotRegistered, lang));
@@ -50,7 +55,11 @@ pub(super) async fn enterprise(State(state): State<ApiState>, caller: Caller, Pa
         .domains
         .iter()
         .map(|d| {
-            let names = state.btb.settings().domain(&d.code).map(|s| json!({ "nl": s.nl, "fr": s.fr, "de": s.de, "en": s.en }));
+            let names = state
+                .btb
+                .settings()
+                .domain(&d.code)
+                .map(|s| json!({ "nl": s.nl, "fr": s.fr, "de": s.de, "en": s.en }));
             json!({
                 "code": d.code,
                 "names": names,
@@ -77,23 +86,36 @@ pub(super) async fn enterprise(State(state): State<ApiState>, caller: Caller, Pa
 
 /// `GET /api/btb/v1/persons/{national number}/roles`: the enterprises and domains a person
 /// manages (a `btb:read` client, or the person themselves).
-pub(super) async fn person_roles(State(state): State<ApiState>, caller: Caller, Path(raw): Path<String>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn person_roles(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let lang = caller.lang;
-    let person = NationalNumber::parse(&raw).map_err(|_| ApiError::refused(Refusal::BadNationalNumber, lang))?;
+    let person =
+        NationalNumber::parse(&raw).map_err(|_| ApiError::refused(Refusal::BadNationalNumber, lang))?;
     if !caller.is_reader() {
         let who = caller.manager()?;
         if who.person != person {
             return Err(ApiError::refused(Refusal::NotManager, lang));
         }
     }
-    let live = state.btb.store().find_live_access_grants_of_person(&person).await.map_err(|e| ApiError::from_btb(e.into(), lang))?;
+    let live = state
+        .btb
+        .store()
+        .find_live_access_grants_of_person(&person)
+        .await
+        .map_err(|e| ApiError::from_btb(e.into(), lang))?;
     let all_domains: Vec<&str> = state.btb.settings().domains.iter().map(|d| d.code.as_str()).collect();
     let enterprises: Vec<Value> = grants::enterprises(&live)
         .iter()
         .map(|e| {
             let s = grants::standing(&live, e);
-            let domains: Vec<&str> =
-                if s.is_head_level() { all_domains.clone() } else { s.domains.iter().map(String::as_str).collect() };
+            let domains: Vec<&str> = if s.is_head_level() {
+                all_domains.clone()
+            } else {
+                s.domains.iter().map(String::as_str).collect()
+            };
             json!({ "enterprise": e.as_str(), "roles": grants::role_codes(&s), "domains": domains })
         })
         .collect();
@@ -110,7 +132,11 @@ pub(super) struct ChangesQuery {
 
 /// `GET /api/btb/v1/changes?after=CURSOR[&limit=N]`: every change after the cursor, oldest
 /// first, at most `limit` (default 100, at most 1000); `next` is the cursor to ask next.
-pub(super) async fn changes(State(state): State<ApiState>, caller: Caller, Query(q): Query<ChangesQuery>) -> Result<Response, ApiError> {
+pub(super) async fn changes(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Query(q): Query<ChangesQuery>,
+) -> Result<Response, ApiError> {
     let lang = caller.lang;
     if !caller.is_reader() {
         return Err(caller.insufficient_scope());
@@ -124,7 +150,12 @@ pub(super) async fn changes(State(state): State<ApiState>, caller: Caller, Query
         None => 100,
         Some(l) => l.parse::<i64>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(bad_cursor)?,
     };
-    let rows = state.btb.store().find_access_audit_after(after, limit).await.map_err(|e| ApiError::from_btb(e.into(), lang))?;
+    let rows = state
+        .btb
+        .store()
+        .find_access_audit_after(after, limit)
+        .await
+        .map_err(|e| ApiError::from_btb(e.into(), lang))?;
     let next = rows.last().map(|r| r.seq).unwrap_or(after);
     let changes: Vec<Value> = rows
         .iter()
@@ -142,5 +173,6 @@ pub(super) async fn changes(State(state): State<ApiState>, caller: Caller, Query
             })
         })
         .collect();
-    Ok(Json(json!({ "changes": changes, "next": next.to_string(), "has_more": rows.len() as i64 == limit })).into_response())
+    Ok(Json(json!({ "changes": changes, "next": next.to_string(), "has_more": rows.len() as i64 == limit }))
+        .into_response())
 }

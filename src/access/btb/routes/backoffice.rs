@@ -20,7 +20,12 @@ use crate::web::page::PageCtx;
 use crate::web::request::CsrfCookie;
 use crate::web::shell::WebShell;
 
-async fn staff(state: &BtbState, jar: &CookieJar, page: &PageCtx, next: &str) -> Result<Result<Who, Response>, WebError> {
+async fn staff(
+    state: &BtbState,
+    jar: &CookieJar,
+    page: &PageCtx,
+    next: &str,
+) -> Result<Result<Who, Response>, WebError> {
     who_at(state, jar, page, next, state.btb.settings().back_office_level).await
 }
 
@@ -53,14 +58,24 @@ struct QueuePage {
     error: Option<String>,
 }
 
-pub(super) async fn queue(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Query(q): Query<Search>) -> Result<Response, WebError> {
+pub(super) async fn queue(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Query(q): Query<Search>,
+) -> Result<Response, WebError> {
     let who = staff_or_login!(state, jar, page, "/backoffice".to_string());
     let decision = state.btb.may_decide_requests(&who).await?;
     match state.btb.queue(&decision, &q.ticket, &q.enterprise, q.all.is_empty()).await {
-        Ok(requests) => render(&QueuePage { page, requests, ticket: q.ticket, enterprise: q.enterprise, error: None }),
+        Ok(requests) => {
+            render(&QueuePage { page, requests, ticket: q.ticket, enterprise: q.enterprise, error: None })
+        }
         Err(BtbError::Refused(r)) => {
             let error = Some(page.t(r.message_key()).to_string());
-            render_at(r.status(), &QueuePage { page, requests: Vec::new(), ticket: q.ticket, enterprise: q.enterprise, error })
+            render_at(
+                r.status(),
+                &QueuePage { page, requests: Vec::new(), ticket: q.ticket, enterprise: q.enterprise, error },
+            )
         }
         Err(e) => Err(e.into()),
     }
@@ -79,10 +94,17 @@ struct RequestPage {
     error: Option<String>,
 }
 
-async fn render_request(state: &BtbState, page: PageCtx, ticket: &str, notice: Option<String>, refusal: Option<Refusal>) -> Result<Response, WebError> {
+async fn render_request(
+    state: &BtbState,
+    page: PageCtx,
+    ticket: &str,
+    notice: Option<String>,
+    refusal: Option<Refusal>,
+) -> Result<Response, WebError> {
     let r = state.btb.store().find_btb_request(ticket).await?.ok_or(Refusal::RequestUnknown)?;
     let d: RequestedDesignation = serde_json::from_str(&r.form).map_err(WebError::internal)?;
-    let enterprise = crate::domain::EnterpriseNumber::parse(&r.enterprise_number).map_err(WebError::internal)?;
+    let enterprise =
+        crate::domain::EnterpriseNumber::parse(&r.enterprise_number).map_err(WebError::internal)?;
     let enterprise_name = state.btb.enterprise_name(&enterprise, page.lang()).await;
     let head = crate::domain::NationalNumber::parse(&d.head).map_err(WebError::internal)?;
     let head_name = state.btb.person_name(&head).await?;
@@ -92,13 +114,23 @@ async fn render_request(state: &BtbState, page: PageCtx, ticket: &str, notice: O
     render_at(status, &RequestPage { page, r, d, enterprise_name, head_name, is_change, notice, error })
 }
 
-pub(super) async fn request(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path(ticket): Path<String>) -> Result<Response, WebError> {
+pub(super) async fn request(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path(ticket): Path<String>,
+) -> Result<Response, WebError> {
     let who = staff_or_login!(state, jar, page, format!("/backoffice/requests/{ticket}"));
     state.btb.may_decide_requests(&who).await?;
     render_request(&state, page, &ticket, None, None).await
 }
 
-pub(super) async fn signed(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path(ticket): Path<String>) -> Result<Response, WebError> {
+pub(super) async fn signed(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path(ticket): Path<String>,
+) -> Result<Response, WebError> {
     let who = staff_or_login!(state, jar, page, format!("/backoffice/requests/{ticket}"));
     state.btb.may_decide_requests(&who).await?;
     let bytes = state.btb.signed_document(&ticket).await?;
@@ -123,7 +155,9 @@ pub(super) async fn upload(
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(_) => return render_request(&state, page, &ticket, None, Some(Refusal::DocumentTooLarge)).await,
+            Err(_) => {
+                return render_request(&state, page, &ticket, None, Some(Refusal::DocumentTooLarge)).await;
+            }
         };
         let name = field.name().unwrap_or_default().to_string();
         let Ok(bytes) = field.bytes().await else {
@@ -148,7 +182,13 @@ pub(super) async fn upload(
 #[derive(Deserialize)]
 pub(super) struct Empty {}
 
-pub(super) async fn approve(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path(ticket): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, WebError> {
+pub(super) async fn approve(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path(ticket): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
     let who = staff_or_login!(state, jar, page, format!("/backoffice/requests/{ticket}"));
     let decision = state.btb.may_decide_requests(&who).await?;
     match state.btb.approve(&decision, &ticket).await {
@@ -171,7 +211,13 @@ pub(super) struct RejectForm {
     reason: String,
 }
 
-pub(super) async fn reject(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path(ticket): Path<String>, CsrfForm(form): CsrfForm<RejectForm>) -> Result<Response, WebError> {
+pub(super) async fn reject(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path(ticket): Path<String>,
+    CsrfForm(form): CsrfForm<RejectForm>,
+) -> Result<Response, WebError> {
     let who = staff_or_login!(state, jar, page, format!("/backoffice/requests/{ticket}"));
     let decision = state.btb.may_decide_requests(&who).await?;
     match state.btb.reject(&decision, &ticket, &form.reason).await {

@@ -63,7 +63,13 @@ pub(super) struct NumberForm {
 }
 
 /// Re-renders the first step with a refusal (its own status).
-async fn start_refused(state: &BtbState, page: PageCtx, who: &Who, number: String, refusal: Refusal) -> Result<Response, WebError> {
+async fn start_refused(
+    state: &BtbState,
+    page: PageCtx,
+    who: &Who,
+    number: String,
+    refusal: Refusal,
+) -> Result<Response, WebError> {
     let name = state.btb.person_name(&who.person).await?;
     let error = Some(page.t(refusal.message_key()).to_string());
     render_at(refusal.status(), &StartPage { page, name, number, error })
@@ -186,7 +192,15 @@ struct DonePage {
 }
 
 /// Everything a step of the form needs: the person, the decision's facts and the form page.
-async fn form_page(state: &BtbState, page: PageCtx, who: &Who, number: &EnterpriseNumber, about: &EnterpriseFacts, f: Fields, error: Option<Refusal>) -> Result<Response, WebError> {
+async fn form_page(
+    state: &BtbState,
+    page: PageCtx,
+    who: &Who,
+    number: &EnterpriseNumber,
+    about: &EnterpriseFacts,
+    f: Fields,
+    error: Option<Refusal>,
+) -> Result<Response, WebError> {
     let current = state.btb.current_head(number).await?;
     let me = state.btb.person_name(&who.person).await?;
     let status = error.map(Refusal::status).unwrap_or(StatusCode::OK);

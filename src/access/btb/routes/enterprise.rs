@@ -28,7 +28,10 @@ struct AuditLine {
 
 fn format_time(at: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(at).ok().and_then(|t| t.format(&format).ok()).unwrap_or_default()
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
 }
 
 fn audit_line(r: &AuditRow) -> AuditLine {
@@ -85,7 +88,12 @@ macro_rules! who_or_login {
     };
 }
 
-pub(super) async fn show(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path(raw): Path<String>) -> Result<Response, WebError> {
+pub(super) async fn show(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, format!("/btb/enterprises/{raw}"));
     let number = path_number(&raw)?;
     render_enterprise(&state, page, &who, &number, StatusCode::OK, None, None).await
@@ -115,10 +123,22 @@ struct AddConfirmPage {
 }
 
 /// After a change: back to the page (303), or the page with the refusal at its status.
-async fn outcome(state: &BtbState, page: PageCtx, who: &Who, number: &EnterpriseNumber, result: Result<(), BtbError>, anchor: &str) -> Result<Response, WebError> {
+async fn outcome(
+    state: &BtbState,
+    page: PageCtx,
+    who: &Who,
+    number: &EnterpriseNumber,
+    result: Result<(), BtbError>,
+    anchor: &str,
+) -> Result<Response, WebError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/btb/enterprises/{}{anchor}", number.as_str())).into_response()),
-        Err(BtbError::Refused(r)) if r != Refusal::NotManager && r != Refusal::NotRegistered && r != Refusal::LevelTooLow && r != Refusal::UnknownDomain => {
+        Err(BtbError::Refused(r))
+            if r != Refusal::NotManager
+                && r != Refusal::NotRegistered
+                && r != Refusal::LevelTooLow
+                && r != Refusal::UnknownDomain =>
+        {
             let error = Some(page.t(r.message_key()).to_string());
             render_enterprise(state, page, who, number, r.status(), None, error).await
         }
@@ -126,7 +146,13 @@ async fn outcome(state: &BtbState, page: PageCtx, who: &Who, number: &Enterprise
     }
 }
 
-pub(super) async fn add_co_head(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path(raw): Path<String>, CsrfForm(form): CsrfForm<PersonForm>) -> Result<Response, WebError> {
+pub(super) async fn add_co_head(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<PersonForm>,
+) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, format!("/btb/enterprises/{raw}"));
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_heads(&who, &number).await?;
@@ -152,7 +178,13 @@ pub(super) async fn add_co_head(page: PageCtx, State(state): State<BtbState>, ja
     outcome(&state, page, &who, &number, result, "#heads").await
 }
 
-pub(super) async fn remove_co_head(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path(raw): Path<String>, CsrfForm(form): CsrfForm<PersonForm>) -> Result<Response, WebError> {
+pub(super) async fn remove_co_head(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path(raw): Path<String>,
+    CsrfForm(form): CsrfForm<PersonForm>,
+) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, format!("/btb/enterprises/{raw}"));
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_heads(&who, &number).await?;
@@ -160,7 +192,13 @@ pub(super) async fn remove_co_head(page: PageCtx, State(state): State<BtbState>,
     outcome(&state, page, &who, &number, result, "#heads").await
 }
 
-pub(super) async fn add_access_manager(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path((raw, code)): Path<(String, String)>, CsrfForm(form): CsrfForm<PersonForm>) -> Result<Response, WebError> {
+pub(super) async fn add_access_manager(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path((raw, code)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<PersonForm>,
+) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, format!("/btb/enterprises/{raw}"));
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_domain(&who, &number, &code).await?;
@@ -184,7 +222,13 @@ pub(super) async fn add_access_manager(page: PageCtx, State(state): State<BtbSta
     outcome(&state, page, &who, &number, result, &format!("#domain-{code}")).await
 }
 
-pub(super) async fn remove_access_manager(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path((raw, code)): Path<(String, String)>, CsrfForm(form): CsrfForm<PersonForm>) -> Result<Response, WebError> {
+pub(super) async fn remove_access_manager(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path((raw, code)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<PersonForm>,
+) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, format!("/btb/enterprises/{raw}"));
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_domain(&who, &number, &code).await?;
@@ -198,7 +242,13 @@ pub(super) struct EmailForm {
     email: String,
 }
 
-pub(super) async fn set_domain_email(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path((raw, code)): Path<(String, String)>, CsrfForm(form): CsrfForm<EmailForm>) -> Result<Response, WebError> {
+pub(super) async fn set_domain_email(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path((raw, code)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, format!("/btb/enterprises/{raw}"));
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_domain(&who, &number, &code).await?;
@@ -206,7 +256,13 @@ pub(super) async fn set_domain_email(page: PageCtx, State(state): State<BtbState
     outcome(&state, page, &who, &number, result, &format!("#domain-{code}")).await
 }
 
-pub(super) async fn remove_domain_email(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path((raw, code)): Path<(String, String)>, CsrfForm(_): CsrfForm<EmailForm>) -> Result<Response, WebError> {
+pub(super) async fn remove_domain_email(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path((raw, code)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<EmailForm>,
+) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, format!("/btb/enterprises/{raw}"));
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_domain(&who, &number, &code).await?;
@@ -222,7 +278,11 @@ struct EntitiesPage {
     entities: Vec<Entity>,
 }
 
-pub(super) async fn entities(page: PageCtx, State(state): State<BtbState>, jar: CookieJar) -> Result<Response, WebError> {
+pub(super) async fn entities(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, "/my/entities".to_string());
     let name = state.btb.person_name(&who.person).await?;
     let entities = state.btb.entities(&who.person, page.lang()).await?;

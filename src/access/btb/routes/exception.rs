@@ -55,7 +55,11 @@ struct FormPage {
     error: Option<String>,
 }
 
-pub(super) async fn form(page: PageCtx, State(state): State<BtbState>, jar: CookieJar) -> Result<Response, WebError> {
+pub(super) async fn form(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
     let who = match who(&state, &jar, &page, "/btb/exception").await? {
         Ok(w) => w,
         Err(redirect) => return Ok(redirect),
@@ -81,7 +85,11 @@ pub(super) async fn submit(
     };
     let form = DesignationForm {
         enterprise_email: f.enterprise_email.clone(),
-        head: if f.head == "other" { HeadChoice::Other { national_number: f.head_national_number.clone() } } else { HeadChoice::Myself },
+        head: if f.head == "other" {
+            HeadChoice::Other { national_number: f.head_national_number.clone() }
+        } else {
+            HeadChoice::Myself
+        },
         head_email: f.head_email.clone(),
         head_phone: f.head_phone.clone(),
         requester_email: f.requester_email.clone(),
@@ -106,7 +114,12 @@ struct FiledPage {
     ticket: String,
 }
 
-pub(super) async fn filed(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path(ticket): Path<String>) -> Result<Response, WebError> {
+pub(super) async fn filed(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path(ticket): Path<String>,
+) -> Result<Response, WebError> {
     let who = match who(&state, &jar, &page, &format!("/btb/exception/{ticket}")).await? {
         Ok(w) => w,
         Err(redirect) => return Ok(redirect),
@@ -127,7 +140,12 @@ pub(super) fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
 }
 
 /// `GET /btb/exception/{ticket}/document.pdf`: for the requester and the back office.
-pub(super) async fn document(page: PageCtx, State(state): State<BtbState>, jar: CookieJar, Path(ticket): Path<String>) -> Result<Response, WebError> {
+pub(super) async fn document(
+    page: PageCtx,
+    State(state): State<BtbState>,
+    jar: CookieJar,
+    Path(ticket): Path<String>,
+) -> Result<Response, WebError> {
     let who = match who(&state, &jar, &page, &format!("/btb/exception/{ticket}")).await? {
         Ok(w) => w,
         Err(redirect) => return Ok(redirect),

@@ -46,8 +46,14 @@ pub fn router(upload_limit: usize) -> Router<BtbState> {
         .route("/btb/enterprises/{number}", get(enterprise::show))
         .route("/btb/enterprises/{number}/co-heads", post(enterprise::add_co_head))
         .route("/btb/enterprises/{number}/co-heads/remove", post(enterprise::remove_co_head))
-        .route("/btb/enterprises/{number}/domains/{code}/access-managers", post(enterprise::add_access_manager))
-        .route("/btb/enterprises/{number}/domains/{code}/access-managers/remove", post(enterprise::remove_access_manager))
+        .route(
+            "/btb/enterprises/{number}/domains/{code}/access-managers",
+            post(enterprise::add_access_manager),
+        )
+        .route(
+            "/btb/enterprises/{number}/domains/{code}/access-managers/remove",
+            post(enterprise::remove_access_manager),
+        )
         .route("/btb/enterprises/{number}/domains/{code}/email", post(enterprise::set_domain_email))
         .route("/btb/enterprises/{number}/domains/{code}/email/remove", post(enterprise::remove_domain_email))
         .route("/my/entities", get(enterprise::entities))
@@ -67,7 +73,12 @@ pub fn router(upload_limit: usize) -> Router<BtbState> {
 
 /// The logged-in person with a national number, or where to send the browser: the portal
 /// login at the level BTB needs (`next` = the page asked for).
-pub(super) async fn who(state: &BtbState, jar: &CookieJar, page: &PageCtx, next: &str) -> Result<Result<Who, Response>, WebError> {
+pub(super) async fn who(
+    state: &BtbState,
+    jar: &CookieJar,
+    page: &PageCtx,
+    next: &str,
+) -> Result<Result<Who, Response>, WebError> {
     who_at(state, jar, page, next, state.btb.settings().required_level).await
 }
 
@@ -89,12 +100,18 @@ pub(super) async fn who_at(
     let Some(person) = identity.and_then(|i| i.national_number) else {
         return Err(WebError::Page(refusal_page(Refusal::PersonUnknown)));
     };
-    Ok(Ok(Who { person, level: session.level, session_ref: format!("session:{}", session.sid), language: page.lang() }))
+    Ok(Ok(Who {
+        person,
+        level: session.level,
+        session_ref: format!("session:{}", session.sid),
+        language: page.lang(),
+    }))
 }
 
 /// The translated page of a refusal.
 pub(super) fn refusal_page(refusal: Refusal) -> ErrorPage {
-    let title = if refusal.status() == StatusCode::NOT_FOUND { "error.not_found_title" } else { "btb.refused_title" };
+    let title =
+        if refusal.status() == StatusCode::NOT_FOUND { "error.not_found_title" } else { "btb.refused_title" };
     ErrorPage::new(refusal.status(), refusal.code(), title, refusal.message_key())
 }
 

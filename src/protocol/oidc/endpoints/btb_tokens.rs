@@ -28,7 +28,10 @@ impl AccessTokenVerifier for ProviderTokens {
             return Err(TokenRefusal::Missing);
         }
         let token = token.trim();
-        let facts = bearer::resolve(&self.state, token).await.map_err(|_| TokenRefusal::Internal)?.ok_or(TokenRefusal::Invalid)?;
+        let facts = bearer::resolve(&self.state, token)
+            .await
+            .map_err(|_| TokenRefusal::Internal)?
+            .ok_or(TokenRefusal::Invalid)?;
         // RFC 9449 §7.1: a bound token needs the DPoP scheme and a proof with its key and `ath`.
         match (&facts.jkt, is_dpop) {
             (Some(jkt), true) => {
@@ -37,7 +40,16 @@ impl AccessTokenVerifier for ProviderTokens {
                     headers.insert("dpop", p);
                 }
                 let htu = self.state.oidc().endpoint(&presented.path);
-                match dpop_proof::check(&self.state, &headers, &presented.method, &htu, Some(token), Some(jkt)).await {
+                match dpop_proof::check(
+                    &self.state,
+                    &headers,
+                    &presented.method,
+                    &htu,
+                    Some(token),
+                    Some(jkt),
+                )
+                .await
+                {
                     Ok(Some(_)) => {}
                     Ok(None) => return Err(TokenRefusal::Dpop("a DPoP proof is required")),
                     Err(_) => return Err(TokenRefusal::Dpop("the DPoP proof is not valid")),
@@ -56,7 +68,8 @@ impl AccessTokenVerifier for ProviderTokens {
                     .await
                     .map_err(|_| TokenRefusal::Internal)?
                     .ok_or(TokenRefusal::Invalid)?;
-                let identity = store.find_identity(&grant.identity_id).await.map_err(|_| TokenRefusal::Internal)?;
+                let identity =
+                    store.find_identity(&grant.identity_id).await.map_err(|_| TokenRefusal::Internal)?;
                 identity.and_then(|i| i.national_number).map(|national_number| TokenPerson {
                     national_number,
                     sid: grant.sid.clone(),
