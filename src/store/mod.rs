@@ -13,6 +13,7 @@
 
 pub mod access_audit;
 pub mod access_grants;
+pub mod access_grants_admin;
 pub mod access_rights;
 pub mod btb;
 pub mod btb_requests;

@@ -118,7 +118,8 @@ async fn api_refusals_are_json_with_their_status_and_never_a_500() {
     let reader = reader_token(&app).await;
     let emma = person_token(&app, EMMA, 400).await;
     let jan = person_token(&app, JAN, 400).await;
-    let cases: Vec<(&str, &str, &str, Option<serde_json::Value>, u16, &str)> = vec![
+    type Case<'a> = (&'a str, &'a str, &'a str, Option<serde_json::Value>, u16, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         ("GET", "/api/btb/v1/enterprises/0474603083", reader.as_str(), None, 404, "not_registered"),
         ("GET", "/api/btb/v1/enterprises/0474603084", reader.as_str(), None, 400, "bad_enterprise_number"),
         ("GET", "/api/btb/v1/enterprises/0410561210", "forged", None, 401, "invalid_token"),

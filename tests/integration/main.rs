@@ -7,6 +7,7 @@ mod oidc_support;
 
 mod authn_spine;
 mod btb_api;
+mod btb_cli;
 mod btb_exception;
 mod btb_lifecycle;
 mod btb_pages;

@@ -6,8 +6,11 @@
 use axum::Json;
 use serde_json::{Value, json};
 
-/// The operations of the BTB API: (path, method, summary, scope, request schema, answer).
-const OPERATIONS: &[(&str, &str, &str, &str, Option<&str>, &str)] = &[
+/// One operation: (path, method, summary, scopes, request schema, answer schema).
+type Operation = (&'static str, &'static str, &'static str, &'static str, Option<&'static str>, &'static str);
+
+/// The operations of the BTB API.
+const OPERATIONS: &[Operation] = &[
     (
         "/api/btb/v1/domains",
         "get",

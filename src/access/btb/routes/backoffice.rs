@@ -64,7 +64,7 @@ pub(super) async fn queue(
     jar: CookieJar,
     Query(q): Query<Search>,
 ) -> Result<Response, WebError> {
-    let who = staff_or_login!(state, jar, page, "/backoffice".to_string());
+    let who = staff_or_login!(state, jar, page, "/backoffice");
     let decision = state.btb.may_decide_requests(&who).await?;
     match state.btb.queue(&decision, &q.ticket, &q.enterprise, q.all.is_empty()).await {
         Ok(requests) => {

@@ -283,7 +283,7 @@ pub(super) async fn entities(
     State(state): State<BtbState>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
-    let who = who_or_login!(state, jar, page, "/my/entities".to_string());
+    let who = who_or_login!(state, jar, page, "/my/entities");
     let name = state.btb.person_name(&who.person).await?;
     let entities = state.btb.entities(&who.person, page.lang()).await?;
     render(&EntitiesPage { page, name, entities })
