@@ -175,6 +175,10 @@ impl Application {
         let mut jobs = crate::authn::jobs::jobs(&store, &settings.housekeeping);
         jobs.extend(crate::protocol::oidc::jobs::jobs(&backchannel, &settings.housekeeping));
         jobs.extend(audit_retention(&store, &settings));
+        jobs.push(crate::access::btb::lifecycle::job(
+            &btb,
+            Duration::from_secs(settings.housekeeping.interval_secs),
+        ));
         let state = AppState::new(state::Parts {
             settings,
             store,

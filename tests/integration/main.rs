@@ -11,6 +11,7 @@ mod btb_cli;
 mod btb_exception;
 mod btb_lifecycle;
 mod btb_pages;
+mod btb_roles;
 mod cli;
 mod code_flow_methods;
 mod eid_cards;

@@ -123,3 +123,16 @@ impl Btb {
         Ok(report)
     }
 }
+
+/// The review as a background job (every `every`): a function or an employment that ends
+/// on a date, without a new import, is caught within that time.
+pub fn job(btb: &Btb, every: std::time::Duration) -> crate::kernel::jobs::Job {
+    let btb = btb.clone();
+    crate::kernel::jobs::Job::new("BTB lifecycle review", every, move || {
+        let btb = btb.clone();
+        async move {
+            btb.review_lifecycle().await?;
+            Ok(())
+        }
+    })
+}
