@@ -22,6 +22,17 @@ async fn file_by_page(
     rep: (&str, &str, &str),
     enterprise: &str,
 ) -> reqwest::Response {
+    file_step(app, b, rep, enterprise, "confirm", "yes").await
+}
+
+async fn file_step(
+    app: &TestApp,
+    b: &reqwest::Client,
+    rep: (&str, &str, &str),
+    enterprise: &str,
+    step: &str,
+    terms: &str,
+) -> reqwest::Response {
     let token = csrf(b, app, "/btb/exception").await;
     let form = [
         ("csrf", token.as_str()),
@@ -33,7 +44,8 @@ async fn file_by_page(
         ("head", "self"),
         ("head_email", "lukas@hogevenen.example"),
         ("head_phone", "+32 87 11 22 33"),
-        ("terms", "yes"),
+        ("terms", terms),
+        ("step", step),
     ];
     b.post(app.url("/btb/exception")).form(&form).send().await.expect("POST")
 }
@@ -88,7 +100,18 @@ async fn an_exception_request_gets_a_ticket_and_a_pdf_and_the_back_office_design
     assert!(text_of(&resp.text().await.expect("body")).contains("gebruik de standaardprocedure"));
     let resp = file_by_page(&app, &lukas, (THOMAS, "Tom", "Lambert"), HOGE_VENEN).await;
     assert_eq!(resp.status(), 400);
-    // The request, by the page.
+    // The request, by the page: the confirmation repeats it with the terms, which must be ticked.
+    let review = file_step(&app, &lukas, (THOMAS, "Thomas", "Lambert"), HOGE_VENEN, "review", "").await;
+    assert_eq!(review.status(), 200);
+    let body = text_of(&review.text().await.expect("body"));
+    assert!(
+        body.contains("Activeringsvoorwaarden")
+            && body.contains("75.10.30-059.07")
+            && body.contains("Lukas Schmitz"),
+        "{body}"
+    );
+    let unticked = file_step(&app, &lukas, (THOMAS, "Thomas", "Lambert"), HOGE_VENEN, "confirm", "").await;
+    assert_eq!(unticked.status(), 400);
     let resp = file_by_page(&app, &lukas, (THOMAS, "Thomas", "Lambert"), "0798123423").await;
     assert_eq!(resp.status(), 303);
     let to = crate::oidc_support::location(&resp);

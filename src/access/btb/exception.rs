@@ -51,8 +51,18 @@ pub fn new_ticket() -> String {
     format!("{year:02}A{digits:03}{tail}")
 }
 
+/// A checked request, ready to confirm and file.
+#[derive(Debug, Clone)]
+pub struct ExceptionPlan {
+    pub enterprise: EnterpriseNumber,
+    pub representative: NationalNumber,
+    pub first_name: String,
+    pub last_name: String,
+    pub designation: RequestedDesignation,
+}
+
 impl Btb {
-    /// Checks and files a request; returns its ticket.
+    /// Checks and files a request (the terms accepted); returns its ticket.
     pub async fn file_exception(
         &self,
         who: &Who,
@@ -61,6 +71,21 @@ impl Btb {
         form: &DesignationForm,
         terms_accepted: bool,
     ) -> Result<String, BtbError> {
+        let plan = self.check_exception(who, enterprise_input, rep, form).await?;
+        if !terms_accepted {
+            return Err(Refusal::TermsNotAccepted.into());
+        }
+        self.file_plan(who, &plan).await
+    }
+
+    /// Checks a request against the register (nothing is written).
+    pub async fn check_exception(
+        &self,
+        who: &Who,
+        enterprise_input: &str,
+        rep: &RepresentativeForm,
+        form: &DesignationForm,
+    ) -> Result<ExceptionPlan, BtbError> {
         let enterprise =
             EnterpriseNumber::parse(enterprise_input).map_err(|_| Refusal::BadEnterpriseNumber)?;
         let representative =
@@ -107,9 +132,6 @@ impl Btb {
         } else {
             (parse_email(&form.requester_email)?, parse_phone(&form.requester_phone)?)
         };
-        if !terms_accepted {
-            return Err(Refusal::TermsNotAccepted.into());
-        }
         let designation = RequestedDesignation {
             enterprise_email,
             head: head.as_str().to_string(),
@@ -119,7 +141,19 @@ impl Btb {
             requester_email,
             requester_phone,
         };
-        let form_json = serde_json::to_string(&designation)
+        Ok(ExceptionPlan {
+            enterprise,
+            representative,
+            first_name: rep.first_name.trim().to_string(),
+            last_name: rep.last_name.trim().to_string(),
+            designation,
+        })
+    }
+
+    /// Files a checked request under a fresh ticket.
+    async fn file_plan(&self, who: &Who, plan: &ExceptionPlan) -> Result<String, BtbError> {
+        let (enterprise, representative) = (&plan.enterprise, &plan.representative);
+        let form_json = serde_json::to_string(&plan.designation)
             .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
         let actor = Actor {
             person: Some(who.person.clone()),
@@ -133,8 +167,8 @@ impl Btb {
                 requester: who.person.as_str().to_string(),
                 requester_language: who.language.code().to_string(),
                 representative: representative.as_str().to_string(),
-                representative_first_name: rep.first_name.trim().to_string(),
-                representative_last_name: rep.last_name.trim().to_string(),
+                representative_first_name: plan.first_name.clone(),
+                representative_last_name: plan.last_name.clone(),
                 form: form_json.clone(),
                 status: "pending".into(),
                 has_document: false,

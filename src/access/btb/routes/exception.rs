@@ -44,6 +44,8 @@ pub(super) struct Fields {
     requester_phone: String,
     #[serde(default)]
     terms: String,
+    #[serde(default)]
+    step: String,
 }
 
 #[derive(Template)]
@@ -96,15 +98,60 @@ pub(super) async fn submit(
         requester_phone: f.requester_phone.clone(),
         is_phone_optional: false,
     };
+    let me = state.btb.person_name(&who.person).await?;
+    if f.step == "edit" {
+        return render(&FormPage { page, me, f, error: None });
+    }
+    let plan = match state.btb.check_exception(&who, &f.enterprise, &rep, &form).await {
+        Ok(plan) => plan,
+        Err(BtbError::Refused(r)) => {
+            let error = Some(page.t(r.message_key()).to_string());
+            return render_at(r.status(), &FormPage { page, me, f, error });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let confirm = |page: PageCtx, f: Fields, error: Option<String>, head_name: String| ConfirmPage {
+        enterprise_number: plan.enterprise.formatted(),
+        representative: plan.representative.formatted(),
+        head_name,
+        head_number: crate::domain::NationalNumber::parse(&plan.designation.head)
+            .map(|n| n.formatted())
+            .unwrap_or_default(),
+        page,
+        f,
+        error,
+    };
+    let head_name = match crate::domain::NationalNumber::parse(&plan.designation.head) {
+        Ok(n) => state.btb.person_name(&n).await?,
+        Err(_) => String::new(),
+    };
+    if f.step != "confirm" {
+        return render(&confirm(page, f, None, head_name));
+    }
     match state.btb.file_exception(&who, &f.enterprise, &rep, &form, f.terms == "yes").await {
         Ok(ticket) => Ok(Redirect::to(&format!("/btb/exception/{ticket}")).into_response()),
+        Err(BtbError::Refused(Refusal::TermsNotAccepted)) => {
+            let error = Some(page.t(Refusal::TermsNotAccepted.message_key()).to_string());
+            render_at(Refusal::TermsNotAccepted.status(), &confirm(page, f, error, head_name))
+        }
         Err(BtbError::Refused(r)) => {
-            let me = state.btb.person_name(&who.person).await?;
             let error = Some(page.t(r.message_key()).to_string());
             render_at(r.status(), &FormPage { page, me, f, error })
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "btb/exception_confirm.html")]
+struct ConfirmPage {
+    page: PageCtx,
+    enterprise_number: String,
+    representative: String,
+    head_name: String,
+    head_number: String,
+    f: Fields,
+    error: Option<String>,
 }
 
 #[derive(Template)]
