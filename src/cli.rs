@@ -49,26 +49,10 @@ pub enum Command {
     Eid(EidCommand),
     /// The contact centre's back office (BTB exception procedure).
     #[command(subcommand)]
-    Backoffice(BackofficeCommand),
+    Backoffice(crate::access::admin::BackofficeCommand),
     /// The access layer's audit trail.
     #[command(subcommand)]
-    Audit(AuditCommand),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BackofficeCommand {
-    /// Give a person the back-office role (used with a Level450+ key).
-    Grant { national_number: String },
-    /// Take the role away.
-    Revoke { national_number: String },
-    /// List the members.
-    List,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum AuditCommand {
-    /// Check the hash chain: exits non-zero naming the first edited or missing row.
-    Verify,
+    Audit(crate::access::admin::AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,28 +185,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backoffice(command) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
-            let answer = match command {
-                BackofficeCommand::Grant { national_number } => {
-                    crate::access::admin::grant_back_office(&store, &national_number).await?
-                }
-                BackofficeCommand::Revoke { national_number } => {
-                    crate::access::admin::revoke_back_office(&store, &national_number).await?
-                }
-                BackofficeCommand::List => crate::access::admin::list_back_office(&store).await?,
-            };
-            println_out(&answer);
+            println_out(&crate::access::admin::run_backoffice(&store, command).await?);
             Ok(())
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(crate::access::admin::AuditCommand::Verify) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
-            match crate::access::admin::verify_audit(&store).await? {
-                Ok(text) => {
-                    println_out(&text);
-                    Ok(())
-                }
-                Err(text) => anyhow::bail!(text),
-            }
+            println_out(&crate::access::admin::verify_audit(&store).await?.map_err(anyhow::Error::msg)?);
+            Ok(())
         }
         Command::Registry(RegistryCommand::ImportKbo { dir }) => {
             let store = connect(&settings).await?;
@@ -368,17 +338,11 @@ fn run_eid(settings: &Settings, command: EidCommand) -> anyhow::Result<()> {
 }
 
 /// The BTB lifecycle after a register import: roles whose basis ended are suspended.
-async fn review_roles(settings: &Settings, store: &Store) -> anyhow::Result<()> {
-    let public_url = settings.public_url(settings.server.listen);
-    let report = crate::access::admin::review_after_import(
-        store,
-        &settings.btb,
-        &settings.mail,
-        settings.demo.is_enabled,
-        &public_url,
-    )
-    .await?;
-    println_out(&format!("BTB roles reviewed: {}, suspended: {}", report.reviewed, report.suspended));
+async fn review_roles(s: &Settings, store: &Store) -> anyhow::Result<()> {
+    let url = s.public_url(s.server.listen);
+    let r =
+        crate::access::admin::review_after_import(store, &s.btb, &s.mail, s.demo.is_enabled, &url).await?;
+    println_out(&format!("BTB roles reviewed: {}, suspended: {}", r.reviewed, r.suspended));
     Ok(())
 }
 

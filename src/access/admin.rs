@@ -7,6 +7,31 @@ use crate::access::grants::GrantRole;
 use crate::domain::NationalNumber;
 use crate::store::Store;
 
+#[derive(Debug, clap::Subcommand)]
+pub enum BackofficeCommand {
+    /// Give a person the back-office role (used with a Level450+ key).
+    Grant { national_number: String },
+    /// Take the role away.
+    Revoke { national_number: String },
+    /// List the members.
+    List,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain: exits non-zero naming the first edited or missing row.
+    Verify,
+}
+
+/// Runs `poort backoffice …`; the answer for the operator.
+pub async fn run_backoffice(store: &Store, command: BackofficeCommand) -> Result<String, AdminError> {
+    match command {
+        BackofficeCommand::Grant { national_number } => grant_back_office(store, &national_number).await,
+        BackofficeCommand::Revoke { national_number } => revoke_back_office(store, &national_number).await,
+        BackofficeCommand::List => list_back_office(store).await,
+    }
+}
+
 /// Why an operator command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
