@@ -53,6 +53,12 @@ pub enum Command {
     /// eID card login: the DEMO PKI and demo cards (demo mode only).
     #[command(subcommand)]
     Eid(EidCommand),
+    /// The contact centre's back office (BTB exception procedure).
+    #[command(subcommand)]
+    Backoffice(crate::access::admin::BackofficeCommand),
+    /// The access layer's audit trail.
+    #[command(subcommand)]
+    Audit(crate::access::admin::AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,6 +200,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Eid(command) => eid::run(&settings, command),
+        Command::Backoffice(command) => {
+            let store = connect(&settings).await?;
+            store.migrate().await?;
+            println_out(&crate::access::admin::run_backoffice(&store, command).await?);
+            Ok(())
+        }
+        Command::Audit(crate::access::admin::AuditCommand::Verify) => {
+            let store = connect(&settings).await?;
+            store.migrate().await?;
+            println_out(&crate::access::admin::verify_audit(&store).await?.map_err(anyhow::Error::msg)?);
+            Ok(())
+        }
         Command::Registry(RegistryCommand::ImportKbo { dir }) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
@@ -204,7 +222,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 dir.display(),
                 summary.skipped
             ));
-            Ok(())
+            review_roles(&settings, &store).await
         }
         command @ (Command::Keys(_) | Command::Client(_)) => run_oidc_admin(&settings, command).await,
         Command::Registry(RegistryCommand::Import { dir }) => {
@@ -217,7 +235,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 summary.enterprises,
                 dir.display()
             ));
-            Ok(())
+            review_roles(&settings, &store).await
         }
     }
 }
@@ -287,6 +305,15 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
         _ => {}
     }
     store.close().await;
+    Ok(())
+}
+
+/// The BTB lifecycle after a register import: roles whose basis ended are suspended.
+async fn review_roles(s: &Settings, store: &Store) -> anyhow::Result<()> {
+    let url = s.public_url(s.server.listen);
+    let r =
+        crate::access::admin::review_after_import(store, &s.btb, &s.mail, s.demo.is_enabled, &url).await?;
+    println_out(&format!("BTB roles reviewed: {}, suspended: {}", r.reviewed, r.suspended));
     Ok(())
 }
 

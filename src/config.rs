@@ -48,6 +48,9 @@ pub struct Settings {
     /// Passkeys (WebAuthn) as an extra digital key (off unless configured).
     #[serde(default)]
     pub passkey: crate::authn::passkey::PasskeySettings,
+    /// The management of access managers (`[btb]`).
+    #[serde(default)]
+    pub btb: crate::access::btb::BtbSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -291,6 +294,7 @@ impl Settings {
         self.itsme.validate(self.demo.is_enabled)?;
         self.eidas.validate(self.demo.is_enabled)?;
         self.passkey.validate()?;
+        self.btb.validate()?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

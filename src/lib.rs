@@ -6,6 +6,7 @@
 //! the pages.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod app;
 pub mod authn;
 pub mod cli;

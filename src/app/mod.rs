@@ -132,6 +132,18 @@ impl Application {
             .await?,
         );
         let mailer = crate::mail::Mailer::new(&settings.mail, is_demo, store.clone());
+        let btb = crate::access::btb::Btb::new(
+            store.clone(),
+            registry.clone(),
+            mailer.clone(),
+            settings.btb.clone(),
+            public_url.clone(),
+        );
+        if is_demo {
+            btb.seed_demo().await.context("seeding the demo BTB data")?;
+        }
+        // The register may have changed since the last start: suspend roles whose basis ended.
+        btb.review_lifecycle().await.context("reviewing BTB roles against the register")?;
         let password = crate::authn::password::PasswordService::new(
             &settings.password,
             mailer,
@@ -176,6 +188,10 @@ impl Application {
         let mut jobs = crate::authn::jobs::jobs(&store, &settings.housekeeping);
         jobs.extend(crate::protocol::oidc::jobs::jobs(&backchannel, &settings.housekeeping));
         jobs.extend(audit_retention(&store, &settings));
+        jobs.push(crate::access::btb::lifecycle::job(
+            &btb,
+            Duration::from_secs(settings.housekeeping.interval_secs),
+        ));
         let state = AppState::new(state::Parts {
             settings,
             store,
@@ -183,6 +199,7 @@ impl Application {
             provider,
             authn,
             password,
+            btb,
             metrics: metrics_handle(),
             eid: installed.eid.clone(),
             itsme: installed.itsme.clone(),

@@ -5,6 +5,8 @@ use axum::Router;
 
 use super::AppState;
 use super::methods::InstalledMethods;
+use crate::access::btb::api::ApiState;
+use crate::access::btb::routes::BtbState;
 use crate::authn::my_keys::{self, MyKeysState};
 use crate::authn::routes::LoginPages;
 use crate::kernel::serve::SideService;
@@ -28,8 +30,11 @@ pub(super) fn application(
         metrics_allowed_from: state.settings().server.metrics_allowed_from.clone(),
     };
     // For software: protocol endpoints, health and metrics.
+    let tokens =
+        std::sync::Arc::new(oidc::endpoints::btb_tokens::ProviderTokens { state: oidc_state.clone() });
     let for_software = Router::new()
         .merge(health::router().with_state(health))
+        .merge(crate::access::btb::api::router().with_state(ApiState { btb: state.btb().clone(), tokens }))
         .merge(oidc::protocol_router().with_state(oidc_state.clone()));
     // For people: pages and forms.
     let mut for_people = Router::new()
@@ -41,6 +46,10 @@ pub(super) fn application(
                 .with_state(LoginPages { authn: authn.clone(), methods: installed.methods() }),
         )
         .merge(oidc::router().with_state(oidc_state))
+        .merge(
+            crate::access::btb::routes::router(state.settings().btb.upload_max_bytes + 64 * 1024)
+                .with_state(BtbState { authn: authn.clone(), btb: state.btb().clone() }),
+        )
         .merge(my_keys::router().with_state(MyKeysState {
             authn,
             password: state.password().clone(),

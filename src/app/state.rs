@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 
+use crate::access::btb::Btb;
 use crate::authn::Authn;
 use crate::authn::eid::EidEndpoint;
 use crate::authn::eidas::EidasRuntime;
@@ -27,6 +28,7 @@ pub(super) struct Parts {
     pub provider: Arc<Provider>,
     pub authn: Authn,
     pub password: PasswordService,
+    pub btb: Btb,
     pub metrics: PrometheusHandle,
     pub eid: Option<EidEndpoint>,
     pub itsme: Option<Arc<ItsmeService>>,
@@ -83,6 +85,11 @@ impl AppState {
     /// The username/password method (hashing pool, mailer, codes).
     pub fn password(&self) -> &PasswordService {
         &self.0.password
+    }
+
+    /// The management of access managers (BTB).
+    pub fn btb(&self) -> &Btb {
+        &self.0.btb
     }
 
     pub(super) fn metrics(&self) -> &PrometheusHandle {

@@ -11,6 +11,12 @@
 //! unix seconds, flags are 0/1), no BLOB and no BOOLEAN (the `Any` driver cannot
 //! decode SQLite booleans).
 
+pub mod access_audit;
+pub mod access_grants;
+pub mod access_grants_admin;
+pub mod access_rights;
+pub mod btb;
+pub mod btb_requests;
 pub mod eidas;
 pub mod housekeeping;
 pub mod identities;

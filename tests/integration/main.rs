@@ -1,11 +1,18 @@
 //! Integration tests: the real application over real HTTP, on SQLite (default) and on
 //! PostgreSQL (`TEST_DATABASE=postgres`). One test binary, one link.
 
+mod btb_support;
 mod fuzz_corpus;
 mod helpers;
 mod oidc_support;
 
 mod authn_spine;
+mod btb_api;
+mod btb_cli;
+mod btb_exception;
+mod btb_lifecycle;
+mod btb_pages;
+mod btb_roles;
 mod cli;
 mod code_flow_methods;
 mod eid_cards;

@@ -4,6 +4,7 @@
 pub mod authorize;
 pub mod backchannel;
 pub mod bearer;
+pub mod btb_tokens;
 pub mod client_auth;
 pub mod demo_rp;
 pub mod discovery;

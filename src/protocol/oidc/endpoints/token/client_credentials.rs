@@ -15,7 +15,8 @@ use crate::protocol::oidc::error::OAuthError;
 use crate::store::unix_now;
 
 /// Scopes that only make sense with a person; never granted to a client alone.
-const PERSON_SCOPES: &[&str] = &["openid", "profile", "email", "egovnrn", "roles", "certificateInfo"];
+const PERSON_SCOPES: &[&str] =
+    &["openid", "profile", "email", "egovnrn", "roles", "certificateInfo", "btb:manage"];
 
 pub async fn issue(
     state: &OidcState,
