@@ -93,6 +93,13 @@ pub enum ClientCommand {
         /// Skip the consent page for this client.
         #[arg(long)]
         first_party: bool,
+        /// A BTB domain the client serves (repeat; it receives only the roles that concern
+        /// its domains and applications).
+        #[arg(long = "domain")]
+        domains: Vec<String>,
+        /// A secured application the client is (repeat).
+        #[arg(long = "application")]
+        applications: Vec<String>,
     },
     /// List clients: id, source, authentication, grants, redirect URIs.
     List,
@@ -269,7 +276,15 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
             scopes,
             grants,
             first_party,
+            domains,
+            applications,
         }) => {
+            if let Some(d) = domains.iter().find(|d| !settings.btb.domains.iter().any(|k| &k.code == *d)) {
+                anyhow::bail!("--domain {d}: not a configured domain (see [btb] domains)");
+            }
+            if let Some(a) = applications.iter().find(|a| !crate::protocol::oidc::registration::is_code(a)) {
+                anyhow::bail!("--application {a}: not an application code (1-40 of a-z, 0-9 and _)");
+            }
             let new = admin::NewClient {
                 name: name.unwrap_or_else(|| id.clone()),
                 id: id.clone(),
@@ -279,6 +294,8 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
                 scopes,
                 grants,
                 is_first_party: first_party,
+                domains,
+                applications,
             };
             match admin::add_client(&settings.oidc, &crate::app::key_deriver(settings)?, &store, new).await? {
                 Some(secret) => println_out(&format!(

@@ -51,6 +51,9 @@ pub struct Settings {
     /// The management of access managers (`[btb]`).
     #[serde(default)]
     pub btb: crate::access::btb::BtbSettings,
+    /// The profile chooser and the freshness of roles in tokens (`[profile]`).
+    #[serde(default)]
+    pub profile: crate::profile::ProfileSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -295,6 +298,7 @@ impl Settings {
         self.eidas.validate(self.demo.is_enabled)?;
         self.passkey.validate()?;
         self.btb.validate()?;
+        self.profile.validate()?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

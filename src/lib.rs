@@ -15,6 +15,7 @@ pub mod domain;
 pub mod fuzzing;
 pub mod kernel;
 pub mod mail;
+pub mod profile;
 pub mod protocol;
 pub mod registry;
 pub mod store;

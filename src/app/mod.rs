@@ -192,6 +192,11 @@ impl Application {
             &btb,
             Duration::from_secs(settings.housekeeping.interval_secs),
         ));
+        let profiles = crate::profile::ProfileService::new(
+            store.clone(),
+            settings.btb.domains.clone(),
+            settings.profile.clone(),
+        );
         let state = AppState::new(state::Parts {
             settings,
             store,
@@ -200,6 +205,7 @@ impl Application {
             authn,
             password,
             btb,
+            profiles,
             metrics: metrics_handle(),
             eid: installed.eid.clone(),
             itsme: installed.itsme.clone(),

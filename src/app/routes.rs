@@ -23,7 +23,8 @@ pub(super) fn application(
     limits: Limits,
 ) -> (Router, Vec<SideService>) {
     let authn = state.authn().clone();
-    let oidc_state = OidcState { authn: authn.clone(), provider: state.oidc_arc() };
+    let oidc_state =
+        OidcState { authn: authn.clone(), provider: state.oidc_arc(), profiles: state.profiles().clone() };
     let health = health::HealthState {
         store: state.store().clone(),
         metrics: state.metrics().clone(),
@@ -46,6 +47,10 @@ pub(super) fn application(
                 .with_state(LoginPages { authn: authn.clone(), methods: installed.methods() }),
         )
         .merge(oidc::router().with_state(oidc_state))
+        .merge(crate::profile::routes::router().with_state(crate::profile::routes::ProfileState {
+            authn: authn.clone(),
+            profiles: state.profiles().clone(),
+        }))
         .merge(
             crate::access::btb::routes::router(state.settings().btb.upload_max_bytes + 64 * 1024)
                 .with_state(BtbState { authn: authn.clone(), btb: state.btb().clone() }),

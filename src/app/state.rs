@@ -12,6 +12,7 @@ use crate::authn::eidas::EidasRuntime;
 use crate::authn::itsme::ItsmeService;
 use crate::authn::password::PasswordService;
 use crate::config::Settings;
+use crate::profile::ProfileService;
 use crate::protocol::oidc::Provider;
 use crate::registry::Registry;
 use crate::store::Store;
@@ -29,6 +30,7 @@ pub(super) struct Parts {
     pub authn: Authn,
     pub password: PasswordService,
     pub btb: Btb,
+    pub profiles: ProfileService,
     pub metrics: PrometheusHandle,
     pub eid: Option<EidEndpoint>,
     pub itsme: Option<Arc<ItsmeService>>,
@@ -90,6 +92,11 @@ impl AppState {
     /// The management of access managers (BTB).
     pub fn btb(&self) -> &Btb {
         &self.0.btb
+    }
+
+    /// The profile module: a person's profiles, the chooser, freshness.
+    pub fn profiles(&self) -> &ProfileService {
+        &self.0.profiles
     }
 
     pub(super) fn metrics(&self) -> &PrometheusHandle {

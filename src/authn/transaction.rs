@@ -107,6 +107,7 @@ pub async fn begin<R: Serialize>(
         status: TxStatus::Pending,
         authentication: None,
         profile: None,
+        profile_offer: None,
         method_state: None,
         created_at: now,
         expires_at: now + authn.settings().login_timeout_secs,
@@ -194,6 +195,11 @@ pub async fn authenticate_with_session(
 /// Records the profile the person chose for this transaction.
 pub async fn set_profile(authn: &Authn, tx_id: &str, profile: &Profile) -> Result<(), AuthnError> {
     updated(authn.store().update_login_transaction_profile(tx_id, profile).await?)
+}
+
+/// Records the profiles offered to the person, serialised by the profile module.
+pub async fn set_profile_offer(authn: &Authn, tx_id: &str, offer: &StoredJson) -> Result<(), AuthnError> {
+    updated(authn.store().update_login_transaction_profile_offer(tx_id, offer).await?)
 }
 
 /// Authenticated → completed, exactly once. `false` when it was already completed.

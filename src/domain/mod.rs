@@ -23,7 +23,7 @@ pub use enterprise_number::{
 pub use hco_number::{HcoNumber, HcoNumberError};
 pub use language::{Language, LanguageError};
 pub use national_number::{BisKind, NationalNumber, NationalNumberError, NumberKind, Sex};
-pub use profile::{Profile, Role};
+pub use profile::{Audience, Concern, Place, Profile, Role};
 pub use rsz_number::{RszNumber, RszNumberError};
 
 /// Implements `FromStr`, `TryFrom<&str>`, and serde as the canonical string

@@ -119,6 +119,8 @@ pub struct LoginTransaction {
     pub status: TxStatus,
     pub authentication: Option<TxAuthentication>,
     pub profile: Option<Profile>,
+    /// The profiles offered to the person, serialised by the profile module.
+    pub profile_offer: Option<StoredJson>,
     /// A login method's pending state, serialised by that method.
     pub method_state: Option<StoredJson>,
     pub created_at: i64,
@@ -127,7 +129,7 @@ pub struct LoginTransaction {
 
 const TX_SELECT: &str = "SELECT id, binding_hash, protocol, client_id, request, resume_to, required_level, \
      is_forced_login, login_hint, ui_locale, status, identity_id, session_sid, level, amr, method, auth_time, \
-     certificate, profile, method_state, created_at, expires_at FROM login_transactions";
+     certificate, profile, profile_offer, method_state, created_at, expires_at FROM login_transactions";
 
 impl Store {
     pub async fn create_login_transaction(
@@ -213,6 +215,22 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// The profiles offered to the person (the chooser's answer must be one of them).
+    pub async fn update_login_transaction_profile_offer(
+        &self,
+        id: &str,
+        offer: &StoredJson,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE login_transactions SET profile_offer = $2 WHERE id = $1 AND status = 'authenticated'",
+        )
+        .bind(id.to_string())
+        .bind(offer.as_str().to_string())
+        .execute(self.writer())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Authenticated → completed, exactly once (the protocol answered the client).
     pub async fn update_login_transaction_completed(&self, id: &str) -> StoreResult<bool> {
         let done = sqlx::query(
@@ -275,10 +293,11 @@ impl Store {
     }
 }
 
-/// Records a transaction's authentication: only while it is pending or re-authenticating.
+/// Records a transaction's authentication: only while it is pending or re-authenticating (a
+/// profile chosen or offered before belongs to the earlier authentication and is dropped).
 pub(super) const AUTHENTICATED_SQL: &str = "UPDATE login_transactions SET status = 'authenticated', \
      identity_id = $2, session_sid = $3, level = $4, amr = $5, method = $6, auth_time = $7, certificate = $8, \
-     method_state = NULL WHERE id = $1 AND status IN ('pending', 'authenticated')";
+     method_state = NULL, profile = NULL, profile_offer = NULL WHERE id = $1 AND status IN ('pending', 'authenticated')";
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("login transaction: {what} missing"))
@@ -320,6 +339,7 @@ fn tx_from_row(r: &AnyRow) -> StoreResult<LoginTransaction> {
             .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         authentication,
         profile: profile.map(|p| StoredJson(p).parse()).transpose()?,
+        profile_offer: r.try_get::<Option<String>, _>("profile_offer")?.map(StoredJson),
         method_state: r.try_get::<Option<String>, _>("method_state")?.map(StoredJson),
         created_at: r.try_get("created_at")?,
         expires_at: r.try_get("expires_at")?,

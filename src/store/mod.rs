@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod passkeys;
 pub mod password;
 pub mod password_throttle;
+pub mod profiles;
 pub mod registry;
 pub mod registry_import;
 pub mod registry_source;

@@ -209,6 +209,30 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces a grant's authentication context (the profile's roles as of a refresh).
+    pub async fn update_oidc_grant_auth<A: Serialize>(&self, grant_id: &str, auth: &A) -> StoreResult<()> {
+        sqlx::query("UPDATE oidc_grants SET auth = $1 WHERE id = $2")
+            .bind(json_text(auth)?)
+            .bind(grant_id.to_string())
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    /// Live grants of a browser session, whole (to find those of one profile).
+    pub async fn find_oidc_grants_of_session<R: DeserializeOwned, A: DeserializeOwned>(
+        &self,
+        sid: &str,
+    ) -> StoreResult<Vec<GrantRow<R, A>>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {GRANT_COLUMNS} FROM oidc_grants WHERE sid = $1 AND revoked_at IS NULL"
+        )))
+        .bind(sid.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(grant_from_row).collect()
+    }
+
     /// The ids of live grants made in a browser session (to revoke them at logout).
     pub async fn find_oidc_grant_ids_of_session(&self, sid: &str) -> StoreResult<Vec<(String, String)>> {
         let rows = sqlx::query("SELECT id, client_id FROM oidc_grants WHERE sid = $1 AND revoked_at IS NULL")

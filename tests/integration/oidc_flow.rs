@@ -441,19 +441,22 @@ async fn the_demo_relying_party_logs_in_through_the_normal_flow() {
     let resp = app.get(&location(&resp)).await;
     let tx = location(&resp).trim_start_matches("/login?tx=").to_string();
     let done = app.test_login(&tx, JAN, 500).await;
-    let chooser = app.get_lang(&location(&done), "en").await;
+    let to_chooser = app.get(&location(&done)).await;
+    assert_eq!(location(&to_chooser), format!("/profile/choose?tx={tx}"), "the profile module asks");
+    let chooser = app.get_lang(&location(&to_chooser), "en").await;
     let html = chooser.text().await.expect("body");
     assert!(html.contains("As a private person"), "prompt=select_account shows the chooser");
     assert!(html.contains("IATREION"), "Jan's enterprise is offered");
     let csrf = extract_hidden(&html, "csrf").expect("csrf");
     let resp =
-        app.post_form("/authorize/select", &[("csrf", &csrf), ("tx", &tx), ("profile", "0474603083")]).await;
+        app.post_form("/profile/choose", &[("csrf", &csrf), ("tx", &tx), ("profile", "0474603083")]).await;
     let resp = follow(&app, app.get(&location(&resp)).await).await;
     let callback = location(&resp);
     let path = callback.strip_prefix(&app.address).expect("back to the demo RP");
     let page = app.get_lang(path, "en").await.text().await.expect("body");
     assert!(page.contains("id=\"id-token\""), "{page}");
     assert!(page.contains("IATREION"), "the roles and enterprise are shown");
+    assert!(page.contains("id=\"chosen-profile\">enterprise – IATREION"), "the chosen profile is shown: {page}");
 }
 
 #[tokio::test]

@@ -103,12 +103,13 @@ async fn a_login_bouncing_between_two_nodes_at_every_step_completes() {
     let done = log_in(&browser, &b, &tx).await;
     assert_eq!(done.status(), 303);
     let resume = location(&done);
-    // the chooser on A
-    let chooser = browser.get(a.url(&resume)).send().await.expect("GET");
+    // resume on A, the chooser on B
+    let to_chooser = browser.get(a.url(&resume)).send().await.expect("GET");
+    let chooser = browser.get(b.url(&location(&to_chooser))).send().await.expect("GET");
     let html = chooser.text().await.expect("body");
     let csrf = extract_hidden(&html, "csrf").expect("the chooser");
     let chosen = browser
-        .post(a.url("/authorize/select"))
+        .post(a.url("/profile/choose"))
         .form(&[("csrf", csrf.as_str()), ("tx", tx.as_str()), ("profile", "0474603083")])
         .send()
         .await

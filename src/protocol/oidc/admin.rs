@@ -51,6 +51,10 @@ pub struct NewClient {
     pub scopes: Vec<String>,
     pub grants: Vec<GrantType>,
     pub is_first_party: bool,
+    /// BTB domain codes the client serves (`--domain`).
+    pub domains: Vec<String>,
+    /// Secured application codes the client is (`--application`).
+    pub applications: Vec<String>,
 }
 
 /// `poort client add`: returns the secret (shown once) for confidential clients.
@@ -76,6 +80,7 @@ pub async fn add_client(
         bail!("a public client authenticates with `none`");
     }
     let secret = has_secret.then(new_handle);
+    let scopes = if new.scopes.is_empty() { vec!["openid".into(), "profile".into()] } else { new.scopes };
     let client = Client {
         id: new.id,
         name: new.name,
@@ -90,8 +95,8 @@ pub async fn add_client(
         backchannel_logout_uri: None,
         backchannel_logout_session_required: false,
         grant_types: if new.grants.is_empty() { vec![GrantType::AuthorizationCode] } else { new.grants },
-        scopes: if new.scopes.is_empty() { vec!["openid".into(), "profile".into()] } else { new.scopes },
-        allowed_claims: vec!["given_name".into(), "family_name".into(), "name".into(), "locale".into()],
+        scopes: scopes.clone(),
+        allowed_claims: crate::protocol::oidc::registration::claims_of_scopes(&scopes),
         subject_type: SubjectType::Public,
         id_token_alg: Alg::ES256,
         access_token_format: AccessTokenFormat::Jwt,
@@ -101,6 +106,8 @@ pub async fn add_client(
         is_first_party: new.is_first_party,
         min_level: None,
         lifetimes: Lifetimes::default(),
+        domains: new.domains,
+        applications: new.applications,
     };
     store.upsert_oidc_client(&client.id, &client, ClientSource::Cli, None).await?;
     Ok(secret)

@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::domain::EnterpriseNumber;
 use jsonwebtoken::jwk::JwkSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -101,6 +102,11 @@ pub struct AuthorizationRequest {
     pub dpop_jkt: Option<String>,
     /// True when the request came through PAR.
     pub pushed: bool,
+    /// The enterprise the client asks the person to act for (docs/RELYING_PARTIES.md,
+    /// "Pinning an enterprise"): the `enterprise_number` parameter, or a `claims` request for
+    /// `enterprise_number` with a `value`. Only narrows the person's own profiles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_number: Option<EnterpriseNumber>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -358,6 +364,7 @@ pub(crate) fn validate_params(
         levels.extend(known.iter().min());
     }
     levels.extend(client.min_level);
+    let enterprise_number = pinned_enterprise(p.get("enterprise_number"), &claims).map_err(|d| bad(d))?;
     let ui_locales = p
         .get("ui_locales")
         .map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect())
@@ -379,7 +386,34 @@ pub(crate) fn validate_params(
         claims,
         dpop_jkt: p.get("dpop_jkt").cloned(),
         pushed,
+        enterprise_number,
     })
+}
+
+/// The enterprise a request pins: the `enterprise_number` parameter, else the `value` of an
+/// `enterprise_number` claim request (id_token or userinfo). Both given and different, or
+/// not a valid enterprise number: refused.
+fn pinned_enterprise(
+    param: Option<&String>,
+    claims: &ClaimsRequest,
+) -> Result<Option<EnterpriseNumber>, &'static str> {
+    let parse = |s: &str| {
+        EnterpriseNumber::parse(s).map_err(|_| "enterprise_number is not a valid enterprise number")
+    };
+    let from_param = param.map(|s| parse(s)).transpose()?;
+    let claimed = [&claims.id_token, &claims.userinfo]
+        .into_iter()
+        .filter_map(|m| m.get("enterprise_number").and_then(|c| c.value.as_deref()))
+        .map(parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut all = from_param.into_iter().chain(claimed);
+    let first = all.next();
+    if let Some(f) = &first
+        && all.any(|other| &other != f)
+    {
+        return Err("enterprise_number is asked for with two different values");
+    }
+    Ok(first)
 }
 
 /// RFC 9101 §6: verifies a request object and returns its claims as parameters.

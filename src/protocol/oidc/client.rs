@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::domain::Audience;
 use crate::protocol::oidc::keys::Alg;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,6 +171,14 @@ pub struct Client {
     pub min_level: Option<u16>,
     #[serde(default)]
     pub lifetimes: Lifetimes,
+    /// The BTB domains (codes) this client serves: it receives only the roles that concern
+    /// them (docs/RELYING_PARTIES.md, "Roles and profiles"). None and no `applications`: a
+    /// general-purpose client.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<String>,
+    /// The secured applications (catalogue codes) this client is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<String>,
 }
 
 fn default_grants() -> Vec<GrantType> {
@@ -195,6 +204,10 @@ impl Client {
     }
     pub fn may_receive(&self, claim: &str) -> bool {
         self.allowed_claims.iter().any(|c| c == claim)
+    }
+    /// What the client serves, for the profile module.
+    pub fn audience(&self) -> Audience {
+        Audience { domains: self.domains.clone(), applications: self.applications.clone() }
     }
 }
 

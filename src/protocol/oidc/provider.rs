@@ -302,6 +302,7 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
             "roles",
             "enterprise_number",
             "enterprise_name",
+            "chosen_profile",
             "cert_subject",
             "cert_issuer",
             "cert_serial_number",
@@ -317,5 +318,7 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
         is_first_party: true,
         min_level: None,
         lifetimes: Default::default(),
+        domains: Vec::new(),
+        applications: Vec::new(),
     }
 }

@@ -121,6 +121,12 @@ fn sector_of(redirect_uris: &[String]) -> Result<String, OAuthError> {
     }
 }
 
+/// A stable code of a domain or secured application: 1-40 of `a-z`, `0-9` and `_`.
+pub fn is_code(s: &str) -> bool {
+    (1..=40).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 /// The claims the scopes of a self-registered client release (`tokens::CLAIM_TABLE`): what
 /// the consent page asks the person to share.
 pub fn claims_of_scopes(scopes: &[String]) -> Vec<String> {
@@ -212,6 +218,13 @@ pub fn register(
         Some("RS256") => Alg::RS256,
         Some(_) => return Err(meta("id_token_signed_response_alg: ES256 or RS256")),
     };
+    // Poort's extension (docs/RELYING_PARTIES.md, "Roles and profiles"): what the client
+    // serves, so it receives only the roles that concern it.
+    let domains: Vec<String> = m.take("domains")?.unwrap_or_default();
+    let applications: Vec<String> = m.take("applications")?.unwrap_or_default();
+    if let Some(bad) = domains.iter().chain(&applications).find(|c| !is_code(c)) {
+        return Err(meta(format!("domains, applications: {bad:?} is not a code (1-40 of a-z, 0-9 and _)")));
+    }
     match m.take::<String>("application_type")?.as_deref() {
         None | Some("web") => {}
         Some(_) => return Err(meta("application_type: only web is supported")),
@@ -247,6 +260,8 @@ pub fn register(
         is_first_party: false,
         min_level: None,
         lifetimes: Lifetimes::default(),
+        domains,
+        applications,
     };
     Ok(Registered { client, client_secret: secret })
 }
@@ -277,6 +292,12 @@ pub fn response_body(r: &Registered, issued_at: i64) -> Value {
         };
         if let Some(uri) = &c.backchannel_logout_uri {
             put("backchannel_logout_uri", json!(uri));
+        }
+        if !c.domains.is_empty() {
+            put("domains", json!(c.domains));
+        }
+        if !c.applications.is_empty() {
+            put("applications", json!(c.applications));
         }
         if let Some(jwks) = &c.jwks {
             put("jwks", serde_json::to_value(jwks).unwrap_or(Value::Null));

@@ -6,12 +6,15 @@ use std::sync::Arc;
 
 use super::Provider;
 use crate::authn::Authn;
+use crate::profile::ProfileService;
 
 /// The OpenID Provider's router state. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct OidcState {
     pub authn: Authn,
     pub provider: Arc<Provider>,
+    /// Which profile the person acts in (asked, decided, kept fresh).
+    pub profiles: ProfileService,
 }
 
 impl std::ops::Deref for OidcState {

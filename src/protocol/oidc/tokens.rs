@@ -17,7 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::domain::{CertificateFacts, NationalNumber, Profile};
+use crate::domain::{CertificateFacts, NationalNumber, Place, Profile, Role};
 use crate::protocol::oidc::authorize_request::ClaimsRequest;
 use crate::protocol::oidc::client::{Client, SubjectType};
 use crate::protocol::oidc::keys::Alg;
@@ -79,6 +79,7 @@ pub enum Attr {
     Roles,
     EnterpriseNumber,
     EnterpriseName,
+    ChosenProfile,
     CertSubject,
     CertIssuer,
     CertSerial,
@@ -102,6 +103,7 @@ pub const CLAIM_TABLE: &[(&str, &str, Attr)] = &[
     ("roles", "roles", Attr::Roles),
     ("enterprise_number", "roles", Attr::EnterpriseNumber),
     ("enterprise_name", "roles", Attr::EnterpriseName),
+    ("chosen_profile", "roles", Attr::ChosenProfile),
     ("cert_subject", "certificateInfo", Attr::CertSubject),
     ("cert_issuer", "certificateInfo", Attr::CertIssuer),
     ("cert_serial_number", "certificateInfo", Attr::CertSerial),
@@ -161,9 +163,66 @@ pub fn at_hash(access_token: &str, alg: Alg) -> String {
     }
 }
 
+/// The `chosen_profile` claim (docs/RELYING_PARTIES.md, "Roles and profiles"): the profile's
+/// kind, enterprise and places, and the roles released to this client.
+pub fn chosen_profile(p: &Profile) -> Value {
+    let place = |pl: Option<&Place>, id_name: &str| {
+        pl.map(|pl| {
+            let mut m = Map::new();
+            m.insert(id_name.into(), json!(pl.id));
+            m.insert("name".into(), json!(pl.name));
+            if let Some(i) = &pl.identifier {
+                m.insert("identifier".into(), json!(i));
+            }
+            Value::Object(m)
+        })
+    };
+    json!({
+        "kind": p.kind(),
+        "enterprise": p.enterprise_ref().map(|(n, name)| json!({ "number": n.as_str(), "name": name })),
+        "quality": place(p.quality(), "code"),
+        "subdivision": place(p.subdivision(), "id"),
+        "site": place(p.site(), "id"),
+        "roles": p.roles().iter().map(Role::claim).collect::<Vec<_>>(),
+        "acting_for": Value::Null,
+    })
+}
+
+/// The value of a profile attribute of the (already released) profile `p`.
+fn profile_value(p: &Profile, attr: Attr) -> Option<Value> {
+    Some(match attr {
+        Attr::Roles => {
+            p.enterprise_ref()?;
+            json!(p.roles().iter().map(|r| r.claim()).collect::<Vec<_>>())
+        }
+        Attr::EnterpriseNumber => json!(p.enterprise_ref()?.0.as_str()),
+        Attr::EnterpriseName => json!(p.enterprise_ref()?.1),
+        Attr::ChosenProfile => chosen_profile(p),
+        _ => return None,
+    })
+}
+
+/// The profile claims (`roles`, `enterprise_number`, `enterprise_name`, `chosen_profile`) the
+/// client may receive with `scopes`: what introspection adds to an active token, so a
+/// resource server sees the same roles as the id_token and userinfo.
+pub fn profile_claims(client: &Client, scopes: &[String], profile: &Profile) -> Map<String, Value> {
+    let released = profile.released_to(&client.audience());
+    let mut m = Map::new();
+    for (name, scope, attr) in CLAIM_TABLE {
+        if client.may_receive(name)
+            && scopes.iter().any(|s| s == scope)
+            && let Some(v) = profile_value(&released, *attr)
+        {
+            m.insert((*name).to_owned(), v);
+        }
+    }
+    m
+}
+
 fn attr_value(ctx: &TokenContext<'_>, sub: &str, attr: Attr) -> Option<Value> {
     let s = ctx.subject;
-    let p = ctx.profile;
+    let released = ctx.profile.released_to(&ctx.client.audience());
+    let p = &released;
     let c = s.certificate.as_ref();
     Some(match attr {
         Attr::GivenNames => json!(s.given_names),
@@ -174,12 +233,9 @@ fn attr_value(ctx: &TokenContext<'_>, sub: &str, attr: Attr) -> Option<Value> {
         Attr::Email => json!(s.email.as_ref()?),
         Attr::NationalNumber => json!(s.national_number.as_ref()?.as_str()),
         Attr::Fedid => json!(sub),
-        Attr::Roles => {
-            p.enterprise()?;
-            json!(p.roles().iter().map(|r| r.claim()).collect::<Vec<_>>())
+        Attr::Roles | Attr::EnterpriseNumber | Attr::EnterpriseName | Attr::ChosenProfile => {
+            profile_value(p, attr)?
         }
-        Attr::EnterpriseNumber => json!(p.enterprise()?.0.as_str()),
-        Attr::EnterpriseName => json!(p.enterprise()?.1),
         Attr::CertSubject => json!(c?.subject),
         Attr::CertIssuer => json!(c?.issuer),
         Attr::CertSerial => json!(c?.serial_number),

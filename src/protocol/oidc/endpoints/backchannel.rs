@@ -36,11 +36,23 @@ impl SessionListener for Backchannel {
 /// A session ended: revoke its grants and queue a notification per client. Returns the
 /// number of notifications queued. Delivery starts at once in the background.
 pub async fn session_ended(state: &Backchannel, sid: &str, identity_id: &str) -> StoreResult<usize> {
+    let grants = state.store.find_oidc_grant_ids_of_session(sid).await?;
+    grants_ended(state, sid, identity_id, &grants).await
+}
+
+/// Some grants of a session ended (the profile they were issued for is gone, or the whole
+/// session): revoke them and queue a logout token for each of their clients. `grants` are
+/// (grant id, client id).
+pub async fn grants_ended(
+    state: &Backchannel,
+    sid: &str,
+    identity_id: &str,
+    grants: &[(String, String)],
+) -> StoreResult<usize> {
     let store = &state.store;
     let now = unix_now();
-    let grants = store.find_oidc_grant_ids_of_session(sid).await?;
     let clients: BTreeSet<String> = grants.iter().map(|(_, c)| c.clone()).collect();
-    for (grant_id, _) in &grants {
+    for (grant_id, _) in grants {
         store.update_oidc_grant_revoked(grant_id, now).await?;
     }
     let mut queued = 0;

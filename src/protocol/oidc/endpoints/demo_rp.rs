@@ -39,6 +39,8 @@ struct DemoPage {
     id_token: Option<String>,
     userinfo: Option<String>,
     roles: Vec<String>,
+    /// The `chosen_profile` claim in one line: kind – enterprise – places.
+    profile: Option<String>,
     error: Option<String>,
 }
 
@@ -57,7 +59,7 @@ fn sign(state: &OidcState, value: &str) -> String {
 
 async fn start(State(state): State<OidcState>, page: PageCtx) -> Result<Response, WebError> {
     demo_only(&state)?;
-    render(&DemoPage { page, id_token: None, userinfo: None, roles: Vec::new(), error: None })
+    render(&DemoPage { page, profile: None, id_token: None, userinfo: None, roles: Vec::new(), error: None })
 }
 
 /// Starts a login: state, nonce and PKCE verifier in a signed cookie, then `/authorize`.
@@ -109,15 +111,39 @@ async fn callback(
                 .as_array()
                 .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
                 .unwrap_or_default();
+            let chosen = &userinfo["chosen_profile"];
+            let profile = chosen["kind"].as_str().map(|kind| {
+                let mut parts = vec![kind.to_string()];
+                if let Some(e) = chosen["enterprise"]["name"].as_str() {
+                    parts.push(format!(
+                        "{e} ({})",
+                        chosen["enterprise"]["number"].as_str().unwrap_or_default()
+                    ));
+                }
+                for place in ["quality", "subdivision", "site"] {
+                    if let Some(n) = chosen[place]["name"].as_str() {
+                        parts.push(format!("{place} {n}"));
+                    }
+                }
+                parts.join(" – ")
+            });
             DemoPage {
                 page,
+                profile,
                 id_token: serde_json::to_string_pretty(&id_token).ok(),
                 userinfo: serde_json::to_string_pretty(&userinfo).ok(),
                 roles,
                 error: None,
             }
         }
-        Err(e) => DemoPage { page, id_token: None, userinfo: None, roles: Vec::new(), error: Some(e) },
+        Err(e) => DemoPage {
+            page,
+            profile: None,
+            id_token: None,
+            userinfo: None,
+            roles: Vec::new(),
+            error: Some(e),
+        },
     };
     Ok((jar, render(&view)?).into_response())
 }

@@ -13,6 +13,7 @@ use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::endpoints::{bearer, json_no_store, parse_form};
 use crate::protocol::oidc::error::OAuthError;
 use crate::protocol::oidc::introspection;
+use crate::protocol::oidc::tokens;
 use crate::store::oidc_grants::TokenKind;
 use crate::store::unix_now;
 
@@ -33,12 +34,35 @@ async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<R
     let token = form.get("token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
     let body = match bearer::resolve(state, token).await? {
         Some(facts) if introspection::may_introspect(client.id(), &facts) => {
-            introspection::active(&facts, state.oidc().issuer())
+            let mut body = introspection::active(&facts, state.oidc().issuer());
+            if let (Some(obj), Some(grant_id)) = (body.as_object_mut(), facts.grant_id.as_deref()) {
+                obj.extend(profile_claims(state, &facts.client_id, grant_id, &facts.scope).await?);
+            }
+            body
         }
         Some(_) => introspection::inactive(),
         None => refresh_token(state, client.id(), token).await?,
     };
     Ok(json_no_store(StatusCode::OK, body))
+}
+
+/// The roles of the token's profile, as the client it was issued to receives them.
+async fn profile_claims(
+    state: &OidcState,
+    client_id: &str,
+    grant_id: &str,
+    scopes: &[String],
+) -> Result<serde_json::Map<String, serde_json::Value>, OAuthError> {
+    let store = state.store();
+    let grant = store.find_oidc_grant::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(grant_id).await.map_err(server_error)?;
+    let client = store
+        .find_oidc_client::<crate::protocol::oidc::client::Client>(client_id)
+        .await
+        .map_err(server_error)?;
+    Ok(match (grant, client) {
+        (Some(g), Some(c)) => tokens::profile_claims(&c, scopes, &g.auth.profile),
+        _ => serde_json::Map::new(),
+    })
 }
 
 /// A live refresh token of the calling client (RFC 7662 §2.1 covers refresh tokens too).

@@ -53,7 +53,6 @@ pub fn router() -> Router<OidcState> {
         .route("/authorize", get(authorize::get).post(authorize::post))
         .route("/authorize/resume", get(resume::resume))
         .route("/authorize/consent", post(resume::consent))
-        .route("/authorize/select", post(resume::select))
         .route("/logout", get(logout::get))
         .route("/logout/confirm", post(logout::confirm))
         .route("/my/sessions", get(sessions::page))

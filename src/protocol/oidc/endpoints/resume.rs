@@ -1,12 +1,12 @@
 //! `GET /authorize/resume?tx=…`: the authenticated transaction comes back to the OpenID
-//! Provider, which asks for a profile (with `prompt=select_account`), asks for consent
+//! Provider, which asks the profile module which profile the person acts in (taking it, or
+//! sending the browser to the module's chooser, which comes back here), asks for consent
 //! when needed, issues the code, finishes the transaction exactly once and answers the
-//! client. `POST /authorize/select` and `POST /authorize/consent` take the answers.
+//! client. `POST /authorize/consent` takes the consent answer.
 //!
-//! Profile choice: the chooser is shown only when the client asks for it with
-//! `prompt=select_account`; otherwise the person acts as a private citizen (no enterprise
-//! profile in the tokens). Clients that need an enterprise profile must ask for it, so a
-//! person with many roles is not stopped at every login for every application.
+//! Which profile, and when the chooser appears, is the profile module's rule
+//! (`profile::choose`): the client's bound domains and applications, `prompt=select_account`,
+//! and an `enterprise_number` pin.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -17,7 +17,7 @@ use serde_json::json;
 
 use crate::authn::AuthnError;
 use crate::authn::transaction::{self, LoginTransaction, Protocol, TxStatus};
-use crate::domain::Profile;
+use crate::profile::{ChoiceRequest, Decision};
 use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::authorize_request::{AuthorizationRequest, AuthorizeError, Prompt};
 use crate::protocol::oidc::client::Client;
@@ -111,10 +111,49 @@ async fn continue_tx(
             "the level reached is too low",
         ));
     }
-    if tx.profile.is_none() && request.prompt.contains(&Prompt::SelectAccount) {
-        let options = profiles::options(state, &auth.identity_id, page.lang()).await?;
-        return render(&SelectPage { page, tx_id: tx.id.clone(), client_name: client.name.clone(), options });
-    }
+    let profile = match tx.profile.clone() {
+        Some(p) => p,
+        None => {
+            let person =
+                state.store().find_identity(&auth.identity_id).await?.and_then(|i| i.national_number);
+            let audience = client.audience();
+            let req = ChoiceRequest {
+                relying_party: &client.id,
+                relying_party_name: &client.name,
+                audience: &audience,
+                always_ask: request.prompt.contains(&Prompt::SelectAccount),
+                pinned: request.enterprise_number.as_ref(),
+            };
+            match state.profiles.decide(&auth.identity_id, person.as_ref(), &req, page.lang()).await? {
+                Decision::Take(p) => {
+                    transaction::set_profile(state, &tx.id, &p).await?;
+                    p
+                }
+                Decision::Ask(offer) => {
+                    if request.prompt.contains(&Prompt::None) {
+                        return Ok(to_client_error(
+                            page,
+                            state,
+                            &request,
+                            ErrorCode::AccountSelectionRequired,
+                            "the person must choose a profile",
+                        ));
+                    }
+                    let to = crate::profile::routes::offer(state, &tx.id, &offer).await?;
+                    return Ok(Redirect::to(&to).into_response());
+                }
+                Decision::Refuse(r) => {
+                    return Ok(to_client_error(
+                        page,
+                        state,
+                        &request,
+                        ErrorCode::AccessDenied,
+                        r.description(),
+                    ));
+                }
+            }
+        }
+    };
     // Consent (OIDC Core §3.1.2.4): first-party clients skip it unless prompt=consent.
     let settings = state.oidc().settings();
     let consent = state.store().find_oidc_consent(&auth.identity_id, &client.id).await?;
@@ -161,10 +200,7 @@ async fn continue_tx(
         identity_id: auth.identity_id.clone(),
         sid: auth.session_sid.clone(),
         request: request.clone(),
-        auth: GrantAuth {
-            context: auth.context.clone(),
-            profile: tx.profile.clone().unwrap_or(Profile::Citizen),
-        },
+        auth: GrantAuth { context: auth.context.clone(), profile },
         code_expires_at: now + settings.code_lifetime_secs,
         code_used_at: None,
         expires_at: now + client.lifetimes.refresh_family,
@@ -194,15 +230,6 @@ struct ConsentPage {
     /// Where the answer goes: the host of the redirect URI (the name is self-chosen).
     redirect_host: String,
     scopes: Vec<String>,
-}
-
-#[derive(Template)]
-#[template(path = "oidc_select.html")]
-struct SelectPage {
-    page: PageCtx,
-    tx_id: String,
-    client_name: String,
-    options: Vec<profiles::ProfileOption>,
 }
 
 #[derive(Deserialize)]
@@ -239,93 +266,4 @@ pub async fn consent(
     }
     state.store().upsert_oidc_consent(&auth.identity_id, &client.id, &request.scopes, unix_now()).await?;
     Ok(Redirect::to(&tx.resume_path()).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct SelectForm {
-    tx: String,
-    profile: String,
-}
-
-/// `POST /authorize/select`: records the chosen profile and resumes.
-pub async fn select(
-    State(state): State<OidcState>,
-    page: PageCtx,
-    jar: CookieJar,
-    CsrfForm(form): CsrfForm<SelectForm>,
-) -> Result<Response, WebError> {
-    let (tx, _, _) = match load(&state, &jar, &form.tx).await? {
-        Ok(loaded) => loaded,
-        Err(page) => return Ok(page),
-    };
-    let Some(auth) = tx.authentication.as_ref() else { return Ok(broken_request_page()) };
-    let options = profiles::options(&state, &auth.identity_id, page.lang()).await?;
-    let chosen = options
-        .into_iter()
-        .find(|o| o.key == form.profile)
-        .ok_or_else(|| WebError::bad_request("error.bad_form"))?;
-    transaction::set_profile(&state, &tx.id, &chosen.value).await?;
-    Ok(Redirect::to(&tx.resume_path()).into_response())
-}
-
-/// The profiles a person can act in: as a citizen, or for an enterprise where the
-/// register knows them as legal representative or employee today.
-pub mod profiles {
-    use std::collections::BTreeMap;
-
-    use crate::domain::{Language, Profile, Role};
-    use crate::protocol::oidc::OidcState;
-    use crate::web::error::WebError;
-
-    #[derive(Debug, Clone)]
-    pub struct ProfileOption {
-        pub key: String,
-        pub label: String,
-        pub value: Profile,
-    }
-
-    pub async fn options(
-        state: &OidcState,
-        identity_id: &str,
-        lang: Language,
-    ) -> Result<Vec<ProfileOption>, WebError> {
-        let mut out =
-            vec![ProfileOption { key: "citizen".into(), label: String::new(), value: Profile::Citizen }];
-        let Some(identity) = state.store().find_identity(identity_id).await? else { return Ok(out) };
-        let Some(number) = identity.national_number else { return Ok(out) };
-        let today = time::OffsetDateTime::now_utc().date();
-        let registry = state.registry();
-        let mut roles: BTreeMap<String, Vec<Role>> = BTreeMap::new();
-        for r in registry.representations_of(&number).await.map_err(WebError::internal)? {
-            if r.is_valid_on(today) {
-                roles
-                    .entry(r.enterprise.as_str().to_string())
-                    .or_default()
-                    .push(Role::new("legal", r.function.code()));
-            }
-        }
-        for e in registry.employments_of(&number).await.map_err(WebError::internal)? {
-            if e.is_valid_on(today) {
-                roles
-                    .entry(e.enterprise.as_str().to_string())
-                    .or_default()
-                    .push(Role::new("employment", "employee"));
-            }
-        }
-        for (enterprise, roles) in roles {
-            let parsed = crate::domain::EnterpriseNumber::parse(&enterprise).map_err(WebError::internal)?;
-            let name = registry
-                .find_enterprise(&parsed)
-                .await
-                .map_err(WebError::internal)?
-                .map(|e| e.names.display(lang).to_string())
-                .unwrap_or_else(|| parsed.formatted());
-            out.push(ProfileOption {
-                key: enterprise.clone(),
-                label: format!("{name} ({})", parsed.formatted()),
-                value: Profile::Enterprise { number: parsed, name, roles },
-            });
-        }
-        Ok(out)
-    }
 }

@@ -27,11 +27,11 @@ fn session() -> Session {
 }
 
 fn profile() -> Profile {
-    Profile::Enterprise {
-        number: crate::domain::EnterpriseNumber::parse("0123456749").unwrap(),
-        name: "Acme".into(),
-        roles: vec![crate::domain::Role::new("Financien", "TAX_VIEW")],
-    }
+    Profile::enterprise(
+        crate::domain::EnterpriseNumber::parse("0123456749").unwrap(),
+        "Acme",
+        vec![crate::domain::Role::new("Financien", "TAX_VIEW")],
+    )
 }
 
 fn names(m: &Map<String, Value>) -> Vec<&str> {

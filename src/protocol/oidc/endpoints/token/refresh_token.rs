@@ -6,15 +6,44 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::protocol::oidc::OidcState;
+use crate::protocol::oidc::authorize_request::AuthorizationRequest;
 use crate::protocol::oidc::code::storage_key;
+use crate::protocol::oidc::endpoints::backchannel::{Backchannel, grants_ended};
 use crate::protocol::oidc::endpoints::client_auth::AuthenticatedClient;
 use crate::protocol::oidc::endpoints::discovery::SCOPES;
 use crate::protocol::oidc::endpoints::server_error;
 use crate::protocol::oidc::endpoints::token::issue;
 use crate::protocol::oidc::error::OAuthError;
+use crate::protocol::oidc::grant::{Grant, GrantAuth};
 use crate::protocol::oidc::refresh::{RefreshRecord, check_refresh};
 use crate::store::oidc_grants::TokenKind;
 use crate::store::unix_now;
+
+/// The role `grant`'s profile rested on is gone: revoke the grant, and with
+/// `profile.logout_on_lost_role` every grant of the same profile in the session, telling
+/// their clients by back-channel logout.
+async fn profile_lost(state: &OidcState, grant: &Grant) -> crate::store::StoreResult<()> {
+    let store = state.store();
+    let key = grant.auth.profile.key();
+    tracing::info!(client.id = %grant.client_id, "a refresh found the profile's role removed");
+    let ended: Vec<(String, String)> = if state.profiles.settings().logout_on_lost_role {
+        store
+            .find_oidc_grants_of_session::<AuthorizationRequest, GrantAuth>(&grant.sid)
+            .await?
+            .into_iter()
+            .filter(|g| g.auth.profile.key() == key)
+            .map(|g| (g.id, g.client_id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if ended.is_empty() {
+        return store.update_oidc_grant_revoked(&grant.id, unix_now()).await;
+    }
+    let backchannel = Backchannel { store: store.clone(), provider: state.provider.clone() };
+    grants_ended(&backchannel, &grant.sid, &grant.identity_id, &ended).await?;
+    Ok(())
+}
 
 pub async fn exchange(
     state: &OidcState,
@@ -30,7 +59,11 @@ pub async fn exchange(
     let row =
         store.find_oidc_token(&key).await.map_err(server_error)?.filter(|r| r.kind == TokenKind::Refresh);
     let row = row.ok_or_else(invalid)?;
-    let grant = store.find_oidc_grant::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(&row.grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;
+    let grant = store
+        .find_oidc_grant::<AuthorizationRequest, GrantAuth>(&row.grant_id)
+        .await
+        .map_err(server_error)?
+        .ok_or_else(invalid)?;
     let record = RefreshRecord {
         family_id: grant.id.clone(),
         client_id: row.client_id.clone(),
@@ -60,6 +93,28 @@ pub async fn exchange(
         }
     };
     let mut gs = issue::grant_subject(state, &grant).await?;
+    // Freshness: the profile's roles as they stand now; a profile whose role was removed
+    // ends this grant (and, configurably, the grants of the same profile in the session).
+    match state
+        .profiles
+        .current(gs.subject.national_number.as_ref(), &gs.profile)
+        .await
+        .map_err(server_error)?
+    {
+        Some(profile) => {
+            if profile != gs.profile {
+                let auth = GrantAuth { context: grant.auth.context.clone(), profile: profile.clone() };
+                store.update_oidc_grant_auth(&grant.id, &auth).await.map_err(server_error)?;
+                gs.profile = profile;
+            }
+        }
+        None => {
+            profile_lost(state, &grant).await.map_err(server_error)?;
+            return Err(OAuthError::invalid_grant(
+                "the profile of this grant no longer holds: a role it rests on was removed",
+            ));
+        }
+    }
     // An id_token from a refresh carries no nonce (OIDC Core §12.2).
     gs.request.nonce = None;
     let (body, rows) =
