@@ -27,6 +27,11 @@ pub const WS_SECRET: &str = "btb-ws-secret";
 
 /// An app with a relying party allowed `btb:manage` and a web-service client with `btb:read`.
 pub async fn btb_app() -> TestApp {
+    btb_app_with(Vec::new()).await
+}
+
+/// [`btb_app`] with more clients.
+pub async fn btb_app_with(extra: Vec<poort::protocol::oidc::client::Client>) -> TestApp {
     TestApp::spawn_with(|s| {
         s.oidc.clients = vec![
             client(&format!(
@@ -57,6 +62,7 @@ pub async fn btb_app() -> TestApp {
                 "#
             )),
         ];
+        s.oidc.clients.extend(extra);
     })
     .await
 }
@@ -69,7 +75,7 @@ pub async fn browser(app: &TestApp, person: &str, level: u16) -> reqwest::Client
     b
 }
 
-async fn login(app: &TestApp, b: &reqwest::Client, tx: &str, person: &str, level: u16) {
+pub async fn login(app: &TestApp, b: &reqwest::Client, tx: &str, person: &str, level: u16) {
     let page =
         b.get(app.url(&format!("/login?tx={tx}"))).send().await.expect("GET").text().await.expect("body");
     let csrf = extract_hidden(&page, "csrf").expect("csrf");

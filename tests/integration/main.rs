@@ -48,6 +48,7 @@ mod password_helpers;
 mod password_keys;
 mod password_login;
 mod password_refusals;
+mod profile_tokens;
 mod public_origin;
 mod registry;
 mod two_nodes;

@@ -456,7 +456,10 @@ async fn the_demo_relying_party_logs_in_through_the_normal_flow() {
     let page = app.get_lang(path, "en").await.text().await.expect("body");
     assert!(page.contains("id=\"id-token\""), "{page}");
     assert!(page.contains("IATREION"), "the roles and enterprise are shown");
-    assert!(page.contains("id=\"chosen-profile\">enterprise – IATREION"), "the chosen profile is shown: {page}");
+    assert!(
+        page.contains("id=\"chosen-profile\">enterprise – IATREION"),
+        "the chosen profile is shown: {page}"
+    );
 }
 
 #[tokio::test]
