@@ -451,3 +451,29 @@ async fn a_role_removed_between_two_refreshes_is_gone_and_a_lost_profile_ends_th
         .expect("json");
     assert_eq!(i["active"], false, "the grant of the lost profile is revoked: {i}");
 }
+
+/// The examples in docs/RELYING_PARTIES.md ("Examples from real tokens"), by name.
+fn documented(name: &str) -> Value {
+    let doc = std::fs::read_to_string(crate::helpers::repo_path("docs/RELYING_PARTIES.md")).expect("the doc");
+    let marker = format!("<!-- example: {name} -->");
+    let after = doc.split(&marker).nth(1).unwrap_or_else(|| panic!("no example {name} in the doc"));
+    let block = after.split("```json").nth(1).and_then(|b| b.split("```").next()).expect("a json block");
+    serde_json::from_str(block).unwrap_or_else(|e| panic!("example {name}: {e}"))
+}
+
+#[tokio::test]
+async fn the_documented_examples_are_what_clients_receive() {
+    let app = app().await;
+    let cases = [
+        ("jan-general", GENERAL, JAN),
+        ("jan-finance", FIN, JAN),
+        ("marie-health-care", CARE, MARIE),
+        ("bram-finance", FIN, BRAM),
+        ("emma-health-care", CARE, EMMA),
+        ("emma-finance", FIN, EMMA),
+    ];
+    for (name, rp, person) in cases {
+        let issued = log_in(&app, None, rp, person, &[], None).await;
+        assert_eq!(consistent(&issued), documented(name), "the documented example {name}");
+    }
+}

@@ -364,7 +364,7 @@ pub(crate) fn validate_params(
         levels.extend(known.iter().min());
     }
     levels.extend(client.min_level);
-    let enterprise_number = pinned_enterprise(p.get("enterprise_number"), &claims).map_err(|d| bad(d))?;
+    let enterprise_number = pinned_enterprise(p.get("enterprise_number"), &claims).map_err(bad)?;
     let ui_locales = p
         .get("ui_locales")
         .map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect())
