@@ -66,8 +66,8 @@ test('the chooser: Jan Peeters logs in for IATREION BV, the application gets the
   await page.goto(`${BASE}/demo-rp/login`);
   await page.waitForURL(/\/login\?tx=/);
   await itsme(page, /Jan Peeters/);
-  await page.waitForURL(/\/authorize\//);
-  await checkPage(page, 'chooser-itsme', { h1: 'In which capacity do you log in?' });
+  await page.waitForURL(/\/profile\/choose/);
+  await checkPage(page, 'chooser-itsme', { h1: 'In which capacity do you want to log in?' });
   const lead = await page.locator('main p').first().textContent();
   assert.match(lead, /Poort demo relying party/, 'the chooser names the application');
   const buttons = await page.locator('button[name=profile]').allTextContents();

@@ -42,7 +42,7 @@ test('keyboard only: password + app code, then the chooser, to /demo-rp', async 
   await Promise.all([page.waitForURL(/factor=app/), page.keyboard.press('Enter')]);
   await tabTo(page, '#otp');
   await page.keyboard.type(await freshTotp(JAN.totpSecret));
-  await Promise.all([page.waitForURL(/\/authorize\//), page.keyboard.press('Enter')]);
+  await Promise.all([page.waitForURL(/\/profile\/choose/), page.keyboard.press('Enter')]);
 
   // The chooser: Tab to the enterprise and press Enter.
   const iatreion = await page.locator('button[name=profile]', { hasText: 'IATREION' }).getAttribute('value');

@@ -27,8 +27,8 @@ test('password + app code: /demo-rp receives Jan Peeters at Level400', async () 
   await passwordAndApp(page, JAN, { check: true });
 
   // prompt=select_account (the demo RP asks for it): the chooser.
-  await page.waitForURL(/\/authorize\//);
-  await checkPage(page, 'chooser', { h1: 'In which capacity do you log in?' });
+  await page.waitForURL(/\/profile\/choose/);
+  await checkPage(page, 'chooser', { h1: 'In which capacity do you want to log in?' });
   await docScreenshot(page, 'chooser');
   assert.equal(await page.locator('button[name=profile][value=citizen]').textContent(), 'As a private person');
   assert.match(await page.locator('button[name=profile]').allTextContents().then((t) => t.join('|')), /IATREION/);
@@ -53,7 +53,7 @@ test('mock itsme: /demo-rp receives Marie Dubois at Level450 for the clinic', as
   await page.goto(`${BASE}/demo-rp/login`);
   await page.waitForURL(/\/login\?tx=/);
   await itsme(page, /Marie Dubois/, { check: true });
-  await page.waitForURL(/\/authorize\//);
+  await page.waitForURL(/\/profile\/choose/);
   const clinic = page.locator('button[name=profile]', { hasText: 'REMBERTUS' });
   assert.equal(await clinic.count(), 1, 'the clinic is one of her profiles');
   await clinic.click();
@@ -117,10 +117,10 @@ test('switching language in the middle of a login keeps the login', async () => 
   await page.waitForSelector('#otp');
   await page.fill('#otp', await freshTotp(JAN.totpSecret));
   await page.press('#otp', 'Enter');
-  await page.waitForURL(/\/authorize\//);
+  await page.waitForURL(/\/profile\/choose/);
   await checkPage(page, 'chooser-nl', { lang: 'nl' });
   await page.getByRole('navigation', { name: 'Taal' }).getByRole('link', { name: 'DE' }).click();
-  await page.waitForURL(/\/authorize\//);
+  await page.waitForURL(/\/profile\/choose/);
   assert.equal(await page.getAttribute('html', 'lang'), 'de');
   await page.click('button[name=profile][value=citizen]');
   await page.waitForURL(/\/demo-rp\/callback/);

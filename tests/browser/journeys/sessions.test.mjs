@@ -18,7 +18,7 @@ test('My sessions: two browsers, one ended from the other, an application revoke
   await a.page.goto(`${BASE}/demo-rp/login`);
   await a.page.waitForURL(/\/login\?tx=/);
   await itsme(a.page, /Marie Dubois/);
-  await a.page.waitForURL(/\/authorize\//);
+  await a.page.waitForURL(/\/profile\/choose/);
   await a.page.click('button[name=profile][value=citizen]');
   await a.page.waitForURL(/\/demo-rp\/callback/);
   await a.page.waitForSelector('#id-token');
