@@ -93,6 +93,10 @@ pub enum ClientCommand {
         /// Skip the consent page for this client.
         #[arg(long)]
         first_party: bool,
+        /// Let this confidential client leave PKCE out when it sends a nonce (RFC 9700
+        /// §2.1.1); refused for public clients.
+        #[arg(long)]
+        no_pkce: bool,
     },
     /// List clients: id, source, authentication, grants, redirect URIs.
     List,
@@ -269,6 +273,7 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
             scopes,
             grants,
             first_party,
+            no_pkce,
         }) => {
             let new = admin::NewClient {
                 name: name.unwrap_or_else(|| id.clone()),
@@ -279,6 +284,7 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
                 scopes,
                 grants,
                 is_first_party: first_party,
+                is_pkce_required: !no_pkce,
             };
             match admin::add_client(&settings.oidc, &crate::app::key_deriver(settings)?, &store, new).await? {
                 Some(secret) => println_out(&format!(

@@ -71,6 +71,7 @@ async fn a_client_added_on_the_command_line_authenticates_with_its_printed_secre
         scopes: vec![],
         grants: vec![poort::protocol::oidc::client::GrantType::ClientCredentials],
         is_first_party: false,
+        is_pkce_required: true,
     };
     let secret = poort::protocol::oidc::admin::add_client(
         &settings.oidc,

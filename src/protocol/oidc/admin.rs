@@ -51,6 +51,8 @@ pub struct NewClient {
     pub scopes: Vec<String>,
     pub grants: Vec<GrantType>,
     pub is_first_party: bool,
+    /// `false` (`--no-pkce`): a confidential client may leave PKCE out when it sends a nonce.
+    pub is_pkce_required: bool,
 }
 
 /// `poort client add`: returns the secret (shown once) for confidential clients.
@@ -74,6 +76,9 @@ pub async fn add_client(
     let has_secret = matches!(auth_method, AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost);
     if new.is_public && auth_method != AuthMethod::None {
         bail!("a public client authenticates with `none`");
+    }
+    if !new.is_pkce_required && auth_method == AuthMethod::None {
+        bail!("--no-pkce: a public client always needs PKCE (RFC 9700 §2.1.1)");
     }
     let secret = has_secret.then(new_handle);
     let client = Client {
@@ -101,6 +106,12 @@ pub async fn add_client(
         is_first_party: new.is_first_party,
         min_level: None,
         lifetimes: Lifetimes::default(),
+        require_pkce: new.is_pkce_required,
+        userinfo_alg: None,
+        request_uris: Vec::new(),
+        request_object_alg: None,
+        sector_identifier_uri: None,
+        display: Default::default(),
     };
     store.upsert_oidc_client(&client.id, &client, ClientSource::Cli, None).await?;
     Ok(secret)

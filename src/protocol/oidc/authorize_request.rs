@@ -86,7 +86,9 @@ pub struct AuthorizationRequest {
     pub scopes: Vec<String>,
     pub state: Option<String>,
     pub nonce: Option<String>,
-    pub code_challenge: String,
+    /// `None` only for a confidential client allowed to leave PKCE out, with a nonce
+    /// (`pkce::challenge_of`).
+    pub code_challenge: Option<String>,
     pub response_mode: ResponseMode,
     pub prompt: BTreeSet<Prompt>,
     pub max_age: Option<u64>,
@@ -310,9 +312,11 @@ pub(crate) fn validate_params(
     if scopes.iter().any(|s| !client.scopes.contains(s)) {
         return Err(fail(OAuthError::invalid_scope("a requested scope is not allowed for this client")));
     }
-    let code_challenge = pkce::check_challenge(
+    let code_challenge = pkce::challenge_of(
+        client,
         p.get("code_challenge").map(String::as_str),
         p.get("code_challenge_method").map(String::as_str),
+        p.get("nonce").map(String::as_str),
     )
     .map_err(fail)?;
     let mut prompt = BTreeSet::new();

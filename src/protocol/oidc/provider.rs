@@ -317,5 +317,11 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
         is_first_party: true,
         min_level: None,
         lifetimes: Default::default(),
+        require_pkce: true,
+        userinfo_alg: None,
+        request_uris: Vec::new(),
+        request_object_alg: None,
+        sector_identifier_uri: None,
+        display: Default::default(),
     }
 }
