@@ -133,9 +133,7 @@ pub fn released(
             let may_widen = is_scope_granted || NAMED_BY_CLAIMS_PARAMETER.contains(scope);
             client.may_receive(name)
                 && match target {
-                    Target::Userinfo => {
-                        is_scope_granted || may_widen && claims.userinfo.contains_key(*name)
-                    }
+                    Target::Userinfo => is_scope_granted || may_widen && claims.userinfo.contains_key(*name),
                     Target::IdToken => {
                         (is_scope_granted && client.claims_in_id_token)
                             || may_widen && claims.id_token.contains_key(*name)

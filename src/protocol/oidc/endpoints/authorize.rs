@@ -148,12 +148,10 @@ async fn by_reference(
         tracing::info!(client.id = %client.id, error = %e, "request_uri not fetched");
         refuse(ErrorCode::InvalidRequestUri, "request_uri could not be fetched")
     })?;
-    let object = fetched
-        .status
-        .is_success()
-        .then(|| request_uri::object_of(&fetched.body))
-        .flatten()
-        .ok_or_else(|| refuse(ErrorCode::InvalidRequestUri, "request_uri did not return a request object"))?;
+    let object =
+        fetched.status.is_success().then(|| request_uri::object_of(&fetched.body)).flatten().ok_or_else(
+            || refuse(ErrorCode::InvalidRequestUri, "request_uri did not return a request object"),
+        )?;
     cache.put(&client.id, uri, &object);
     Ok(object)
 }

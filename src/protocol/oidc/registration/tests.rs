@@ -178,7 +178,10 @@ fn pkce_can_be_left_out_only_where_the_server_default_allows_and_never_by_a_publ
 #[test]
 fn a_sector_document_must_list_every_redirect_uri() {
     let uris = vec!["https://a.example/cb".to_string(), "https://b.example/cb".to_string()];
-    assert_eq!(check_sector_document(br#"["https://a.example/cb","https://b.example/cb","https://c/"]"#, &uris), Ok(()));
+    assert_eq!(
+        check_sector_document(br#"["https://a.example/cb","https://b.example/cb","https://c/"]"#, &uris),
+        Ok(())
+    );
     let missing = check_sector_document(br#"["https://a.example/cb"]"#, &uris).expect_err("refused");
     assert_eq!(missing.error, ErrorCode::InvalidClientMetadata);
     assert!(missing.description.unwrap_or_default().contains("https://b.example/cb"));
