@@ -239,3 +239,27 @@ async fn oidcc_discovery_endpoint_verification_publishes_what_the_config_plan_ch
         assert!(k.get("d").is_none(), "no private key material");
     }
 }
+
+#[tokio::test]
+async fn oidcc_prompt_none_id_token_hint_and_max_age_10000_reuse_the_session_with_the_same_subject() {
+    let app = app_with(vec![cert_rp(true)]).await;
+    let first = browse(&app, &suite_request(&[("max_age", "15000")])).await;
+    let tokens = json(token(&app, &first.code(), None).await).await;
+    let id_token = tokens["id_token"].as_str().expect("id_token").to_string();
+    let first_claims = claims_of(&id_token);
+    assert!(first_claims["auth_time"].is_i64(), "auth_time with max_age");
+    for extra in [
+        vec![("prompt", "none")],
+        vec![("prompt", "none"), ("id_token_hint", id_token.as_str())],
+        vec![("max_age", "10000")],
+    ] {
+        // No login page: the live session answers at once.
+        let resp = app.get(&suite_request(&extra)).await;
+        assert!(location(&resp).starts_with("/authorize/resume"), "{extra:?}: {}", location(&resp));
+        let arrival = browse(&app, &suite_request(&extra)).await;
+        let again = json(token(&app, &arrival.code(), None).await).await;
+        let claims = claims_of(again["id_token"].as_str().expect("id_token"));
+        assert_eq!(claims["sub"], first_claims["sub"], "{extra:?}");
+        assert_eq!(claims["auth_time"], first_claims["auth_time"], "{extra:?}");
+    }
+}
