@@ -162,6 +162,14 @@ pub fn requested_scopes(client: &Client, scopes: &[String], claims: &ClaimsReque
     out
 }
 
+/// Whether the consent page should name `scope`: a scope that releases claims only when the
+/// client may receive one of them (it promises only what is released); every other scope
+/// (`openid`, API scopes) always.
+pub fn is_scope_promised(client: &Client, scope: &str) -> bool {
+    let mut claims = CLAIM_TABLE.iter().filter(|(_, s, _)| *s == scope).peekable();
+    claims.peek().is_none() || claims.any(|(name, _, _)| client.may_receive(name))
+}
+
 /// OIDC Core §8: `public` → person id; `pairwise` →
 /// base64url(SHA-256(sector_identifier ‖ 0x00 ‖ person_id ‖ 0x00 ‖ pepper)); the 0x00
 /// separators keep ("ab","c") and ("a","bc") apart.

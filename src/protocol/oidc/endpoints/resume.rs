@@ -138,7 +138,11 @@ async fn continue_tx(
                 "consent is required",
             ));
         }
-        let scopes = released.iter().map(|s| page.t(&format!("openid.scope.{s}")).to_string()).collect();
+        let scopes = released
+            .iter()
+            .filter(|s| tokens::is_scope_promised(&client, s))
+            .map(|s| page.t(&format!("openid.scope.{s}")).to_string())
+            .collect();
         let is_demo = page.is_demo;
         let shown = |uri: &Option<String>| uri.clone().filter(|u| is_displayable(u, is_demo));
         let redirect_host = url::Url::parse(&request.redirect_uri)

@@ -165,6 +165,17 @@ fn a_userinfo_claims_request_releases_a_standard_claim_beyond_the_scopes_and_the
 }
 
 #[test]
+fn the_consent_page_names_a_claim_scope_only_when_one_of_its_claims_is_released() {
+    let mut client = test_client();
+    client.allowed_claims = vec!["given_name".into()];
+    assert!(is_scope_promised(&client, "openid"));
+    assert!(is_scope_promised(&client, "profile"));
+    assert!(!is_scope_promised(&client, "email"), "no e-mail claim may be released");
+    assert!(!is_scope_promised(&client, "egovnrn"));
+    assert!(is_scope_promised(&client, "btb:manage"), "an API scope is always named");
+}
+
+#[test]
 fn the_national_number_is_released_as_eleven_digits() {
     let mut client = test_client();
     client.allowed_claims = vec!["egovNRN".into()];
