@@ -100,6 +100,10 @@ pub enum ClientCommand {
         /// A secured application the client is (repeat).
         #[arg(long = "application")]
         applications: Vec<String>,
+        /// Let this confidential client leave PKCE out when it sends a nonce (RFC 9700
+        /// §2.1.1); refused for public clients.
+        #[arg(long)]
+        no_pkce: bool,
     },
     /// List clients: id, source, authentication, grants, redirect URIs.
     List,
@@ -278,6 +282,7 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
             first_party,
             domains,
             applications,
+            no_pkce,
         }) => {
             if let Some(d) = domains.iter().find(|d| !settings.btb.domains.iter().any(|k| &k.code == *d)) {
                 anyhow::bail!("--domain {d}: not a configured domain (see [btb] domains)");
@@ -296,6 +301,7 @@ async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result
                 is_first_party: first_party,
                 domains,
                 applications,
+                is_pkce_required: !no_pkce,
             };
             match admin::add_client(&settings.oidc, &crate::app::key_deriver(settings)?, &store, new).await? {
                 Some(secret) => println_out(&format!(

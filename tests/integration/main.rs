@@ -35,6 +35,8 @@ mod itsme_protocol_flow;
 mod itsme_protocol_support;
 mod itsme_support;
 mod itsme_third_party;
+mod oidc_cert_basic;
+mod oidc_cert_dynamic;
 mod oidc_cli;
 mod oidc_compat;
 mod oidc_endpoints;

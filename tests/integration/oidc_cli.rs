@@ -73,6 +73,7 @@ async fn a_client_added_on_the_command_line_authenticates_with_its_printed_secre
         is_first_party: false,
         domains: vec![],
         applications: vec![],
+        is_pkce_required: true,
     };
     let secret = poort::protocol::oidc::admin::add_client(
         &settings.oidc,
@@ -111,4 +112,22 @@ async fn the_demo_configuration_registers_demo_rp_with_its_secret() {
     assert_eq!(json(resp).await["token_type"], "Bearer");
     let d = json(app.get("/.well-known/openid-configuration").await).await;
     assert!(d.get("registration_endpoint").is_some());
+}
+
+#[tokio::test]
+async fn no_pkce_is_stored_for_a_confidential_client_and_refused_for_a_public_one() {
+    let db = TestDb::create().await;
+    let add = |id: &'static str, extra: &'static [&'static str]| {
+        let mut args = vec!["client", "add", id, "--redirect-uri", "https://rp.example/cb", "--no-pkce"];
+        args.extend_from_slice(extra);
+        args
+    };
+    let (ok, out) = poort(&db, &add("suite-rp", &[]));
+    assert!(ok, "{out}");
+    let (ok, out) = poort(&db, &add("public-rp", &["--public"]));
+    assert!(!ok && out.contains("--no-pkce"), "{out}");
+    let store = poort::store::Store::connect(&db.url, 1).await.expect("store");
+    let stored: poort::protocol::oidc::client::Client =
+        store.find_oidc_client("suite-rp").await.expect("query").expect("stored");
+    assert!(!stored.require_pkce && !stored.is_pkce_required());
 }

@@ -97,7 +97,7 @@ async fn a_field_that_cannot_be_honoured_is_refused_by_name() {
             json!({"redirect_uris": [CB], "id_token_signed_response_alg": "none"}),
             "id_token_signed_response_alg",
         ),
-        (json!({"redirect_uris": [CB], "logo_uri": "https://rp.example/logo.png"}), "logo_uri"),
+        (json!({"redirect_uris": [CB], "logo_uri": "javascript:alert(1)"}), "logo_uri"),
         (json!({"redirect_uris": [CB], "scope": "openid egovnrn"}), "scope"),
     ] {
         let resp = register(&app, &metadata).await;

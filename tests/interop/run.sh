@@ -62,6 +62,20 @@ scopes = ["openid", "profile"]
 allowed_claims = ["given_name", "family_name", "name", "locale"]
 id_token_alg = "RS256"
 is_first_party = true
+
+# The conformance suite's kind of client: confidential, a nonce, no PKCE.
+[[oidc.clients]]
+id = "interop-suite"
+name = "Interop test (the conformance suite's client shape)"
+kind = "confidential"
+secret = "interop-suite-secret"
+auth_method = "client_secret_basic"
+redirect_uris = ["http://127.0.0.1:9000/callback"]
+scopes = ["openid", "profile"]
+allowed_claims = ["given_name", "family_name", "name", "locale"]
+id_token_alg = "RS256"
+is_first_party = true
+require_pkce = false
 EOF
 } >"$work/poort.toml"
 
@@ -81,7 +95,7 @@ run_pass() {
   printf '\n--- interop on %s: poort on http://localhost:%s\n' "$db" "$port"
   # The issuer is the public origin http://localhost:PORT (the listener is on loopback);
   # the side listeners go on free ports, so a running demo does not stop the test.
-  (cd "$root" && POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_LOG__FILTER="warn,poort=info" \
+  (cd "$root" && POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_OIDC__REGISTERED_CLIENTS_REQUIRE_PKCE=false POORT_LOG__FILTER="warn,poort=info" \
     exec "$binary" --config "$work/poort.toml" --database-url "$url" \
       serve --listen "127.0.0.1:$port" --side-ports auto) \
     >"$work/poort-$db.log" 2>&1 &
@@ -98,7 +112,7 @@ run_pass() {
     exit 1
   fi
   local status=0
-  (cd "$here" && POORT_ISSUER="http://localhost:$port" node --test --test-reporter=spec oidc.test.mjs) \
+  (cd "$here" && POORT_ISSUER="http://localhost:$port" node --test --test-reporter=spec oidc.test.mjs conformance.test.mjs) \
     2>&1 | tee "$work/node-$db.txt" || status=$?
   # Nothing here may be skipped: a skipped test proves nothing.
   if grep -qE '^. skipped [1-9]' "$work/node-$db.txt"; then

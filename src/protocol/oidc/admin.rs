@@ -55,6 +55,8 @@ pub struct NewClient {
     pub domains: Vec<String>,
     /// Secured application codes the client is (`--application`).
     pub applications: Vec<String>,
+    /// `false` (`--no-pkce`): a confidential client may leave PKCE out when it sends a nonce.
+    pub is_pkce_required: bool,
 }
 
 /// `poort client add`: returns the secret (shown once) for confidential clients.
@@ -78,6 +80,9 @@ pub async fn add_client(
     let has_secret = matches!(auth_method, AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost);
     if new.is_public && auth_method != AuthMethod::None {
         bail!("a public client authenticates with `none`");
+    }
+    if !new.is_pkce_required && auth_method == AuthMethod::None {
+        bail!("--no-pkce: a public client always needs PKCE (RFC 9700 §2.1.1)");
     }
     let secret = has_secret.then(new_handle);
     let scopes = if new.scopes.is_empty() { vec!["openid".into(), "profile".into()] } else { new.scopes };
@@ -108,6 +113,12 @@ pub async fn add_client(
         lifetimes: Lifetimes::default(),
         domains: new.domains,
         applications: new.applications,
+        require_pkce: new.is_pkce_required,
+        userinfo_alg: None,
+        request_uris: Vec::new(),
+        request_object_alg: None,
+        sector_identifier_uri: None,
+        display: Default::default(),
     };
     store.upsert_oidc_client(&client.id, &client, ClientSource::Cli, None).await?;
     Ok(secret)

@@ -87,7 +87,9 @@ pub struct AuthorizationRequest {
     pub scopes: Vec<String>,
     pub state: Option<String>,
     pub nonce: Option<String>,
-    pub code_challenge: String,
+    /// `None` only for a confidential client allowed to leave PKCE out, with a nonce
+    /// (`pkce::challenge_of`).
+    pub code_challenge: Option<String>,
     pub response_mode: ResponseMode,
     pub prompt: BTreeSet<Prompt>,
     pub max_age: Option<u64>,
@@ -208,7 +210,8 @@ pub const REQUEST_OBJECT_MAX_LIFETIME: i64 = 3600;
 
 /// Validates a front-channel authorization request. `client` is the lookup of the
 /// `client_id` parameter. A `request_uri` is refused here: PAR handles are resolved with
-/// `par::resolve` instead.
+/// `par::resolve`, and request objects by reference are fetched by the endpoint and passed
+/// as `request` (`request_uri` module).
 pub fn validate(
     params: &HashMap<String, String>,
     client: Option<&Client>,
@@ -224,8 +227,10 @@ pub fn validate(
         state: params.get("state").cloned(),
         response_mode: ResponseMode::Query,
     };
+    // A request_uri by reference arrives here already fetched (as `request`, see
+    // `endpoints::authorize`); one still here was not resolved.
     if params.contains_key("request_uri") {
-        let e = OAuthError::new(ErrorCode::RequestUriNotSupported, "request_uri is only accepted from PAR");
+        let e = OAuthError::new(ErrorCode::InvalidRequestUri, "request_uri could not be used");
         return Err(match query_redirect {
             Some(r) => redirect_err(e, r),
             None => AuthorizeError::Untrusted(e),
@@ -316,9 +321,11 @@ pub(crate) fn validate_params(
     if scopes.iter().any(|s| !client.scopes.contains(s)) {
         return Err(fail(OAuthError::invalid_scope("a requested scope is not allowed for this client")));
     }
-    let code_challenge = pkce::check_challenge(
+    let code_challenge = pkce::challenge_of(
+        client,
         p.get("code_challenge").map(String::as_str),
         p.get("code_challenge_method").map(String::as_str),
+        p.get("nonce").map(String::as_str),
     )
     .map_err(fail)?;
     let mut prompt = BTreeSet::new();
@@ -426,6 +433,10 @@ pub(crate) fn request_object(
     let fail = |d: &str| OAuthError::new(ErrorCode::InvalidRequestObject, d);
     let keys = ctx.client_keys.ok_or_else(|| fail("the client has no keys for request objects"))?;
     let header = jwt::peek_header(jar).map_err(|_| fail("malformed request object"))?;
+    // OIDC Registration §2 `request_object_signing_alg`: only that algorithm, when registered.
+    if client.request_object_alg.as_deref().is_some_and(|a| format!("{:?}", header.alg) != a) {
+        return Err(fail("request object alg is not the one registered"));
+    }
     let key = jwt::client_key(keys, &header).map_err(|_| fail("no usable key for the request object"))?;
     let (_, claims) = jwt::verify_signature(jar, &key, header.alg)
         .map_err(|_| fail("request object signature does not verify"))?;

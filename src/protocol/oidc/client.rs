@@ -179,8 +179,48 @@ pub struct Client {
     /// The secured applications (catalogue codes) this client is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applications: Vec<String>,
+    /// PKCE S256 on every authorization request (RFC 9700 §2.1.1). `false` lets this
+    /// confidential client leave it out when it sends a `nonce` (the code is then bound by
+    /// the nonce in the id_token and by client authentication); public clients always
+    /// need PKCE, whatever this says. See [`Client::is_pkce_required`].
+    #[serde(default = "default_true")]
+    pub require_pkce: bool,
+    /// OIDC Registration §2 `userinfo_signed_response_alg`: userinfo as a signed JWT
+    /// (`application/jwt`, OIDC Core §5.3.2). `None`: plain JSON.
+    #[serde(default)]
+    pub userinfo_alg: Option<Alg>,
+    /// OIDC Registration §2 `request_uris`: where this client publishes request objects
+    /// passed by reference (OIDC Core §6.2); a `request_uri` must be one of them (its
+    /// fragment aside).
+    #[serde(default)]
+    pub request_uris: Vec<String>,
+    /// OIDC Registration §2 `request_object_signing_alg`: the only algorithm accepted on
+    /// this client's request objects. `None`: any of discovery's.
+    #[serde(default)]
+    pub request_object_alg: Option<String>,
+    /// OIDC Core §8.1 `sector_identifier_uri`, checked at registration to list every
+    /// redirect URI; its host is the pairwise sector.
+    #[serde(default)]
+    pub sector_identifier_uri: Option<String>,
+    /// What the consent page shows about the client (RFC 7591 §2), each https.
+    #[serde(default)]
+    pub display: ClientDisplay,
 }
 
+/// RFC 7591 §2 human-facing metadata: stored, echoed, and shown on the consent page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClientDisplay {
+    pub client_uri: Option<String>,
+    pub logo_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
+    pub contacts: Vec<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
 fn default_grants() -> Vec<GrantType> {
     vec![GrantType::AuthorizationCode]
 }
@@ -208,6 +248,11 @@ impl Client {
     /// What the client serves, for the profile module.
     pub fn audience(&self) -> Audience {
         Audience { domains: self.domains.clone(), applications: self.applications.clone() }
+    }
+    /// RFC 9700 §2.1.1: public clients always; confidential ones unless configured
+    /// otherwise (and then only with a `nonce`, checked by `pkce::challenge_of`).
+    pub fn is_pkce_required(&self) -> bool {
+        self.require_pkce || self.kind == ClientKind::Public || self.auth_method == AuthMethod::None
     }
 }
 
@@ -256,6 +301,18 @@ pub(crate) mod tests {
         assert_eq!(c.id_token_alg, Alg::ES256);
         assert_eq!(c.grant_types, vec![GrantType::AuthorizationCode]);
         assert_eq!(c.lifetimes, Lifetimes::default());
+        assert!(c.require_pkce && c.is_pkce_required());
+        assert_eq!(c.userinfo_alg, None);
+    }
+
+    #[test]
+    fn a_public_client_needs_pkce_whatever_its_setting() {
+        let mut c = test_client();
+        c.require_pkce = false;
+        assert!(!c.is_pkce_required());
+        c.kind = ClientKind::Public;
+        c.auth_method = AuthMethod::None;
+        assert!(c.is_pkce_required());
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub struct CodeRecord {
     pub grant_id: String,
     pub client_id: String,
     pub redirect_uri: String,
-    pub code_challenge: String,
+    /// `None`: issued without PKCE (a confidential client allowed it, with a nonce).
+    pub code_challenge: Option<String>,
     /// RFC 9449 §10: `dpop_jkt` from the authorization request, if any.
     pub dpop_jkt: Option<String>,
     pub expires_at: i64,
@@ -88,7 +89,7 @@ pub fn redeem(
     if redirect_uri != Some(record.redirect_uri.as_str()) {
         return Err(refuse("redirect_uri does not match"));
     }
-    pkce::verify_s256(code_verifier, &record.code_challenge)
+    pkce::verify_code(code_verifier, record.code_challenge.as_deref())
         .map_err(|error| CodeRefusal { error, revoke_grant: None })?;
     if let Some(bound) = &record.dpop_jkt
         && dpop_jkt != Some(bound.as_str())
@@ -110,7 +111,7 @@ mod tests {
             grant_id: "g1".into(),
             client_id: "rp".into(),
             redirect_uri: "https://rp/cb".into(),
-            code_challenge: pkce::s256_challenge(VERIFIER),
+            code_challenge: Some(pkce::s256_challenge(VERIFIER)),
             dpop_jkt: None,
             expires_at: 100,
             used_at: None,

@@ -46,7 +46,7 @@ pub fn provider_metadata(issuer: &str, f: &Features) -> Value {
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
         "token_endpoint_auth_signing_alg_values_supported": ["ES256", "RS256", "PS256"],
-        "id_token_signing_alg_values_supported": algs,
+        "id_token_signing_alg_values_supported": algs.clone(),
         "request_object_signing_alg_values_supported": ["ES256", "RS256", "PS256"],
         "subject_types_supported": ["public", "pairwise"],
         "scopes_supported": f.scopes,
@@ -54,7 +54,9 @@ pub fn provider_metadata(issuer: &str, f: &Features) -> Value {
         "acr_values_supported": ACR_VALUES,
         "claims_parameter_supported": true,
         "request_parameter_supported": true,
-        "request_uri_parameter_supported": false,
+        "request_uri_parameter_supported": true,
+        "require_request_uri_registration": true,
+        "userinfo_signing_alg_values_supported": algs,
         "require_pushed_authorization_requests": false,
         "dpop_signing_alg_values_supported": DPOP_ALGS,
         "authorization_response_iss_parameter_supported": true,
@@ -97,7 +99,8 @@ mod tests {
         let m = provider_metadata("https://poort.example", &f);
         assert_eq!(m["code_challenge_methods_supported"], json!(["S256"]));
         assert_eq!(m["response_types_supported"], json!(["code"]));
-        assert_eq!(m["request_uri_parameter_supported"], false);
+        assert_eq!(m["request_uri_parameter_supported"], true);
+        assert_eq!(m["userinfo_signing_alg_values_supported"], json!(["ES256", "RS256"]));
         assert_eq!(m["authorization_response_iss_parameter_supported"], true);
         assert_eq!(m["token_endpoint"], "https://poort.example/token");
         assert!(m.get("registration_endpoint").is_none());

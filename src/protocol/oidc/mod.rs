@@ -32,6 +32,7 @@ pub mod provider;
 pub mod refresh;
 pub mod registration;
 pub mod replay;
+pub mod request_uri;
 pub mod revocation;
 pub mod settings;
 pub mod state;

@@ -28,6 +28,7 @@ pub struct Provider {
     demo_rp_secret: Option<String>,
     outbound: Outbound,
     jwks: super::client_keys::JwksCache,
+    request_objects: super::request_uri::RequestUriCache,
     /// When the key set was last reloaded because a token named an unknown `kid`.
     last_kid_reload: std::sync::Mutex<i64>,
     /// Clients read recently: the token endpoint authenticates a client on every
@@ -120,6 +121,7 @@ impl Provider {
             demo_rp_secret,
             outbound,
             jwks: Default::default(),
+            request_objects: Default::default(),
             client_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             last_kid_reload: std::sync::Mutex::new(0),
         };
@@ -163,6 +165,11 @@ impl Provider {
     /// The cached key sets of clients registered with a `jwks_uri`.
     pub fn jwks_cache(&self) -> &super::client_keys::JwksCache {
         &self.jwks
+    }
+
+    /// Request objects recently fetched from clients' `request_uri`s (OIDC Core §6.2).
+    pub fn request_objects(&self) -> &super::request_uri::RequestUriCache {
+        &self.request_objects
     }
 
     /// The demo relying party's secret (derived, never configured), demo mode only.
@@ -320,5 +327,11 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
         lifetimes: Default::default(),
         domains: Vec::new(),
         applications: Vec::new(),
+        require_pkce: true,
+        userinfo_alg: None,
+        request_uris: Vec::new(),
+        request_object_alg: None,
+        sector_identifier_uri: None,
+        display: Default::default(),
     }
 }

@@ -7,6 +7,9 @@
 //! dropped. A name defined by none of them is an extension Poort does not understand: RFC
 //! 7591 §2 says such metadata "MUST" be ignored, and the response, which echoes what was
 //! stored (§3.2.1), shows the client it was not registered.
+//!
+//! [`register`] is pure; a `sector_identifier_uri` is fetched by the endpoint (through the
+//! guarded outbound client) and its document checked with [`check_sector_document`].
 
 use std::collections::BTreeSet;
 
@@ -16,7 +19,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::protocol::oidc::client::{
-    AccessTokenFormat, AuthMethod, Client, ClientKind, GrantType, Lifetimes, SubjectType, hash_secret,
+    AccessTokenFormat, AuthMethod, Client, ClientDisplay, ClientKind, GrantType, Lifetimes, SubjectType,
+    hash_secret,
 };
 use crate::protocol::oidc::code::new_handle;
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
@@ -38,22 +42,14 @@ pub struct Registered {
 /// Metadata the specifications define that Poort does not support: refused by name.
 const UNSUPPORTED: &[&str] = &[
     // RFC 7591 §2
-    "client_uri",
-    "logo_uri",
-    "tos_uri",
-    "policy_uri",
-    "contacts",
     "software_id",
     "software_version",
     "software_statement",
     // OIDC Registration 1.0 §2
-    "sector_identifier_uri",
     "id_token_encrypted_response_alg",
     "id_token_encrypted_response_enc",
-    "userinfo_signed_response_alg",
     "userinfo_encrypted_response_alg",
     "userinfo_encrypted_response_enc",
-    "request_object_signing_alg",
     "request_object_encryption_alg",
     "request_object_encryption_enc",
     "token_endpoint_auth_signing_alg",
@@ -61,7 +57,6 @@ const UNSUPPORTED: &[&str] = &[
     "require_auth_time",
     "default_acr_values",
     "initiate_login_uri",
-    "request_uris",
     // OIDC Front-Channel Logout 1.0 §2
     "frontchannel_logout_uri",
     "frontchannel_logout_session_required",
@@ -106,6 +101,16 @@ fn uri_ok(uri: &str) -> bool {
     }
 }
 
+/// A display URI (`logo_uri`, `policy_uri`, `tos_uri`, `client_uri`): https only — the
+/// consent page links to it and shows the logo — or http on loopback for local tests.
+fn display_uri(m: &mut Metadata, name: &str) -> Result<Option<String>, OAuthError> {
+    let uri: Option<String> = m.take(name)?;
+    match uri {
+        Some(u) if !uri_ok(&u) || u.len() > 2048 => Err(meta(format!("{name}: must be an https URL"))),
+        other => Ok(other),
+    }
+}
+
 /// OIDC Core §8.1: without a `sector_identifier_uri` the sector is the host of the redirect
 /// URIs, so they must share one host.
 fn sector_of(redirect_uris: &[String]) -> Result<String, OAuthError> {
@@ -140,10 +145,14 @@ pub fn claims_of_scopes(scopes: &[String]) -> Vec<String> {
 /// Validates a registration and builds the client. Scopes are limited to `default_scopes`
 /// (no `egovnrn` or claims permissions by self-registration; an administrator grants those).
 /// The client may receive the claims of its scopes (what the consent page asks).
+/// `is_pkce_required` is the server's default for registered clients
+/// (`oidc.registered_clients_require_pkce`); a client may ask for PKCE with the `require_pkce`
+/// extension, never leave it out when the default requires it.
 pub fn register(
     req: RegistrationRequest,
     pepper: &[u8],
     default_scopes: &[&str],
+    is_pkce_required: bool,
 ) -> Result<Registered, OAuthError> {
     let mut m = Metadata(req.0);
     if let Some(name) = UNSUPPORTED.iter().find(|n| m.0.get(**n).is_some_and(|v| !v.is_null())) {
@@ -201,9 +210,27 @@ pub fn register(
             asked
         }
     };
+    // OIDC Registration §2: https; OIDC Core §8.1: its host is the sector. The document is
+    // fetched and checked by the endpoint (check_sector_document).
+    let sector_identifier_uri: Option<String> = m.take("sector_identifier_uri")?;
+    let sector_host = match &sector_identifier_uri {
+        None => None,
+        Some(u) => Some(
+            url::Url::parse(u)
+                .ok()
+                .filter(|_| uri_ok(u))
+                .and_then(|p| p.host_str().map(str::to_string))
+                .ok_or_else(|| meta("sector_identifier_uri: must be an https URL"))?,
+        ),
+    };
     let subject_type = match m.take::<String>("subject_type")?.as_deref() {
         None | Some("public") => SubjectType::Public,
-        Some("pairwise") => SubjectType::Pairwise { sector_identifier: sector_of(&redirect_uris)? },
+        Some("pairwise") => SubjectType::Pairwise {
+            sector_identifier: match &sector_host {
+                Some(host) => host.clone(),
+                None => sector_of(&redirect_uris)?,
+            },
+        },
         Some(_) => return Err(meta("subject_type: must be public or pairwise")),
     };
     let backchannel_logout_uri: Option<String> = m.take("backchannel_logout_uri")?;
@@ -213,10 +240,59 @@ pub fn register(
     }
     let backchannel_logout_session_required: bool =
         m.take("backchannel_logout_session_required")?.unwrap_or(false);
+    // OIDC Registration §2: RS256 is the default when the client names none.
     let id_token_alg = match m.take::<String>("id_token_signed_response_alg")?.as_deref() {
-        None | Some("ES256") => Alg::ES256,
-        Some("RS256") => Alg::RS256,
-        Some(_) => return Err(meta("id_token_signed_response_alg: ES256 or RS256")),
+        None | Some("RS256") => Alg::RS256,
+        Some("ES256") => Alg::ES256,
+        Some(_) => return Err(meta("id_token_signed_response_alg: RS256 or ES256")),
+    };
+    // OIDC Registration §2: absent, userinfo is plain JSON.
+    let userinfo_alg = match m.take::<String>("userinfo_signed_response_alg")?.as_deref() {
+        None => None,
+        Some("RS256") => Some(Alg::RS256),
+        Some("ES256") => Some(Alg::ES256),
+        Some(_) => return Err(meta("userinfo_signed_response_alg: RS256 or ES256")),
+    };
+    let request_object_alg = match m.take::<String>("request_object_signing_alg")? {
+        None => None,
+        Some(a) if ["RS256", "ES256", "PS256"].contains(&a.as_str()) => Some(a),
+        Some(_) => return Err(meta("request_object_signing_alg: RS256, ES256 or PS256")),
+    };
+    // OIDC Registration §2 `request_uris`: where request objects are published (OIDC Core
+    // §6.2); the fragment may differ per request and is kept.
+    let request_uris: Vec<String> = m.take("request_uris")?.unwrap_or_default();
+    let is_request_uri_ok = |u: &String| {
+        url::Url::parse(u).is_ok_and(|p| match p.scheme() {
+            "https" => true,
+            "http" => matches!(p.host_str(), Some("127.0.0.1" | "[::1]" | "localhost")),
+            _ => false,
+        })
+    };
+    if request_uris.len() > 10 || !request_uris.iter().all(is_request_uri_ok) {
+        return Err(meta("request_uris: at most 10 https URLs"));
+    }
+    let display = ClientDisplay {
+        client_uri: display_uri(&mut m, "client_uri")?,
+        logo_uri: display_uri(&mut m, "logo_uri")?,
+        policy_uri: display_uri(&mut m, "policy_uri")?,
+        tos_uri: display_uri(&mut m, "tos_uri")?,
+        contacts: m.take("contacts")?.unwrap_or_default(),
+    };
+    if display.contacts.len() > 10 || display.contacts.iter().any(|c: &String| c.len() > 256) {
+        return Err(meta("contacts: at most 10 addresses"));
+    }
+    // Poort's extension: a client may ask for PKCE; it may leave PKCE out only when the
+    // server's default for registered clients allows it, and never as a public client.
+    let require_pkce = match m.take::<bool>("require_pkce")? {
+        None => is_pkce_required || auth_method == AuthMethod::None,
+        Some(true) => true,
+        Some(false) if is_pkce_required => {
+            return Err(meta("require_pkce: this server requires PKCE from registered clients"));
+        }
+        Some(false) if auth_method == AuthMethod::None => {
+            return Err(meta("require_pkce: a public client always uses PKCE"));
+        }
+        Some(false) => false,
     };
     // Poort's extension (docs/RELYING_PARTIES.md, "Roles and profiles"): what the client
     // serves, so it receives only the roles that concern it.
@@ -262,6 +338,12 @@ pub fn register(
         lifetimes: Lifetimes::default(),
         domains,
         applications,
+        require_pkce,
+        userinfo_alg,
+        request_uris,
+        request_object_alg,
+        sector_identifier_uri,
+        display,
     };
     Ok(Registered { client, client_secret: secret })
 }
@@ -285,6 +367,7 @@ pub fn response_body(r: &Registered, issued_at: i64) -> Value {
         "backchannel_logout_session_required": c.backchannel_logout_session_required,
         "require_pushed_authorization_requests": c.require_par,
         "dpop_bound_access_tokens": c.require_dpop,
+        "require_pkce": c.require_pkce,
     });
     if let Some(obj) = body.as_object_mut() {
         let mut put = |k: &str, v: Value| {
@@ -305,12 +388,47 @@ pub fn response_body(r: &Registered, issued_at: i64) -> Value {
         if let Some(uri) = &c.jwks_uri {
             put("jwks_uri", json!(uri));
         }
+        let d = &c.display;
+        let optional = [
+            ("client_uri", &d.client_uri),
+            ("logo_uri", &d.logo_uri),
+            ("policy_uri", &d.policy_uri),
+            ("tos_uri", &d.tos_uri),
+            ("sector_identifier_uri", &c.sector_identifier_uri),
+            ("request_object_signing_alg", &c.request_object_alg),
+        ];
+        for (name, value) in optional {
+            if let Some(v) = value {
+                put(name, json!(v));
+            }
+        }
+        if !d.contacts.is_empty() {
+            put("contacts", json!(d.contacts));
+        }
+        if !c.request_uris.is_empty() {
+            put("request_uris", json!(c.request_uris));
+        }
+        if let Some(alg) = c.userinfo_alg {
+            put("userinfo_signed_response_alg", json!(alg.as_str()));
+        }
         if let Some(secret) = &r.client_secret {
             put("client_secret", json!(secret));
             put("client_secret_expires_at", json!(0));
         }
     }
     body
+}
+
+/// OIDC Core §8.1 / OIDC Registration §5: the `sector_identifier_uri` document is a JSON
+/// array of URIs that must contain every registered redirect URI. Refusals are
+/// `invalid_client_metadata` naming the field.
+pub fn check_sector_document(body: &[u8], redirect_uris: &[String]) -> Result<(), OAuthError> {
+    let listed: Vec<String> = serde_json::from_slice(body)
+        .map_err(|_| meta("sector_identifier_uri: the document is not a JSON array of URIs"))?;
+    match redirect_uris.iter().find(|r| !listed.contains(r)) {
+        None => Ok(()),
+        Some(missing) => Err(meta(format!("sector_identifier_uri: the document does not list {missing}"))),
+    }
 }
 
 #[cfg(test)]

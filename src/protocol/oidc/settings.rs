@@ -27,6 +27,11 @@ pub struct OidcSettings {
     /// Bearer token that allows dynamic client registration (RFC 7591 §3). Empty: the
     /// registration endpoint is off.
     pub registration_initial_access_token: String,
+    /// PKCE for clients that register themselves (RFC 7591). `true` (the default): every
+    /// registered client must use PKCE S256. `false`: a registered confidential client may
+    /// leave it out when it sends a `nonce` (RFC 9700 §2.1.1; the OpenID conformance
+    /// suite's clients send no PKCE); public clients always need it.
+    pub registered_clients_require_pkce: bool,
     /// First-party clients skip the consent page.
     pub is_consent_skipped_for_first_party: bool,
     /// Attempts of a back-channel logout delivery before it is recorded as failed.
@@ -46,6 +51,7 @@ impl Default for OidcSettings {
             code_lifetime_secs: 60,
             client_secret_pepper: Default::default(),
             registration_initial_access_token: String::new(),
+            registered_clients_require_pkce: true,
             is_consent_skipped_for_first_party: true,
             backchannel_max_attempts: 5,
             clients: Vec::new(),

@@ -9,7 +9,9 @@
 //! 3. for the id_token: the client has `claims_in_id_token`, or the `claims` parameter asked
 //!    for it in `id_token` (OIDC Core §5.5). Userinfo always carries released claims (§5.4).
 //!
-//! The `claims` parameter never widens beyond granted scopes; essential claims that cannot be
+//! The `claims` parameter (OIDC Core §5.5) asks for a claim by name, for userinfo or the
+//! id_token, also beyond the granted scopes — never beyond `allowed_claims`; the consent page
+//! lists the scopes of such claims ([`requested_scopes`]). Essential claims that cannot be
 //! released are simply omitted (OIDC Core §5.5.1).
 
 use base64::Engine as _;
@@ -126,15 +128,48 @@ pub fn released(
     CLAIM_TABLE
         .iter()
         .filter(|(name, scope, _)| {
+            let is_scope_granted = scopes.iter().any(|s| s == scope);
+            // OIDC Core §5.5: the claims parameter asks for standard claims by name, beyond
+            // the scopes (the consent page lists them: `requested_scopes`); the national
+            // number, roles and certificate always need their own scope.
+            let may_widen = is_scope_granted || NAMED_BY_CLAIMS_PARAMETER.contains(scope);
             client.may_receive(name)
-                && scopes.iter().any(|s| s == scope)
                 && match target {
-                    Target::Userinfo => true,
-                    Target::IdToken => client.claims_in_id_token || claims.id_token.contains_key(*name),
+                    Target::Userinfo => is_scope_granted || may_widen && claims.userinfo.contains_key(*name),
+                    Target::IdToken => {
+                        (is_scope_granted && client.claims_in_id_token)
+                            || may_widen && claims.id_token.contains_key(*name)
+                    }
                 }
         })
         .map(|(name, _, _)| *name)
         .collect()
+}
+
+/// Scopes whose claims the `claims` parameter may ask for without the scope (OIDC Core §5.4
+/// standard claims); every other scope must be granted.
+const NAMED_BY_CLAIMS_PARAMETER: &[&str] = &["profile", "email"];
+
+/// The scopes whose claims a request will release: the granted ones plus those of the claims
+/// the `claims` parameter names and the client may receive (what the consent page lists).
+pub fn requested_scopes(client: &Client, scopes: &[String], claims: &ClaimsRequest) -> Vec<String> {
+    let mut out: Vec<String> = scopes.to_vec();
+    for (name, scope, _) in CLAIM_TABLE {
+        let is_asked = claims.userinfo.contains_key(*name) || claims.id_token.contains_key(*name);
+        let is_widening = NAMED_BY_CLAIMS_PARAMETER.contains(scope);
+        if is_asked && is_widening && client.may_receive(name) && !out.iter().any(|s| s == scope) {
+            out.push((*scope).to_owned());
+        }
+    }
+    out
+}
+
+/// Whether the consent page should name `scope`: a scope that releases claims only when the
+/// client may receive one of them (it promises only what is released); every other scope
+/// (`openid`, API scopes) always.
+pub fn is_scope_promised(client: &Client, scope: &str) -> bool {
+    let mut claims = CLAIM_TABLE.iter().filter(|(_, s, _)| *s == scope).peekable();
+    claims.peek().is_none() || claims.any(|(name, _, _)| client.may_receive(name))
 }
 
 /// OIDC Core §8: `public` → person id; `pairwise` →

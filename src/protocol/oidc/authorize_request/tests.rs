@@ -82,7 +82,8 @@ fn redirectable_errors_carry_the_exact_code() {
     assert_eq!(v("claims", "{not json"), ErrorCode::InvalidRequest);
     let essential_unknown = json!({"id_token": {"acr": {"essential": true, "value": "urn:unknown"}}});
     assert_eq!(v("claims", &essential_unknown.to_string()), ErrorCode::InvalidRequest);
-    assert_eq!(v("request_uri", "https://rp.example/req"), ErrorCode::RequestUriNotSupported);
+    // A request_uri by reference is fetched by the endpoint; one left over is unusable.
+    assert_eq!(v("request_uri", "https://rp.example/req"), ErrorCode::InvalidRequestUri);
     let mut p = good();
     p.remove("code_challenge");
     assert_eq!(redirect_code(validate(&p, Some(&c), &ctx(None))), ErrorCode::InvalidRequest);

@@ -22,7 +22,7 @@ use crate::protocol::oidc::endpoints::client_auth::{PendingReplays, client_keys}
 use crate::protocol::oidc::endpoints::discovery::SCOPES;
 use crate::protocol::oidc::endpoints::respond::{authorize_error, untrusted_page};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
-use crate::protocol::oidc::par;
+use crate::protocol::oidc::{par, request_uri};
 use crate::store::unix_now;
 use crate::web::error::WebError;
 use crate::web::middleware::ui_locales_cookie;
@@ -82,6 +82,11 @@ async fn validated(state: &OidcState, raw: &[u8]) -> Result<AuthorizationRequest
             .map_err(server)?;
         return par::resolve(&params, stored, now);
     }
+    let mut params = params;
+    if let (Some(c), Some(uri)) = (&client, params.remove("request_uri")) {
+        let object = by_reference(state, c, &params, &uri).await?;
+        params.insert("request".into(), object);
+    }
     let keys = match (&client, params.get("request")) {
         (Some(c), Some(request)) => client_keys(state, c, Some(request)).await,
         _ => None,
@@ -106,6 +111,49 @@ async fn validated(state: &OidcState, raw: &[u8]) -> Result<AuthorizationRequest
         ));
     }
     Ok(request)
+}
+
+/// OIDC Core §6.2: fetches the request object a registered `request_uri` points at (the
+/// guarded outbound client, `request_uri::MAX_BYTES`, a short cache). Refusals go to the
+/// redirect URI of the query when it is registered, else to an error page.
+async fn by_reference(
+    state: &OidcState,
+    client: &crate::protocol::oidc::client::Client,
+    params: &std::collections::HashMap<String, String>,
+    uri: &str,
+) -> Result<String, AuthorizeError> {
+    let refuse = |code: ErrorCode, description: &str| {
+        let error = OAuthError::new(code, description);
+        match params.get("redirect_uri").filter(|r| client.has_redirect_uri(r)) {
+            Some(r) => AuthorizeError::Redirect {
+                error,
+                redirect_uri: r.clone(),
+                state: params.get("state").cloned(),
+                response_mode: crate::protocol::oidc::authorize_request::ResponseMode::Query,
+            },
+            None => AuthorizeError::Untrusted(error),
+        }
+    };
+    if params.contains_key("request") {
+        return Err(refuse(ErrorCode::InvalidRequest, "request and request_uri cannot both be sent"));
+    }
+    if !request_uri::is_registered(client, uri) {
+        return Err(refuse(ErrorCode::InvalidRequestUri, "request_uri is not registered for this client"));
+    }
+    let cache = state.oidc().request_objects();
+    if let Some(object) = cache.get(&client.id, uri) {
+        return Ok(object);
+    }
+    let fetched = state.oidc().outbound().get_limited(uri, request_uri::MAX_BYTES).await.map_err(|e| {
+        tracing::info!(client.id = %client.id, error = %e, "request_uri not fetched");
+        refuse(ErrorCode::InvalidRequestUri, "request_uri could not be fetched")
+    })?;
+    let object =
+        fetched.status.is_success().then(|| request_uri::object_of(&fetched.body)).flatten().ok_or_else(
+            || refuse(ErrorCode::InvalidRequestUri, "request_uri did not return a request object"),
+        )?;
+    cache.put(&client.id, uri, &object);
+    Ok(object)
 }
 
 fn redirect_error(request: &AuthorizationRequest, code: ErrorCode, description: &str) -> AuthorizeError {

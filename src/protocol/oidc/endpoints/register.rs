@@ -12,11 +12,16 @@ use crate::protocol::oidc::OidcState;
 use crate::protocol::oidc::endpoints::discovery::SCOPES;
 use crate::protocol::oidc::endpoints::{header_str, json_no_store, server_error};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
-use crate::protocol::oidc::registration::{RegistrationRequest, register as validate, response_body};
+use crate::protocol::oidc::registration::{
+    RegistrationRequest, check_sector_document, register as validate, response_body,
+};
 use crate::store::oidc_clients::ClientSource;
 
 /// Scopes a self-registered client may ask for; `egovnrn` and `roles` need an administrator.
 const SELF_SERVICE_SCOPES: &[&str] = &["openid", "profile", "email"];
+
+/// The largest `sector_identifier_uri` document read (a list of URIs).
+const SECTOR_DOCUMENT_MAX_BYTES: usize = 64 * 1024;
 
 pub async fn register(State(state): State<OidcState>, headers: HeaderMap, body: Bytes) -> Response {
     match handle(&state, &headers, &body).await {
@@ -48,21 +53,41 @@ async fn handle(state: &OidcState, headers: &HeaderMap, body: &[u8]) -> Result<R
         OAuthError::new(ErrorCode::InvalidClientMetadata, "the body is not a JSON object of client metadata")
     })?;
     let allowed: Vec<&str> = SELF_SERVICE_SCOPES.iter().copied().filter(|s| SCOPES.contains(s)).collect();
-    let registered = validate(request, state.oidc().client_secret_pepper(), &allowed)?;
+    let settings = state.oidc().settings();
+    let registered = validate(
+        request,
+        state.oidc().client_secret_pepper(),
+        &allowed,
+        settings.registered_clients_require_pkce,
+    )?;
     let client = &registered.client;
+    let outbound = state.oidc().outbound();
+    let refused = |field: &str, e: &dyn std::fmt::Display| {
+        OAuthError::new(ErrorCode::InvalidClientMetadata, format!("{field}: {e}"))
+    };
     // Every URL Poort will fetch must pass the outbound policy (no SSRF through metadata).
     let fetched = [
         ("jwks_uri", client.jwks_uri.as_deref()),
         ("backchannel_logout_uri", client.backchannel_logout_uri.as_deref()),
-    ];
+        ("sector_identifier_uri", client.sector_identifier_uri.as_deref()),
+    ]
+    .into_iter()
+    .chain(client.request_uris.iter().map(|u| ("request_uris", Some(u.as_str()))));
     for (field, uri) in fetched {
         if let Some(uri) = uri {
-            state
-                .oidc()
-                .outbound()
-                .check_url(uri)
-                .map_err(|e| OAuthError::new(ErrorCode::InvalidClientMetadata, format!("{field}: {e}")))?;
+            outbound.check_url(uri).map_err(|e| refused(field, &e))?;
         }
+    }
+    // OIDC Core §8.1: the sector document must list every redirect URI.
+    if let Some(uri) = &client.sector_identifier_uri {
+        let fetched = outbound.get_limited(uri, SECTOR_DOCUMENT_MAX_BYTES).await.map_err(|e| {
+            tracing::info!(client.name = %client.name, error = %e, "sector_identifier_uri not fetched");
+            refused("sector_identifier_uri", &e)
+        })?;
+        if !fetched.status.is_success() {
+            return Err(refused("sector_identifier_uri", &format!("answered {}", fetched.status.as_u16())));
+        }
+        check_sector_document(&fetched.body, &client.redirect_uris)?;
     }
     state
         .store()

@@ -26,6 +26,7 @@ use crate::protocol::oidc::endpoints::authorize::broken_request_page;
 use crate::protocol::oidc::endpoints::respond::{authorize_error, to_client};
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
 use crate::protocol::oidc::grant::{Grant, GrantAuth};
+use crate::protocol::oidc::tokens;
 use crate::store::unix_now;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{WebError, render};
@@ -157,8 +158,10 @@ async fn continue_tx(
     // Consent (OIDC Core §3.1.2.4): first-party clients skip it unless prompt=consent.
     let settings = state.oidc().settings();
     let consent = state.store().find_oidc_consent(&auth.identity_id, &client.id).await?;
+    // What will be released: the scopes, and those of claims the claims parameter names.
+    let released = tokens::requested_scopes(&client, &request.scopes, &request.claims);
     let is_covered = consent.as_ref().is_some_and(|(scopes, at)| {
-        request.scopes.iter().all(|s| scopes.contains(s))
+        released.iter().all(|s| scopes.contains(s))
             && (!request.prompt.contains(&Prompt::Consent) || *at >= tx.created_at)
     });
     let is_skipped = client.is_first_party
@@ -174,8 +177,13 @@ async fn continue_tx(
                 "consent is required",
             ));
         }
-        let scopes =
-            request.scopes.iter().map(|s| page.t(&format!("openid.scope.{s}")).to_string()).collect();
+        let scopes = released
+            .iter()
+            .filter(|s| tokens::is_scope_promised(&client, s))
+            .map(|s| page.t(&format!("openid.scope.{s}")).to_string())
+            .collect();
+        let is_demo = page.is_demo;
+        let shown = |uri: &Option<String>| uri.clone().filter(|u| is_displayable(u, is_demo));
         let redirect_host = url::Url::parse(&request.redirect_uri)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
@@ -186,6 +194,9 @@ async fn continue_tx(
             client_name: client.name.clone(),
             redirect_host,
             scopes,
+            logo_uri: shown(&client.display.logo_uri),
+            policy_uri: shown(&client.display.policy_uri),
+            tos_uri: shown(&client.display.tos_uri),
         });
     }
     // Exactly once: a second resume of the same transaction gets no second code.
@@ -230,6 +241,23 @@ struct ConsentPage {
     /// Where the answer goes: the host of the redirect URI (the name is self-chosen).
     redirect_host: String,
     scopes: Vec<String>,
+    /// RFC 7591 §2 display metadata, https only (http on loopback in demo mode); askama
+    /// escapes them.
+    logo_uri: Option<String>,
+    policy_uri: Option<String>,
+    tos_uri: Option<String>,
+}
+
+/// A client's display URI is shown only over https — or, in demo mode, http on loopback.
+fn is_displayable(uri: &str, is_demo: bool) -> bool {
+    match url::Url::parse(uri) {
+        Ok(u) => match u.scheme() {
+            "https" => true,
+            "http" => is_demo && matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+            _ => false,
+        },
+        Err(_) => false,
+    }
 }
 
 #[derive(Deserialize)]
@@ -264,6 +292,7 @@ pub async fn consent(
             "the person did not consent",
         ));
     }
-    state.store().upsert_oidc_consent(&auth.identity_id, &client.id, &request.scopes, unix_now()).await?;
+    let released = tokens::requested_scopes(&client, &request.scopes, &request.claims);
+    state.store().upsert_oidc_consent(&auth.identity_id, &client.id, &released, unix_now()).await?;
     Ok(Redirect::to(&tx.resume_path()).into_response())
 }

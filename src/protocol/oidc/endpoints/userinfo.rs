@@ -144,8 +144,29 @@ pub async fn userinfo(
         return challenge(scheme, Some((ErrorCode::InsufficientScope, "the openid scope is required")));
     };
     match claims(&state, grant_id, &facts.scope).await {
-        Ok(body) => json_no_store(StatusCode::OK, body),
+        Ok((body, None)) => json_no_store(StatusCode::OK, body),
+        Ok((body, Some(alg))) => signed(&state, body, alg),
         Err(e) => e.into_response(),
+    }
+}
+
+/// OIDC Core §5.3.2: a client registered with `userinfo_signed_response_alg` gets the
+/// claims as a JWT signed by Poort (`iss` and `aud` added), `application/jwt`.
+fn signed(state: &OidcState, mut body: serde_json::Value, alg: crate::protocol::oidc::keys::Alg) -> Response {
+    let aud = body.get("aud").cloned();
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("iss".into(), serde_json::json!(state.oidc().issuer()));
+        obj.entry("aud").or_insert(aud.unwrap_or_default());
+    }
+    match state.oidc().keys().sign(&body, alg, "JWT") {
+        Ok(jwt) => {
+            let mut response = (StatusCode::OK, jwt).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/jwt"));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => server_error(e).into_response(),
     }
 }
 
@@ -153,7 +174,7 @@ async fn claims(
     state: &OidcState,
     grant_id: &str,
     scopes: &[String],
-) -> Result<serde_json::Value, OAuthError> {
+) -> Result<(serde_json::Value, Option<crate::protocol::oidc::keys::Alg>), OAuthError> {
     let store = state.store();
     let invalid = || OAuthError::new(ErrorCode::InvalidToken, "the access token is not valid");
     let grant = store.find_oidc_grant::<crate::protocol::oidc::authorize_request::AuthorizationRequest, crate::protocol::oidc::grant::GrantAuth>(grant_id).await.map_err(server_error)?.ok_or_else(invalid)?;
@@ -176,5 +197,9 @@ async fn claims(
         now: unix_now(),
         pairwise_pepper: provider.pairwise_pepper(),
     };
-    Ok(serde_json::Value::Object(tokens::userinfo_claims(&ctx)))
+    let mut body = tokens::userinfo_claims(&ctx);
+    if client.userinfo_alg.is_some() {
+        body.insert("aud".into(), serde_json::json!(client.id));
+    }
+    Ok((serde_json::Value::Object(body), client.userinfo_alg))
 }

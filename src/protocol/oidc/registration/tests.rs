@@ -10,11 +10,11 @@ fn req(v: Value) -> RegistrationRequest {
 const SELF_SERVICE: &[&str] = &["openid", "profile", "email"];
 
 fn registered(v: Value) -> Registered {
-    register(req(v), b"p", SELF_SERVICE).expect("registered")
+    register(req(v), b"p", SELF_SERVICE, true).expect("registered")
 }
 
 fn refusal(v: Value) -> OAuthError {
-    register(req(v), b"p", SELF_SERVICE).expect_err("refused")
+    register(req(v), b"p", SELF_SERVICE, true).expect_err("refused")
 }
 
 #[test]
@@ -76,17 +76,34 @@ fn every_refusal_names_the_field() {
             json!({"redirect_uris": ["https://rp/cb"], "token_endpoint_auth_method": "tls_client_auth"}),
             "token_endpoint_auth_method",
         ),
-        (json!({"redirect_uris": ["https://rp/cb"], "client_uri": "https://rp/"}), "client_uri"),
-        (json!({"redirect_uris": ["https://rp/cb"], "contacts": ["ops@rp.example"]}), "contacts"),
+        (json!({"redirect_uris": ["https://rp/cb"], "client_uri": "javascript:alert(1)"}), "client_uri"),
+        (json!({"redirect_uris": ["https://rp/cb"], "logo_uri": "http://rp.example/logo.png"}), "logo_uri"),
+        (json!({"redirect_uris": ["https://rp/cb"], "policy_uri": "data:text/html,x"}), "policy_uri"),
+        (json!({"redirect_uris": ["https://rp/cb"], "tos_uri": 5}), "tos_uri"),
+        (json!({"redirect_uris": ["https://rp/cb"], "contacts": "ops@rp.example"}), "contacts"),
         (
-            json!({"redirect_uris": ["https://rp/cb"], "sector_identifier_uri": "https://rp/s.json"}),
+            json!({"redirect_uris": ["https://rp/cb"], "sector_identifier_uri": "http://rp.example/s.json"}),
             "sector_identifier_uri",
         ),
         (json!({"redirect_uris": ["https://rp/cb"], "default_max_age": 60}), "default_max_age"),
         (
-            json!({"redirect_uris": ["https://rp/cb"], "userinfo_signed_response_alg": "ES256"}),
+            json!({"redirect_uris": ["https://rp/cb"], "userinfo_signed_response_alg": "none"}),
             "userinfo_signed_response_alg",
         ),
+        (
+            json!({"redirect_uris": ["https://rp/cb"], "userinfo_encrypted_response_alg": "RSA-OAEP"}),
+            "userinfo_encrypted_response_alg",
+        ),
+        (
+            json!({"redirect_uris": ["https://rp/cb"], "id_token_signed_response_alg": "none"}),
+            "id_token_signed_response_alg",
+        ),
+        (
+            json!({"redirect_uris": ["https://rp/cb"], "request_object_signing_alg": "none"}),
+            "request_object_signing_alg",
+        ),
+        (json!({"redirect_uris": ["https://rp/cb"], "request_uris": ["ftp://rp/r"]}), "request_uris"),
+        (json!({"redirect_uris": ["https://rp/cb"], "require_pkce": false}), "require_pkce"),
         (
             json!({"redirect_uris": ["https://rp/cb"], "frontchannel_logout_uri": "https://rp/fc"}),
             "frontchannel_logout_uri",
@@ -103,6 +120,73 @@ fn every_refusal_names_the_field() {
         let d = e.description.unwrap_or_default();
         assert!(d.starts_with(field), "{metadata}: {d}");
     }
+}
+
+#[test]
+fn the_dynamic_profiles_fields_are_stored_and_echoed() {
+    let r = registered(json!({
+        "redirect_uris": ["https://a.example/cb", "https://b.example/cb"],
+        "subject_type": "pairwise",
+        "sector_identifier_uri": "https://sector.example/uris.json",
+        "userinfo_signed_response_alg": "RS256",
+        "request_object_signing_alg": "RS256",
+        "request_uris": ["https://a.example/req#x"],
+        "logo_uri": "https://a.example/logo.png",
+        "policy_uri": "https://a.example/policy",
+        "tos_uri": "https://a.example/tos",
+        "client_uri": "https://a.example/",
+        "contacts": ["ops@a.example"],
+    }));
+    let c = &r.client;
+    assert_eq!(c.subject_type, SubjectType::Pairwise { sector_identifier: "sector.example".into() });
+    assert_eq!(c.id_token_alg, Alg::RS256, "RS256 when the client names no algorithm");
+    assert_eq!(c.userinfo_alg, Some(Alg::RS256));
+    assert!(c.require_pkce);
+    let body = response_body(&r, 1);
+    for (field, value) in [
+        ("sector_identifier_uri", json!("https://sector.example/uris.json")),
+        ("userinfo_signed_response_alg", json!("RS256")),
+        ("request_object_signing_alg", json!("RS256")),
+        ("request_uris", json!(["https://a.example/req#x"])),
+        ("logo_uri", json!("https://a.example/logo.png")),
+        ("policy_uri", json!("https://a.example/policy")),
+        ("tos_uri", json!("https://a.example/tos")),
+        ("client_uri", json!("https://a.example/")),
+        ("contacts", json!(["ops@a.example"])),
+        ("id_token_signed_response_alg", json!("RS256")),
+        ("require_pkce", json!(true)),
+    ] {
+        assert_eq!(body[field], value, "{field}");
+    }
+}
+
+#[test]
+fn pkce_can_be_left_out_only_where_the_server_default_allows_and_never_by_a_public_client() {
+    let cb = json!(["https://rp.example/cb"]);
+    let lax = |v: Value| register(req(v), b"p", SELF_SERVICE, false);
+    let r = lax(json!({"redirect_uris": cb})).expect("registered");
+    assert!(!r.client.require_pkce && !r.client.is_pkce_required());
+    let asked = lax(json!({"redirect_uris": cb, "require_pkce": true})).expect("registered");
+    assert!(asked.client.require_pkce);
+    let public = lax(json!({"redirect_uris": cb, "token_endpoint_auth_method": "none"})).expect("registered");
+    assert!(public.client.is_pkce_required());
+    let e = lax(json!({"redirect_uris": cb, "token_endpoint_auth_method": "none", "require_pkce": false}))
+        .expect_err("refused");
+    assert!(e.description.unwrap_or_default().starts_with("require_pkce"));
+}
+
+#[test]
+fn a_sector_document_must_list_every_redirect_uri() {
+    let uris = vec!["https://a.example/cb".to_string(), "https://b.example/cb".to_string()];
+    assert_eq!(
+        check_sector_document(br#"["https://a.example/cb","https://b.example/cb","https://c/"]"#, &uris),
+        Ok(())
+    );
+    let missing = check_sector_document(br#"["https://a.example/cb"]"#, &uris).expect_err("refused");
+    assert_eq!(missing.error, ErrorCode::InvalidClientMetadata);
+    assert!(missing.description.unwrap_or_default().contains("https://b.example/cb"));
+    let garbage = check_sector_document(b"{\"redirect_uris\": []}", &uris).expect_err("refused");
+    assert!(garbage.description.unwrap_or_default().starts_with("sector_identifier_uri"));
 }
 
 #[test]

@@ -125,6 +125,9 @@ fn the_claims_table_releases_exactly_what_scope_and_permission_allow() {
             &["enterprise_name", "enterprise_number", "roles"],
             &[],
         ),
+        // The claims parameter names a standard claim beyond the scopes (OIDC Core §5.5),
+        // within allowed_claims; the national number still needs its scope (row above).
+        ("openid", &["name", "given_name"], false, &["name"], &[], &["name"]),
         // certificateInfo with no certificate in the session: nothing.
         ("openid certificateInfo", &["cert_subject"], false, &[], &[], &[]),
     ];
@@ -146,6 +149,30 @@ fn the_claims_table_releases_exactly_what_scope_and_permission_allow() {
         assert_eq!(names(&userinfo_claims(&ctx)), *want_ui, "row {i} userinfo");
         assert_eq!(names(&id_token_claims(&ctx, None)), *want_id, "row {i} id_token");
     }
+}
+
+#[test]
+fn a_userinfo_claims_request_releases_a_standard_claim_beyond_the_scopes_and_the_consent_lists_it() {
+    let mut client = test_client();
+    client.allowed_claims = vec!["name".into(), "egovNRN".into()];
+    let mut claims = ClaimsRequest::default();
+    claims.userinfo.insert("name".into(), ClaimRequest { essential: true, ..Default::default() });
+    claims.userinfo.insert("egovNRN".into(), ClaimRequest::default());
+    let scopes = vec!["openid".to_string()];
+    assert_eq!(released(&client, &scopes, &claims, Target::Userinfo), vec!["name"]);
+    assert_eq!(released(&client, &scopes, &claims, Target::IdToken), Vec::<&str>::new());
+    assert_eq!(requested_scopes(&client, &scopes, &claims), vec!["openid", "profile"]);
+}
+
+#[test]
+fn the_consent_page_names_a_claim_scope_only_when_one_of_its_claims_is_released() {
+    let mut client = test_client();
+    client.allowed_claims = vec!["given_name".into()];
+    assert!(is_scope_promised(&client, "openid"));
+    assert!(is_scope_promised(&client, "profile"));
+    assert!(!is_scope_promised(&client, "email"), "no e-mail claim may be released");
+    assert!(!is_scope_promised(&client, "egovnrn"));
+    assert!(is_scope_promised(&client, "btb:manage"), "an API scope is always named");
 }
 
 #[test]
