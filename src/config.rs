@@ -51,6 +51,9 @@ pub struct Settings {
     /// The management of access managers (`[btb]`).
     #[serde(default)]
     pub btb: crate::access::btb::BtbSettings,
+    /// Social-security access management: the catalogue (`[social_security]`).
+    #[serde(default)]
+    pub social_security: crate::access::social_security::SocialSecuritySettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -295,6 +298,8 @@ impl Settings {
         self.eidas.validate(self.demo.is_enabled)?;
         self.passkey.validate()?;
         self.btb.validate()?;
+        let domains: Vec<&str> = self.btb.domains.iter().map(|d| d.code.as_str()).collect();
+        self.social_security.validate(&domains)?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {
