@@ -50,5 +50,7 @@ mod password_login;
 mod password_refusals;
 mod public_origin;
 mod registry;
+mod ss_api;
+mod ss_demo;
 mod two_nodes;
 mod web_shell;
