@@ -46,7 +46,7 @@ pub enum AdminChoice {
     /// "I manage it myself."
     Myself,
     /// Appoint someone (and, optionally, give them a username and password).
-    Person { person: PersonForm, account: Option<AccountForm> },
+    Person { person: Box<PersonForm>, account: Option<Box<AccountForm>> },
 }
 
 /// A subdivision or site to add.
@@ -128,9 +128,9 @@ impl SocialSecurity {
     }
 
     /// Checks a person form; creates their password account when asked.
-    async fn appointee<'a>(
+    async fn appointee(
         &self,
-        form: &'a PersonForm,
+        form: &PersonForm,
         account: Option<&AccountForm>,
         grantable: &std::collections::BTreeSet<String>,
         functions_allowed: Option<&QualitySetting>,
@@ -146,13 +146,11 @@ impl SocialSecurity {
         }
         check_applications(&form.applications, |a| self.settings().application(a).is_some(), grantable)?;
         match functions_allowed {
-            Some(q) => {
-                if form.functions.iter().any(|f| !q.allows_function(f)) {
-                    return Err(Refusal::UnknownFunction.into());
-                }
+            Some(q) if form.functions.iter().any(|f| !q.allows_function(f)) => {
+                return Err(Refusal::UnknownFunction.into());
             }
             None if !form.functions.is_empty() => return Err(Refusal::FunctionsOnlyAtSite.into()),
-            None => {}
+            _ => {}
         }
         if let Some(a) = account {
             if a.username != a.username_confirm || a.password != a.password_confirm {
@@ -212,7 +210,7 @@ impl SocialSecurity {
                 PersonForm { applications: quality.applications.clone(), ..Default::default() },
             ),
             AdminChoice::Person { person, account } => {
-                (self.appointee(person, account.as_ref(), &all, None).await?, person.clone())
+                (self.appointee(person, account.as_deref(), &all, None).await?, (**person).clone())
             }
         };
         let name = self
@@ -242,8 +240,7 @@ impl SocialSecurity {
         &self,
         decision: &Decision<kinds::SsManage>,
         quality: &QualityRow,
-        subdivision: Option<&PlaceRow>,
-        site: Option<&PlaceRow>,
+        (subdivision, site): (Option<&PlaceRow>, Option<&PlaceRow>),
         role: GrantRole,
         form: &PersonForm,
         account: Option<&AccountForm>,
@@ -301,9 +298,10 @@ impl SocialSecurity {
                 Some(self.myself(who).await?),
                 PersonForm { applications: form.applications.clone(), ..Default::default() },
             ),
-            Some(AdminChoice::Person { person, account }) => {
-                (Some(self.appointee(person, account.as_ref(), &place_can, None).await?), person.clone())
-            }
+            Some(AdminChoice::Person { person, account }) => (
+                Some(self.appointee(person, account.as_deref(), &place_can, None).await?),
+                (**person).clone(),
+            ),
         };
         let grant = person.as_ref().map(|p| new_grant(p, GrantRole::SubdivisionAdmin, &pform));
         let place = NewPlace {

@@ -44,7 +44,7 @@ impl PersonBody {
 #[serde(untagged)]
 pub(super) enum AdminBody {
     Keyword(String),
-    Person(PersonBody),
+    Person(Box<PersonBody>),
 }
 
 impl AdminBody {
@@ -55,8 +55,8 @@ impl AdminBody {
                 Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "btb.api.bad_body", lang))
             }
             AdminBody::Person(p) => {
-                let account = p.account();
-                Ok(AdminChoice::Person { person: p.person, account })
+                let account = p.account().map(Box::new);
+                Ok(AdminChoice::Person { person: Box::new(p.person), account })
             }
         }
     }
@@ -104,8 +104,7 @@ async fn appoint(
     raw: &str,
     code: &str,
     places: (Option<&str>, Option<&str>),
-    role: GrantRole,
-    action: Action,
+    (role, action): (GrantRole, Action),
     body: &PersonBody,
 ) -> Result<Response, ApiError> {
     let lang = caller.lang;
@@ -124,7 +123,7 @@ async fn appoint(
     let account = body.account();
     let id = state
         .ss
-        .appoint(&decision, &quality, sub.as_ref(), site.as_ref(), role, &body.person, account.as_ref())
+        .appoint(&decision, &quality, (sub.as_ref(), site.as_ref()), role, &body.person, account.as_ref())
         .await
         .map_err(fail)?;
     if role == GrantRole::LocalAdmin {
@@ -150,8 +149,7 @@ pub(super) async fn change_local_admin(
         &raw,
         &code,
         (None, None),
-        GrantRole::LocalAdmin,
-        Action::AppointLocalAdmin,
+        (GrantRole::LocalAdmin, Action::AppointLocalAdmin),
         &body,
     )
     .await
@@ -163,8 +161,16 @@ pub(super) async fn add_co_local_admin(
     Path((raw, code)): Path<(String, String)>,
     ApiJson(body): ApiJson<PersonBody>,
 ) -> Result<Response, ApiError> {
-    appoint(&state, &caller, &raw, &code, (None, None), GrantRole::CoLocalAdmin, Action::ManageQuality, &body)
-        .await
+    appoint(
+        &state,
+        &caller,
+        &raw,
+        &code,
+        (None, None),
+        (GrantRole::CoLocalAdmin, Action::ManageQuality),
+        &body,
+    )
+    .await
 }
 
 pub(super) async fn add_subdivision_admin(
@@ -180,8 +186,7 @@ pub(super) async fn add_subdivision_admin(
         &raw,
         &code,
         places,
-        GrantRole::SubdivisionAdmin,
-        Action::ManageSubdivision,
+        (GrantRole::SubdivisionAdmin, Action::ManageSubdivision),
         &body,
     )
     .await
@@ -194,7 +199,7 @@ pub(super) async fn add_site_admin(
     ApiJson(body): ApiJson<PersonBody>,
 ) -> Result<Response, ApiError> {
     let places = (Some(sub.as_str()), Some(site.as_str()));
-    appoint(&state, &caller, &raw, &code, places, GrantRole::SubdivisionAdmin, Action::ManageSite, &body)
+    appoint(&state, &caller, &raw, &code, places, (GrantRole::SubdivisionAdmin, Action::ManageSite), &body)
         .await
 }
 
@@ -205,7 +210,7 @@ pub(super) async fn add_site_user(
     ApiJson(body): ApiJson<PersonBody>,
 ) -> Result<Response, ApiError> {
     let places = (Some(sub.as_str()), Some(site.as_str()));
-    appoint(&state, &caller, &raw, &code, places, GrantRole::SiteUser, Action::ManageSite, &body).await
+    appoint(&state, &caller, &raw, &code, places, (GrantRole::SiteUser, Action::ManageSite), &body).await
 }
 
 #[derive(Debug, Deserialize)]
