@@ -58,6 +58,12 @@ pub(super) fn application(
             crate::access::btb::routes::router(state.settings().btb.upload_max_bytes + 64 * 1024)
                 .with_state(BtbState { authn: authn.clone(), btb: state.btb().clone() }),
         )
+        .merge(crate::access::social_security::routes::router().with_state(
+            crate::access::social_security::routes::SsPages {
+                authn: authn.clone(),
+                ss: state.social_security().clone(),
+            },
+        ))
         .merge(my_keys::router().with_state(MyKeysState {
             authn,
             password: state.password().clone(),

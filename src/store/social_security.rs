@@ -162,6 +162,8 @@ pub struct UserFilter {
     pub status: String,
     /// An application code ticked for the person.
     pub application: String,
+    /// Only the roles at or below this subdivision, or at this site.
+    pub place: String,
 }
 
 /// One row of the profile chooser's query: a live social-security role with its places.
@@ -627,7 +629,8 @@ impl Store {
              AND ($5 = '' OR g.role = $5 OR g.role = $6) \
              AND ($7 = '' OR g.holder = $7) \
              AND (($8 = '' AND g.status <> 'revoked') OR g.status = $8) \
-             AND ($9 = '' OR (' ' || d.applications || ' ') LIKE $10)";
+             AND ($9 = '' OR (' ' || d.applications || ' ') LIKE $10) \
+             AND ($11 = '' OR d.subdivision_id = $11 OR d.site_id = $11)";
         let like = |s: &str| if s.is_empty() { String::new() } else { format!("{}%", s.to_lowercase()) };
         let roles: Vec<&str> = filter.roles.iter().map(|r| r.code()).collect();
         let status = match filter.status.as_str() {
@@ -647,6 +650,7 @@ impl Store {
                     .bind(status.clone())
                     .bind(filter.application.clone())
                     .bind(app_like.clone())
+                    .bind(filter.place.clone())
             };
         }
         let total: i64 =
@@ -655,7 +659,7 @@ impl Store {
                 .await?
                 .try_get("n")?;
         let rows = bound!(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {GRANT_COLUMNS} {GRANT_FROM} {WHERE} ORDER BY d.last_name, d.first_name, g.id LIMIT $11 OFFSET $12"
+            "SELECT {GRANT_COLUMNS} {GRANT_FROM} {WHERE} ORDER BY d.last_name, d.first_name, g.id LIMIT $12 OFFSET $13"
         ))))
         .bind(limit)
         .bind(offset)

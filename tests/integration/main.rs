@@ -52,5 +52,6 @@ mod public_origin;
 mod registry;
 mod ss_api;
 mod ss_demo;
+mod ss_pages;
 mod two_nodes;
 mod web_shell;

@@ -25,9 +25,8 @@ fn person(number: &str, apps: &[&str], functions: &[&str]) -> Value {
     json!({ "national_number": number, "language": "nl", "email": "x@iatreion.example", "applications": apps, "functions": functions })
 }
 
-/// Registers IATREION with Sofie Claes as head and activates the mammography unit with
-/// Bram Mertens as local admin; answers Sofie's and Bram's tokens.
-pub async fn iatreion_with_quality(app: &TestApp) -> (String, String) {
+/// Registers IATREION in BTB with Sofie Claes as its head (Jan Peeters designates her).
+pub async fn register_iatreion(app: &TestApp) {
     let jan = person_token(app, JAN, 450).await;
     let body = json!({
         "head": {"national_number": "90110224612", "email": "sofie@iatreion.example", "phone": "+32 50 12 34 56"},
@@ -38,6 +37,12 @@ pub async fn iatreion_with_quality(app: &TestApp) -> (String, String) {
     let (status, _) =
         api(app, "POST", "/api/btb/v1/enterprises/0474603083/designation", &jan, Some(body)).await;
     assert_eq!(status, 201);
+}
+
+/// Registers IATREION with Sofie Claes as head and activates the mammography unit with
+/// Bram Mertens as local admin; answers Sofie's and Bram's tokens.
+pub async fn iatreion_with_quality(app: &TestApp) -> (String, String) {
+    register_iatreion(app).await;
     let sofie = token(app, SOFIE).await;
     let activation = json!({
         "quality": "mammography_unit",

@@ -17,6 +17,8 @@ use crate::store::social_security::{PlaceRow, QualityRow};
 pub struct ViewRight {
     quality: QualityRow,
     capacity: Capacity,
+    /// A subdivision admin sees only the subdivision or site they administer.
+    within: Option<String>,
 }
 
 impl ViewRight {
@@ -26,6 +28,18 @@ impl ViewRight {
 
     pub fn capacity(&self) -> Capacity {
         self.capacity
+    }
+
+    /// The one subdivision or site the reader may see, when not the whole quality.
+    pub fn within(&self) -> Option<&str> {
+        self.within.as_deref()
+    }
+
+    /// Whether the reader may see `grant`.
+    pub fn covers(&self, grant: &crate::store::social_security::SsGrantRow) -> bool {
+        self.within
+            .as_deref()
+            .is_none_or(|w| grant.subdivision_id.as_deref() == Some(w) || grant.site_id.as_deref() == Some(w))
     }
 }
 
@@ -127,11 +141,27 @@ impl SocialSecurity {
         ))
     }
 
-    /// May `who` read the tree and user list of `quality`?
+    /// May `who` read the tree and user list of `quality`? A subdivision or site admin
+    /// reads the part they administer.
     pub async fn may_view(&self, who: &Who, quality: QualityRow) -> Result<ViewRight, SsError> {
-        let capacity =
-            self.decide(who, &quality.enterprise, Action::View, place(&quality, None, None)).await?;
-        Ok(ViewRight { quality, capacity })
+        match self.decide(who, &quality.enterprise, Action::View, place(&quality, None, None)).await {
+            Ok(capacity) => return Ok(ViewRight { quality, capacity, within: None }),
+            Err(SsError::Refused(Refusal::NotManager)) => {}
+            Err(e) => return Err(e),
+        }
+        let facts = self.facts(who, &quality.enterprise).await?;
+        let subs = self.store().find_ss_subdivisions(&quality.id).await?;
+        let sites = self.store().find_ss_sites(&quality.id).await?;
+        let within = subs
+            .iter()
+            .chain(&sites)
+            .find(|p| facts.subdivision_admin_of.contains(&p.id))
+            .map(|p| p.id.clone())
+            .ok_or(Refusal::NotManager)?;
+        if facts.level < self.btb().settings().required_level {
+            return Err(Refusal::LevelTooLow.into());
+        }
+        Ok(ViewRight { quality, capacity: Capacity::SubdivisionAdmin, within: Some(within) })
     }
 
     /// The qualities of `enterprise` `who` may see.

@@ -488,9 +488,18 @@ impl SocialSecurity {
     /// The whole tree of a quality (the right proves the reader may see it).
     pub async fn tree(&self, right: &super::capability::ViewRight) -> Result<Tree, SsError> {
         let q = right.quality();
-        let subs = self.store().find_ss_subdivisions(&q.id).await?;
-        let sites = self.store().find_ss_sites(&q.id).await?;
-        let grants = self.store().find_ss_grants_of_quality(&q.id).await?;
+        let mut subs = self.store().find_ss_subdivisions(&q.id).await?;
+        let mut sites = self.store().find_ss_sites(&q.id).await?;
+        let mut grants = self.store().find_ss_grants_of_quality(&q.id).await?;
+        if let Some(w) = right.within() {
+            // A subdivision admin: their subdivision and its sites, or their site only.
+            let is_site = sites.iter().any(|t| t.id == w);
+            sites.retain(|t| t.id == w || t.subdivision_id.as_deref() == Some(w));
+            subs.retain(|s| {
+                s.id == w || sites.iter().any(|t| t.subdivision_id.as_deref() == Some(s.id.as_str()))
+            });
+            grants.retain(|g| right.covers(g) && !(is_site && g.site_id.is_none()));
+        }
         let at_quality = |role| {
             grants
                 .iter()
@@ -563,7 +572,10 @@ impl SocialSecurity {
     ) -> Result<(Vec<UserView>, i64), SsError> {
         let q = right.quality();
         let size = self.settings().page_size;
-        let (rows, total) = self.store().find_ss_users(&q.id, filter, (page.max(1) - 1) * size, size).await?;
+        let mut filter = filter.clone();
+        filter.place = right.within().unwrap_or_default().to_string();
+        let (rows, total) =
+            self.store().find_ss_users(&q.id, &filter, (page.max(1) - 1) * size, size).await?;
         let subs = self.store().find_ss_subdivisions(&q.id).await?;
         let sites = self.store().find_ss_sites(&q.id).await?;
         let views = rows
@@ -584,6 +596,9 @@ impl SocialSecurity {
         right: &super::capability::ViewRight,
         grant: &SsGrantRow,
     ) -> Result<Vec<Explanation>, SsError> {
+        if !right.covers(grant) {
+            return Err(Refusal::NotHolder.into());
+        }
         let q = right.quality();
         let setting = self.setting_of(q)?;
         let (sub, site) = self.places_of(q, grant).await?;

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod export;
 pub mod manage;
 pub mod roles;
+pub mod routes;
 pub mod rules;
 pub mod settings;
 

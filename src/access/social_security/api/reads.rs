@@ -107,6 +107,7 @@ impl ListQuery {
                 .unwrap_or_else(|_| self.national_number.trim().to_string()),
             status: self.status.clone(),
             application: self.application.trim().to_string(),
+            place: String::new(),
         }
     }
 }
