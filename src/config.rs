@@ -54,6 +54,9 @@ pub struct Settings {
     /// The profile chooser and the freshness of roles in tokens (`[profile]`).
     #[serde(default)]
     pub profile: crate::profile::ProfileSettings,
+    /// Social-security access management: the catalogue (`[social_security]`).
+    #[serde(default)]
+    pub social_security: crate::access::social_security::SocialSecuritySettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -299,6 +302,8 @@ impl Settings {
         self.passkey.validate()?;
         self.btb.validate()?;
         self.profile.validate()?;
+        let domains: Vec<&str> = self.btb.domains.iter().map(|d| d.code.as_str()).collect();
+        self.social_security.validate(&domains)?;
         for dir in &self.registry.load_dirs {
             if !dir.is_dir() {
                 return Err(ConfigError::Invalid {

@@ -41,7 +41,11 @@ pub fn standing(grants: &[GrantRow], enterprise: &EnterpriseNumber) -> Standing 
             GrantRole::AccessManager => {
                 s.domains.insert(g.scope_id.clone());
             }
-            GrantRole::BackOffice => {}
+            GrantRole::BackOffice
+            | GrantRole::LocalAdmin
+            | GrantRole::CoLocalAdmin
+            | GrantRole::SubdivisionAdmin
+            | GrantRole::SiteUser => {}
         }
     }
     s

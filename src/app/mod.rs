@@ -158,6 +158,14 @@ impl Application {
                 password.seed_demo_accounts().await.context("seeding demo password accounts")?;
             }
         }
+        let social_security = crate::access::social_security::SocialSecurity::new(
+            btb.clone(),
+            password.clone(),
+            settings.social_security.clone(),
+        );
+        if is_demo {
+            social_security.seed_demo().await.context("seeding the demo social-security data")?;
+        }
         let is_https = public_url.starts_with("https://");
         let cookies = CookiePolicy { is_secure: settings.security.is_cookie_secure.unwrap_or(is_https) };
         let shell = WebShell::new(
@@ -206,6 +214,7 @@ impl Application {
             password,
             btb,
             profiles,
+            social_security,
             metrics: metrics_handle(),
             eid: installed.eid.clone(),
             itsme: installed.itsme.clone(),

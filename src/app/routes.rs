@@ -7,6 +7,7 @@ use super::AppState;
 use super::methods::InstalledMethods;
 use crate::access::btb::api::ApiState;
 use crate::access::btb::routes::BtbState;
+use crate::access::social_security::api::SsApiState;
 use crate::authn::my_keys::{self, MyKeysState};
 use crate::authn::routes::LoginPages;
 use crate::kernel::serve::SideService;
@@ -35,7 +36,14 @@ pub(super) fn application(
         std::sync::Arc::new(oidc::endpoints::btb_tokens::ProviderTokens { state: oidc_state.clone() });
     let for_software = Router::new()
         .merge(health::router().with_state(health))
-        .merge(crate::access::btb::api::router().with_state(ApiState { btb: state.btb().clone(), tokens }))
+        .merge(
+            crate::access::btb::api::router()
+                .with_state(ApiState { btb: state.btb().clone(), tokens: tokens.clone() }),
+        )
+        .merge(crate::access::social_security::api::router().with_state(SsApiState {
+            ss: state.social_security().clone(),
+            api: ApiState { btb: state.btb().clone(), tokens },
+        }))
         .merge(oidc::protocol_router().with_state(oidc_state.clone()));
     // For people: pages and forms.
     let mut for_people = Router::new()
@@ -55,6 +63,12 @@ pub(super) fn application(
             crate::access::btb::routes::router(state.settings().btb.upload_max_bytes + 64 * 1024)
                 .with_state(BtbState { authn: authn.clone(), btb: state.btb().clone() }),
         )
+        .merge(crate::access::social_security::routes::router().with_state(
+            crate::access::social_security::routes::SsPages {
+                authn: authn.clone(),
+                ss: state.social_security().clone(),
+            },
+        ))
         .merge(my_keys::router().with_state(MyKeysState {
             authn,
             password: state.password().clone(),

@@ -31,6 +31,7 @@ pub(super) struct Parts {
     pub password: PasswordService,
     pub btb: Btb,
     pub profiles: ProfileService,
+    pub social_security: crate::access::social_security::SocialSecurity,
     pub metrics: PrometheusHandle,
     pub eid: Option<EidEndpoint>,
     pub itsme: Option<Arc<ItsmeService>>,
@@ -87,6 +88,11 @@ impl AppState {
     /// The username/password method (hashing pool, mailer, codes).
     pub fn password(&self) -> &PasswordService {
         &self.0.password
+    }
+
+    /// Social-security access management.
+    pub fn social_security(&self) -> &crate::access::social_security::SocialSecurity {
+        &self.0.social_security
     }
 
     /// The management of access managers (BTB).

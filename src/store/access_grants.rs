@@ -21,6 +21,14 @@ pub enum GrantRole {
     AccessManager,
     /// Contact-centre staff deciding exception-procedure requests (service-wide).
     BackOffice,
+    /// Local admin of a quality (Lokale beheerder; today: access manager of the quality).
+    LocalAdmin,
+    /// Co-local admin of a quality (Co-lokale beheerder).
+    CoLocalAdmin,
+    /// Admin of a subdivision, or of a site (Subafdelingsbeheerder).
+    SubdivisionAdmin,
+    /// A user at a site, with secured applications and functions (Gebruiker).
+    SiteUser,
 }
 
 impl GrantRole {
@@ -30,13 +38,26 @@ impl GrantRole {
             Self::CoHeadAccessManager => "co_head_access_manager",
             Self::AccessManager => "access_manager",
             Self::BackOffice => "back_office",
+            Self::LocalAdmin => "local_admin",
+            Self::CoLocalAdmin => "co_local_admin",
+            Self::SubdivisionAdmin => "subdivision_admin",
+            Self::SiteUser => "site_user",
         }
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        [Self::HeadAccessManager, Self::CoHeadAccessManager, Self::AccessManager, Self::BackOffice]
-            .into_iter()
-            .find(|r| r.code() == code)
+        [
+            Self::HeadAccessManager,
+            Self::CoHeadAccessManager,
+            Self::AccessManager,
+            Self::BackOffice,
+            Self::LocalAdmin,
+            Self::CoLocalAdmin,
+            Self::SubdivisionAdmin,
+            Self::SiteUser,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
     }
 }
 
@@ -76,9 +97,10 @@ pub struct GrantRow {
     pub holder: NationalNumber,
     pub role: GrantRole,
     pub enterprise: Option<EnterpriseNumber>,
-    /// `enterprise`, `domain`, `service` (later `quality`, `subdivision`, `site`).
+    /// `enterprise`, `domain`, `service`, `quality`, `subdivision`, `site`.
     pub scope_kind: String,
-    /// The domain code for a domain grant ('' otherwise).
+    /// The domain code for a domain grant, the place id for a quality, subdivision or site
+    /// grant ('' otherwise).
     pub scope_id: String,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,

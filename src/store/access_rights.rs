@@ -41,6 +41,14 @@ pub mod kinds {
     /// Grant or revoke service-wide roles (the operator's command line).
     #[derive(Debug)]
     pub struct Operate;
+    /// Activate a quality of social-security access management (the decision's domain is
+    /// the quality's BTB domain, its place the quality code).
+    #[derive(Debug)]
+    pub struct SsActivate;
+    /// Change a social-security place (the decision's place: a quality, subdivision or
+    /// site id): appoint or remove its admins and users, add places below it.
+    #[derive(Debug)]
+    pub struct SsManage;
 }
 
 /// Proof that the access rules allowed `actor` a change of kind `K` on `enterprise` (and
@@ -50,6 +58,7 @@ pub struct Decision<K> {
     actor: Actor,
     enterprise: Option<EnterpriseNumber>,
     domain: Option<String>,
+    place: Option<String>,
     _kind: PhantomData<K>,
 }
 
@@ -60,7 +69,29 @@ impl<K> Decision<K> {
         enterprise: Option<EnterpriseNumber>,
         domain: Option<String>,
     ) -> Self {
-        Self { actor, enterprise, domain, _kind: PhantomData }
+        Self { actor, enterprise, domain, place: None, _kind: PhantomData }
+    }
+
+    /// A decision about one place of social-security access management (a quality code
+    /// when activating; else a quality, subdivision or site id).
+    pub(crate) fn granted_by_access_rules_on_place(
+        actor: Actor,
+        enterprise: EnterpriseNumber,
+        domain: String,
+        place: String,
+    ) -> Self {
+        Self {
+            actor,
+            enterprise: Some(enterprise),
+            domain: Some(domain),
+            place: Some(place),
+            _kind: PhantomData,
+        }
+    }
+
+    /// The place the decision is about (social-security decisions only).
+    pub fn place(&self) -> Option<&str> {
+        self.place.as_deref()
     }
 
     pub fn actor(&self) -> &Actor {

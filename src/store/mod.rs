@@ -35,6 +35,7 @@ pub mod registry;
 pub mod registry_import;
 pub mod registry_source;
 pub mod sessions;
+pub mod social_security;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -24,11 +24,12 @@ macro_rules! catalogue {
             include_str!(concat!("../../templates/i18n/", $lang, "/passkey.toml")),
             include_str!(concat!("../../templates/i18n/", $lang, "/btb.toml")),
             include_str!(concat!("../../templates/i18n/", $lang, "/profile.toml")),
+            include_str!(concat!("../../templates/i18n/", $lang, "/ss.toml")),
         ]
     };
 }
 
-const SOURCES: [(Language, [&str; 10]); 4] = [
+const SOURCES: [(Language, [&str; 11]); 4] = [
     (Language::Nl, catalogue!("nl")),
     (Language::Fr, catalogue!("fr")),
     (Language::De, catalogue!("de")),

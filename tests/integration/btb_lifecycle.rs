@@ -83,7 +83,9 @@ async fn an_import_that_ends_a_function_or_stops_the_enterprise_suspends_the_rol
         }
     });
     poort::store::registry_import::load_files_into(store, stopped.path()).await.expect("import");
-    assert_eq!(app.state.btb().review_lifecycle().await.expect("review").suspended, 1, "Emma's role");
+    // Emma's access-manager role and the demo clinic's five social-security roles (its
+    // mammography unit's local admin, subdivision admin and three users).
+    assert_eq!(app.state.btb().review_lifecycle().await.expect("review").suspended, 1 + 5);
     let (_, roles) = api(&app, "GET", "/api/btb/v1/persons/03021716216/roles", &reader, None).await;
     assert_eq!(roles["enterprises"], serde_json::json!([]));
     assert_eq!(poort::access::audit::verify(store).await.expect("verify").problem, None);

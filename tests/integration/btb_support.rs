@@ -27,11 +27,11 @@ pub const WS_SECRET: &str = "btb-ws-secret";
 
 /// An app with a relying party allowed `btb:manage` and a web-service client with `btb:read`.
 pub async fn btb_app() -> TestApp {
-    btb_app_with(Vec::new()).await
+    btb_app_with(|_| {}).await
 }
 
-/// [`btb_app`] with more clients.
-pub async fn btb_app_with(extra: Vec<poort::protocol::oidc::client::Client>) -> TestApp {
+/// [`btb_app`] with `adjust` applied last.
+pub async fn btb_app_with(adjust: impl FnOnce(&mut poort::config::Settings)) -> TestApp {
     TestApp::spawn_with(|s| {
         s.oidc.clients = vec![
             client(&format!(
@@ -43,7 +43,7 @@ pub async fn btb_app_with(extra: Vec<poort::protocol::oidc::client::Client>) -> 
                 auth_method = "client_secret_basic"
                 redirect_uris = ["{RP_REDIRECT}"]
                 grant_types = ["authorization_code"]
-                scopes = ["openid", "btb:manage"]
+                scopes = ["openid", "btb:manage", "access:manage"]
                 allowed_claims = []
                 is_first_party = true
                 "#
@@ -62,7 +62,7 @@ pub async fn btb_app_with(extra: Vec<poort::protocol::oidc::client::Client>) -> 
                 "#
             )),
         ];
-        s.oidc.clients.extend(extra);
+        adjust(s);
     })
     .await
 }
@@ -91,12 +91,17 @@ pub async fn login(app: &TestApp, b: &reqwest::Client, tx: &str, person: &str, l
 
 /// A person's access token with `btb:manage`, through the code flow of the test RP.
 pub async fn person_token(app: &TestApp, person: &str, level: u16) -> String {
+    person_token_with(app, person, level, "openid btb:manage").await
+}
+
+/// A person's access token with `scope`, through the code flow of the test RP.
+pub async fn person_token_with(app: &TestApp, person: &str, level: u16, scope: &str) -> String {
     let b = TestApp::spawn_client();
     let mut s = form_urlencoded::Serializer::new(String::new());
     s.append_pair("response_type", "code")
         .append_pair("client_id", RP)
         .append_pair("redirect_uri", RP_REDIRECT)
-        .append_pair("scope", "openid btb:manage")
+        .append_pair("scope", scope)
         .append_pair("state", "s")
         .append_pair("code_challenge", CHALLENGE)
         .append_pair("code_challenge_method", "S256");

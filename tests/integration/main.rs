@@ -53,5 +53,8 @@ mod password_refusals;
 mod profile_tokens;
 mod public_origin;
 mod registry;
+mod ss_api;
+mod ss_demo;
+mod ss_pages;
 mod two_nodes;
 mod web_shell;

@@ -40,11 +40,13 @@ fn rp(id: &str, binding: &str) -> poort::protocol::oidc::client::Client {
 /// IATREION registered (Sofie head, Bram co-head, Nathalie access manager of finance) and
 /// Nathalie also access manager of finance at the clinic.
 async fn app() -> TestApp {
-    let app = btb_app_with(vec![
-        rp(FIN, r#"domains = ["finance"]"#),
-        rp(CARE, r#"domains = ["health_care"]"#),
-        rp(GENERAL, ""),
-    ])
+    let app = btb_app_with(|s| {
+        s.oidc.clients.extend([
+            rp(FIN, r#"domains = ["finance"]"#),
+            rp(CARE, r#"domains = ["health_care"]"#),
+            rp(GENERAL, ""),
+        ])
+    })
     .await;
     app.state.btb().seed_demo().await.expect("the demo clinic");
     let jan = person_token(&app, JAN, 450).await;

@@ -34,6 +34,10 @@ impl Btb {
         let mut roles: BTreeMap<EnterpriseNumber, Vec<RoleLink>> = BTreeMap::new();
         for enterprise in grants::enterprises(&live) {
             let standing = grants::standing(&live, &enterprise);
+            if !standing.has_any() {
+                // Social-security roles only: they have pages of their own.
+                continue;
+            }
             let page = format!("/btb/enterprises/{}", enterprise.as_str());
             let list = roles.entry(enterprise.clone()).or_default();
             if standing.is_head {

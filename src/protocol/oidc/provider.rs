@@ -295,9 +295,18 @@ fn demo_rp_client(public_url: &str, secret_hash: String) -> Client {
         backchannel_logout_uri: None,
         backchannel_logout_session_required: false,
         grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-        scopes: ["openid", "profile", "email", "egovnrn", "roles", "certificateInfo", "btb:manage"]
-            .map(String::from)
-            .to_vec(),
+        scopes: [
+            "openid",
+            "profile",
+            "email",
+            "egovnrn",
+            "roles",
+            "certificateInfo",
+            "btb:manage",
+            "access:manage",
+        ]
+        .map(String::from)
+        .to_vec(),
         allowed_claims: [
             "given_name",
             "family_name",

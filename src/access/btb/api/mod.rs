@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -161,11 +161,16 @@ pub struct Caller {
     pub lang: Language,
 }
 
-impl FromRequestParts<ApiState> for Caller {
+impl<S> FromRequestParts<S> for Caller
+where
+    ApiState: axum::extract::FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Self::Rejection> {
-        let ApiLang(lang) = ApiLang::from_request_parts(parts, state).await.unwrap_or(ApiLang(Language::En));
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = ApiState::from_ref(state);
+        let ApiLang(lang) = ApiLang::from_request_parts(parts, &state).await.unwrap_or(ApiLang(Language::En));
         let header_value =
             |name| parts.headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_string);
         let presented = PresentedToken {
@@ -206,7 +211,12 @@ impl FromRequestParts<ApiState> for Caller {
 impl Caller {
     /// The person acting through a `btb:manage` token.
     pub fn manager(&self) -> Result<Who, ApiError> {
-        let person = self.holder.person.as_ref().filter(|_| self.holder.has_scope(MANAGE_SCOPE));
+        self.person_with(MANAGE_SCOPE)
+    }
+
+    /// The person acting through a token with `scope`.
+    pub fn person_with(&self, scope: &str) -> Result<Who, ApiError> {
+        let person = self.holder.person.as_ref().filter(|_| self.holder.has_scope(scope));
         let Some(p) = person else { return Err(self.insufficient_scope()) };
         Ok(Who {
             person: p.national_number.clone(),
@@ -255,7 +265,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 /// Framework rejections (wrong method, unknown path under a route, body too large) as
 /// `{"error", "message"}` JSON like every other answer of the API.
-async fn framework_errors(req: Request, next: Next) -> Response {
+pub(crate) async fn framework_errors(req: Request, next: Next) -> Response {
     let lang = req
         .headers()
         .get(header::ACCEPT_LANGUAGE)

@@ -7,7 +7,8 @@ use axum::Json;
 use serde_json::{Value, json};
 
 /// One operation: (path, method, summary, scopes, request schema, answer schema).
-type Operation = (&'static str, &'static str, &'static str, &'static str, Option<&'static str>, &'static str);
+pub type Operation =
+    (&'static str, &'static str, &'static str, &'static str, Option<&'static str>, &'static str);
 
 /// The operations of the BTB API.
 const OPERATIONS: &[Operation] = &[
@@ -131,6 +132,16 @@ fn parameters(path: &str) -> Vec<Value> {
 }
 
 fn schemas() -> Value {
+    let mut all = btb_schemas();
+    if let (Some(all), Value::Object(ss)) =
+        (all.as_object_mut(), crate::access::social_security::api::schemas())
+    {
+        all.extend(ss);
+    }
+    all
+}
+
+fn btb_schemas() -> Value {
     let person = json!({ "type": "object", "properties": { "national_number": { "type": "string" }, "name": { "type": "string" }, "email": { "type": ["string", "null"] } } });
     json!({
         "Error": { "type": "object", "required": ["error", "message"], "properties": { "error": { "type": "string" }, "message": { "type": "string" } } },
@@ -156,7 +167,8 @@ fn answer(name: &str) -> Value {
     let ok = match name {
         "NoContent" => json!({ "204": { "description": "done" } }),
         "Pdf" => json!({ "200": { "description": "the document", "content": { "application/pdf": {} } } }),
-        "Designated" | "Appointed" | "Ticket" => {
+        "Csv" => json!({ "200": { "description": "the CSV export", "content": { "text/csv": {} } } }),
+        "Designated" | "Appointed" | "Ticket" | "Created" => {
             json!({ "201": { "description": "created", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } } })
         }
         _ => {
@@ -173,7 +185,8 @@ fn answer(name: &str) -> Value {
 /// The whole document.
 pub fn document(server: &str) -> Value {
     let mut paths = serde_json::Map::new();
-    for (path, method, summary, scopes, body, response) in OPERATIONS {
+    let ss = crate::access::social_security::api::OPERATIONS;
+    for (path, method, summary, scopes, body, response) in OPERATIONS.iter().chain(ss) {
         let mut op = json!({
             "summary": summary,
             "parameters": parameters(path),
@@ -192,7 +205,7 @@ pub fn document(server: &str) -> Value {
     }
     json!({
         "openapi": "3.1.0",
-        "info": { "title": "Poort API", "version": "1", "description": "BTB management (btb:manage, a person's token) and web service (btb:read, client_credentials). Errors: {\"error\": code, \"message\": text in the Accept-Language}." },
+        "info": { "title": "Poort API", "version": "1", "description": "BTB management (btb:manage, a person's token) and web service (btb:read, client_credentials); social-security access management (access:manage, a person's token). Errors: {\"error\": code, \"message\": text in the Accept-Language}." },
         "servers": [ { "url": server } ],
         "paths": paths,
         "components": {
@@ -214,15 +227,17 @@ mod tests {
     #[test]
     fn the_document_covers_every_path_and_method_of_the_router() {
         let doc = document("http://x");
-        for (path, methods) in super::super::PATHS {
+        let ss = crate::access::social_security::api::PATHS;
+        for (path, methods) in super::super::PATHS.iter().chain(ss) {
             for m in *methods {
                 assert!(doc["paths"][*path][*m].is_object(), "{m} {path} is not in the OpenAPI document");
             }
         }
         for (path, op) in doc["paths"].as_object().expect("paths") {
             for m in op.as_object().expect("ops").keys() {
-                let routed = super::super::PATHS.iter().any(|(p, ms)| p == path && ms.contains(&m.as_str()))
-                    || SHELL_OPERATIONS.iter().any(|(p, sm, _)| p == path && sm == m);
+                let routed =
+                    super::super::PATHS.iter().chain(ss).any(|(p, ms)| p == path && ms.contains(&m.as_str()))
+                        || SHELL_OPERATIONS.iter().any(|(p, sm, _)| p == path && sm == m);
                 assert!(routed, "{m} {path} is documented but not routed");
             }
         }

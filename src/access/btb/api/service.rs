@@ -107,8 +107,10 @@ pub(super) async fn person_roles(
         .await
         .map_err(|e| ApiError::from_btb(e.into(), lang))?;
     let all_domains: Vec<&str> = state.btb.settings().domains.iter().map(|d| d.code.as_str()).collect();
+    // BTB roles only: social-security roles are served by /api/access/v1.
     let enterprises: Vec<Value> = grants::enterprises(&live)
         .iter()
+        .filter(|e| grants::standing(&live, e).has_any())
         .map(|e| {
             let s = grants::standing(&live, e);
             let domains: Vec<&str> = if s.is_head_level() {

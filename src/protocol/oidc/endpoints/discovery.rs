@@ -10,8 +10,17 @@ use crate::protocol::oidc::discovery::{Features, provider_metadata};
 use crate::store::unix_now;
 
 /// Scopes Poort knows (`scopes_supported`).
-pub const SCOPES: &[&str] =
-    &["openid", "profile", "email", "egovnrn", "roles", "certificateInfo", "btb:manage", "btb:read"];
+pub const SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "egovnrn",
+    "roles",
+    "certificateInfo",
+    "btb:manage",
+    "access:manage",
+    "btb:read",
+];
 
 pub async fn configuration(State(state): State<OidcState>) -> Response {
     let provider = state.oidc();

@@ -16,7 +16,7 @@ use crate::store::unix_now;
 
 /// Scopes that only make sense with a person; never granted to a client alone.
 const PERSON_SCOPES: &[&str] =
-    &["openid", "profile", "email", "egovnrn", "roles", "certificateInfo", "btb:manage"];
+    &["openid", "profile", "email", "egovnrn", "roles", "certificateInfo", "btb:manage", "access:manage"];
 
 pub async fn issue(
     state: &OidcState,
