@@ -203,6 +203,7 @@ impl Application {
         let profiles = crate::profile::ProfileService::new(
             store.clone(),
             settings.btb.domains.clone(),
+            settings.social_security.clone(),
             settings.profile.clone(),
         );
         let state = AppState::new(state::Parts {

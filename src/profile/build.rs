@@ -6,12 +6,17 @@
 //!   employment or a BTB role, with all of those roles;
 //! - the **citizen** profile, always, first.
 //!
-//! Social-security places (local admin of a quality, subdivision admin, site user) add their
-//! own profiles (`quality:…`, `subdivision:…`, `site:…` keys, docs/DOMAIN.md §8).
+//! Social-security roles ([`add_social_security`]) add their own profiles (docs/DOMAIN.md §8):
+//! - the local admin and co-local admins of a quality: an enterprise profile on that quality
+//!   (`quality:<number>:<code>`);
+//! - a subdivision's (or site's) admin: an enterprise profile on that subdivision
+//!   (`subdivision:<id>`);
+//! - a site user: a **site** profile (`site:<id>`) with `app:` and `function:` roles.
 
 use std::collections::BTreeMap;
 
-use crate::domain::{Concern, EnterpriseNumber, Language, Profile, Role};
+use crate::access::social_security::{SocialSecuritySettings, SsRole, SsRoleKind};
+use crate::domain::{Concern, EnterpriseNumber, Language, Place, Profile, Role};
 use crate::store::profiles::{SourceKind, SourceRow};
 
 /// The profiles the rows give, citizen first, then enterprises by name.
@@ -41,6 +46,125 @@ pub fn build(rows: &[SourceRow], lang: Language) -> Vec<Profile> {
     out.push(Profile::Citizen);
     out.extend(enterprises);
     out
+}
+
+/// Adds the profiles the social-security roles give, after the enterprises; `catalogue`
+/// says which domain and applications each quality's admin roles concern.
+pub fn add_social_security(
+    profiles: &mut Vec<Profile>,
+    roles: &[SsRole],
+    catalogue: &SocialSecuritySettings,
+    lang: Language,
+) {
+    let mut extra: Vec<Profile> = Vec::new();
+    for r in roles {
+        let quality = Place { id: r.quality.code.clone(), name: quality_name(r, lang), identifier: None };
+        let subdivision = r.subdivision.as_ref().map(|s| Place {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            identifier: Some(s.identifier.clone()).filter(|i| !i.is_empty()),
+        });
+        let admin_concern = || {
+            let q = catalogue.quality(&r.quality.code);
+            Concern::Quality {
+                domain: q.map(|q| q.domain.clone()).unwrap_or_default(),
+                applications: q.map(|q| q.applications.clone()).unwrap_or_default(),
+            }
+        };
+        let (profile, roles) = match r.kind {
+            SsRoleKind::LocalAdmin | SsRoleKind::CoLocalAdmin => (
+                Profile::Enterprise {
+                    number: r.enterprise.clone(),
+                    name: r.enterprise_name.clone(),
+                    roles: Vec::new(),
+                    quality: Some(quality),
+                    subdivision: None,
+                },
+                r.role_codes(),
+            ),
+            SsRoleKind::SubdivisionAdmin => {
+                // A site's admin: the profile is on that site, named as a subdivision.
+                let place = match &r.site {
+                    Some(site) => {
+                        Some(Place { id: site.id.clone(), name: site.name.clone(), identifier: None })
+                    }
+                    None => subdivision,
+                };
+                (
+                    Profile::Enterprise {
+                        number: r.enterprise.clone(),
+                        name: r.enterprise_name.clone(),
+                        roles: Vec::new(),
+                        quality: Some(quality),
+                        subdivision: place,
+                    },
+                    r.role_codes(),
+                )
+            }
+            SsRoleKind::SiteUser => {
+                let Some(site) = &r.site else { continue };
+                (
+                    Profile::Site {
+                        number: r.enterprise.clone(),
+                        name: r.enterprise_name.clone(),
+                        quality,
+                        subdivision,
+                        site: Place { id: site.id.clone(), name: site.name.clone(), identifier: None },
+                        roles: Vec::new(),
+                    },
+                    Vec::new(),
+                )
+            }
+        };
+        let new_roles: Vec<Role> = match r.kind {
+            SsRoleKind::SiteUser => r
+                .applications
+                .iter()
+                .map(|a| {
+                    Role::new("app", a.clone()).concerning(Concern::Applications { codes: vec![a.clone()] })
+                })
+                .chain(r.functions.iter().map(|f| {
+                    Role::new("function", f.clone())
+                        .concerning(Concern::Applications { codes: r.applications.clone() })
+                }))
+                .collect(),
+            _ => roles
+                .into_iter()
+                .filter_map(|code| {
+                    let (scope, name) = code.split_once(':')?;
+                    Some(Role::new(scope, name).concerning(admin_concern()))
+                })
+                .collect(),
+        };
+        let key = profile.key();
+        let target = match extra.iter_mut().find(|p| p.key() == key) {
+            Some(p) => p,
+            None => {
+                extra.push(profile);
+                extra.last_mut().expect("just pushed")
+            }
+        };
+        if let Profile::Enterprise { roles, .. } | Profile::Site { roles, .. } = target {
+            for role in new_roles {
+                if !roles.iter().any(|x| x.scope == role.scope && x.name == role.name) {
+                    roles.push(role);
+                }
+            }
+        }
+    }
+    extra.retain(|p| !p.roles().is_empty());
+    extra.sort_by_key(|p| (matches!(p, Profile::Site { .. }), p.key()));
+    profiles.extend(extra);
+}
+
+fn quality_name(r: &SsRole, lang: Language) -> String {
+    let i = match lang {
+        Language::Nl => 0,
+        Language::Fr => 1,
+        Language::De => 2,
+        Language::En => 3,
+    };
+    Some(r.quality.names[i].clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| r.quality.name.clone())
 }
 
 /// The role a row gives (`None` for grants that are not enterprise roles).

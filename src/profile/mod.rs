@@ -19,6 +19,7 @@ pub use choose::{ChoiceRequest, Decision, Offer, Refusal};
 pub use settings::ProfileSettings;
 
 use crate::access::btb::settings::DomainSetting;
+use crate::access::social_security::SocialSecuritySettings;
 use crate::domain::{Language, NationalNumber, Profile};
 use crate::store::{Store, StoreResult, unix_now};
 
@@ -32,12 +33,18 @@ pub struct ProfileService {
 struct Inner {
     store: Store,
     domains: Vec<DomainSetting>,
+    catalogue: SocialSecuritySettings,
     settings: ProfileSettings,
 }
 
 impl ProfileService {
-    pub fn new(store: Store, domains: Vec<DomainSetting>, settings: ProfileSettings) -> Self {
-        Self { inner: Arc::new(Inner { store, domains, settings }) }
+    pub fn new(
+        store: Store,
+        domains: Vec<DomainSetting>,
+        catalogue: SocialSecuritySettings,
+        settings: ProfileSettings,
+    ) -> Self {
+        Self { inner: Arc::new(Inner { store, domains, catalogue, settings }) }
     }
 
     pub fn store(&self) -> &Store {
@@ -52,10 +59,17 @@ impl ProfileService {
         &self.inner.domains
     }
 
-    /// Every profile of `person` today, citizen first (one query).
+    /// Every profile of `person` today, citizen first: the register's ties and the BTB
+    /// grants (one query) and the social-security roles (one query), sent together.
     pub async fn profiles_of(&self, person: &NationalNumber, lang: Language) -> StoreResult<Vec<Profile>> {
-        let rows = self.store().find_profile_sources(person, &today()).await?;
-        Ok(build::build(&rows, lang))
+        let today = today();
+        let (rows, ss) = tokio::try_join!(
+            self.store().find_profile_sources(person, &today),
+            crate::access::social_security::roles_of(self.store(), person),
+        )?;
+        let mut profiles = build::build(&rows, lang);
+        build::add_social_security(&mut profiles, &ss, &self.inner.catalogue, lang);
+        Ok(profiles)
     }
 
     /// Whether to ask, for a person who logged in as `identity_id` (`person` `None`: no
@@ -102,8 +116,9 @@ impl ProfileService {
         }
         let Some(person) = person else { return Ok(None) };
         let key = held.key();
-        let rows = self.store().find_profile_sources(person, &today()).await?;
-        let Some(mut now) = build::build(&rows, Language::Nl).into_iter().find(|p| p.key() == key) else {
+        let Some(mut now) =
+            self.profiles_of(person, Language::Nl).await?.into_iter().find(|p| p.key() == key)
+        else {
             return Ok(None);
         };
         // Keep the names the profile was chosen with (the person's language then).

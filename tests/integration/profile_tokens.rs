@@ -14,6 +14,7 @@ use crate::oidc_support::{VERIFIER, authorize_path, basic, claims_of, client, lo
 const FIN: &str = "rp-fin";
 const CARE: &str = "rp-care";
 const GENERAL: &str = "rp-general";
+const HERACLES: &str = "rp-heracles";
 const SECRET: &str = "profile-rp-secret";
 const REDIRECT: &str = "http://127.0.0.1:9/profile-cb";
 
@@ -45,6 +46,7 @@ async fn app() -> TestApp {
             rp(FIN, r#"domains = ["finance"]"#),
             rp(CARE, r#"domains = ["health_care"]"#),
             rp(GENERAL, ""),
+            rp(HERACLES, r#"applications = ["heracles"]"#),
         ])
     })
     .await;
@@ -288,7 +290,9 @@ async fn each_btb_profile_kind_reaches_two_clients_claim_by_claim() {
         enterprise(&["btb:co_head_access_manager", "employment:employee"], "0474603083", "IATREION")
     );
     // Emma, access manager of health care: the two clients see different roles.
-    let emma_care = log_in(&app, None, CARE, EMMA, &[], None).await;
+    // Emma is also local admin of the clinic's mammography unit (a health-care quality): two
+    // profiles give the health-care client something, so it asks.
+    let emma_care = log_in(&app, None, CARE, EMMA, &[], Some("0410561210")).await;
     assert_eq!(
         consistent(&emma_care),
         enterprise(&["btb:access_manager:health_care", "employment:employee"], "0410561210", CLINIC_NAME)
@@ -406,7 +410,7 @@ async fn a_pin_or_a_forged_answer_never_grants_a_profile_the_person_does_not_hol
 #[tokio::test]
 async fn a_role_removed_between_two_refreshes_is_gone_and_a_lost_profile_ends_the_grant() {
     let app = app().await;
-    let emma = log_in(&app, None, CARE, EMMA, &[], None).await;
+    let emma = log_in(&app, None, CARE, EMMA, &[], Some("0410561210")).await;
     let nathalie = log_in(&app, None, FIN, NATHALIE, &[], Some("0410561210")).await;
     let refresh = |rt: String, client: &'static str| {
         let app = &app;
@@ -467,15 +471,64 @@ fn documented(name: &str) -> Value {
 async fn the_documented_examples_are_what_clients_receive() {
     let app = app().await;
     let cases = [
-        ("jan-general", GENERAL, JAN),
-        ("jan-finance", FIN, JAN),
-        ("marie-health-care", CARE, MARIE),
-        ("bram-finance", FIN, BRAM),
-        ("emma-health-care", CARE, EMMA),
-        ("emma-finance", FIN, EMMA),
+        ("jan-general", GENERAL, JAN, None),
+        ("jan-finance", FIN, JAN, None),
+        ("marie-health-care", CARE, MARIE, None),
+        ("bram-finance", FIN, BRAM, None),
+        ("emma-health-care", CARE, EMMA, Some("0410561210")),
+        ("emma-finance", FIN, EMMA, None),
+        ("emma-local-admin", CARE, EMMA, Some("quality:0410561210:mammography_unit")),
+        ("camille-heracles", HERACLES, CAMILLE, None),
     ];
-    for (name, rp, person) in cases {
-        let issued = log_in(&app, None, rp, person, &[], None).await;
-        assert_eq!(consistent(&issued), documented(name), "the documented example {name}");
+    for (name, rp, person, choose) in cases {
+        let issued = log_in(&app, None, rp, person, &[], choose).await;
+        let mut got = consistent(&issued);
+        for place in ["subdivision", "site"] {
+            if got["chosen_profile"][place].is_object() {
+                got["chosen_profile"][place]["id"] = json!("…");
+            }
+        }
+        assert_eq!(got, documented(name), "the documented example {name}");
     }
+}
+
+#[tokio::test]
+async fn social_security_profiles_reach_the_clients_of_their_quality_and_applications() {
+    let app = app().await;
+    // Emma, local admin (Lokale beheerder) of the mammography unit, chooses that profile.
+    let emma = log_in(&app, None, CARE, EMMA, &[], Some("quality:0410561210:mammography_unit")).await;
+    let html = emma.chooser.as_deref().expect("the chooser");
+    assert!(text_of(html).contains("local admin"), "{}", text_of(html));
+    let p = consistent(&emma);
+    assert_eq!(p["roles"], json!(["ss:local_admin:mammography_unit"]));
+    assert_eq!(p["chosen_profile"]["kind"], "enterprise");
+    assert_eq!(p["chosen_profile"]["quality"]["code"], "mammography_unit");
+    // Sofie, admin of the subdivision (HCO 12817), at the Heracles client: her IATREION
+    // head role gives Heracles nothing, so the subdivision profile is taken.
+    let sofie = log_in(&app, None, HERACLES, SOFIE, &[], None).await;
+    let p = consistent(&sofie);
+    let roles = p["roles"].as_array().expect("roles");
+    assert!(
+        roles.len() == 1 && roles[0].as_str().is_some_and(|r| r.starts_with("ss:subdivision_admin:")),
+        "{p}"
+    );
+    assert_eq!(p["chosen_profile"]["subdivision"]["identifier"], "12817");
+    // Camille, chief radiologist at Campus Torhout with Heracles and eHealthBox: the
+    // Heracles client sees Heracles and her function, not eHealthBox.
+    let camille = log_in(&app, None, HERACLES, CAMILLE, &[], None).await;
+    let p = consistent(&camille);
+    assert_eq!(p["roles"], json!(["app:heracles", "function:chief_radiologist"]));
+    assert_eq!(p["chosen_profile"]["kind"], "site");
+    assert!(p["chosen_profile"]["site"]["name"].as_str().is_some_and(|n| n.contains("Torhout")), "{p}");
+    // The general client with the chooser: every role of the site profile.
+    let general =
+        log_in(&app, None, GENERAL, CAMILLE, &[("prompt", "select_account")], Some(&site_key(&camille)))
+            .await;
+    let p = consistent(&general);
+    assert_eq!(p["roles"], json!(["app:ehealthbox", "app:heracles", "function:chief_radiologist"]));
+}
+
+/// The `site:<id>` key of the site profile a login received.
+fn site_key(i: &Issued) -> String {
+    format!("site:{}", i.id_token["chosen_profile"]["site"]["id"].as_str().expect("a site"))
 }
