@@ -85,18 +85,25 @@ pub async fn page_context(State(shell): State<WebShell>, mut req: Request, next:
     response
 }
 
+/// The content security policy of every page.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// [`CSP`] with images from any https origin too (no script, style or frame): for a page
+/// showing a relying party's registered logo.
+pub const CSP_IMG_HTTPS: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data: https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 /// Security headers on every response (OWASP ASVS V14.4).
 pub async fn security_headers(State(shell): State<WebShell>, req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
     let mut response = next.run(req).await;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-    );
+    // A page that needs more (the consent page showing a client's https logo) sets its own
+    // policy, built from the same one with `CSP_IMG_HTTPS`; every other response gets this.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

@@ -222,6 +222,8 @@ async fn oidcc_registration_logo_policy_and_tos_uris_are_echoed_and_shown_on_the
             None => app.get(&to).await,
         };
     }
+    let csp = resp.headers()["content-security-policy"].to_str().expect("csp").to_string();
+    assert!(csp.contains("img-src 'self' data: https:") && csp.contains("script-src 'self'"), "{csp}");
     let page = resp.text().await.expect("consent page");
     assert!(page.contains("/authorize/consent"), "{page}");
     assert!(page.contains(r#"src="https://rp.example/logo.png""#), "the logo");

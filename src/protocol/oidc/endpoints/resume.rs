@@ -188,16 +188,26 @@ async fn continue_tx(
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_else(|| request.redirect_uri.clone());
-        return render(&ConsentPage {
+        let logo_uri = shown(&client.display.logo_uri);
+        let has_logo = logo_uri.is_some();
+        let mut response = render(&ConsentPage {
             page,
             tx_id: tx.id.clone(),
             client_name: client.name.clone(),
             redirect_host,
             scopes,
-            logo_uri: shown(&client.display.logo_uri),
+            logo_uri,
             policy_uri: shown(&client.display.policy_uri),
             tos_uri: shown(&client.display.tos_uri),
-        });
+        })?;
+        if has_logo {
+            // The registered logo is an https image of the client's: let only images in.
+            response.headers_mut().insert(
+                http::header::CONTENT_SECURITY_POLICY,
+                http::HeaderValue::from_static(crate::web::middleware::CSP_IMG_HTTPS),
+            );
+        }
+        return Ok(response);
     }
     // Exactly once: a second resume of the same transaction gets no second code.
     if !transaction::finish(state, &tx.id).await? {
