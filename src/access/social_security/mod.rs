@@ -13,6 +13,7 @@ pub mod api;
 pub mod capability;
 pub mod demo;
 pub mod export;
+pub mod list;
 pub mod manage;
 pub mod roles;
 pub mod routes;

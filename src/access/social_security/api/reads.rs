@@ -3,17 +3,14 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
-use http::{HeaderValue, header};
-use serde::Deserialize;
+use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{SsApiState, api_error, who_and_enterprise};
 use crate::access::btb::api::{ApiError, Caller};
 use crate::access::social_security::capability::ViewRight;
-use crate::access::social_security::manage::roles_of_type;
+use crate::access::social_security::list::{UserListQuery, csv_response};
 use crate::access::social_security::settings::Names;
-use crate::store::social_security::UserFilter;
 
 fn names(n: &Names) -> Value {
     json!({ "nl": n.nl, "fr": n.fr, "de": n.de, "en": n.en })
@@ -80,47 +77,15 @@ pub(super) async fn tree(
     Ok(Json(serde_json::to_value(tree).unwrap_or_default()))
 }
 
-/// The list's query: filters and page.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct ListQuery {
-    last_name: String,
-    first_name: String,
-    username: String,
-    #[serde(rename = "type")]
-    user_type: String,
-    national_number: String,
-    status: String,
-    application: String,
-    page: Option<i64>,
-}
-
-impl ListQuery {
-    fn filter(&self) -> UserFilter {
-        UserFilter {
-            last_name: self.last_name.trim().to_string(),
-            first_name: self.first_name.trim().to_string(),
-            username: self.username.trim().to_lowercase(),
-            roles: roles_of_type(&self.user_type),
-            holder: crate::domain::NationalNumber::parse(&self.national_number)
-                .map(|n| n.as_str().to_string())
-                .unwrap_or_else(|_| self.national_number.trim().to_string()),
-            status: self.status.clone(),
-            application: self.application.trim().to_string(),
-            place: String::new(),
-        }
-    }
-}
-
 /// `GET …/qualities/{code}/users`.
 pub(super) async fn users(
     State(state): State<SsApiState>,
     caller: Caller,
     Path((raw, code)): Path<(String, String)>,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<UserListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let right = view(&state, &caller, &raw, &code).await?;
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page();
     let (users, total) =
         state.ss.users(&right, &query.filter(), page).await.map_err(|e| api_error(e, caller.lang))?;
     Ok(Json(json!({
@@ -133,17 +98,11 @@ pub(super) async fn users_csv(
     State(state): State<SsApiState>,
     caller: Caller,
     Path((raw, code)): Path<(String, String)>,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<UserListQuery>,
 ) -> Result<Response, ApiError> {
     let right = view(&state, &caller, &raw, &code).await?;
     let body = state.ss.export_csv(&right, &query.filter()).await.map_err(|e| api_error(e, caller.lang))?;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"users-{code}.csv\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    Ok(csv_response(&code, body))
 }
 
 /// `GET …/users/{grant}/explanation`.

@@ -4,20 +4,19 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use http::{HeaderValue, header};
-use serde::Deserialize;
 
 use super::{SsPages, who};
 use crate::access::social_security::Refusal;
 use crate::access::social_security::capability::ViewRight;
+use crate::access::social_security::list::{UserListQuery, csv_response};
 use crate::access::social_security::manage::{
-    AccountForm, AdminChoice, Explanation, PersonForm, PlaceForm, Tree, UserView, roles_of_type,
+    AccountForm, AdminChoice, Explanation, PersonForm, PlaceForm, Tree, UserView,
 };
 use crate::access::social_security::rules::Action;
 use crate::access::social_security::settings::QualitySetting;
 use crate::domain::{EnterpriseNumber, Language};
 use crate::store::access_grants::GrantRole;
-use crate::store::social_security::{QualityRow, UserFilter};
+use crate::store::social_security::QualityRow;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{WebError, render};
 use crate::web::page::PageCtx;
@@ -199,57 +198,6 @@ pub(super) async fn activate(
         .into_response())
 }
 
-/// The user list's query.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct ListQuery {
-    last_name: String,
-    first_name: String,
-    username: String,
-    #[serde(rename = "type")]
-    user_type: String,
-    national_number: String,
-    status: String,
-    application: String,
-    page: Option<i64>,
-}
-
-impl ListQuery {
-    fn filter(&self) -> UserFilter {
-        UserFilter {
-            last_name: self.last_name.trim().to_string(),
-            first_name: self.first_name.trim().to_string(),
-            username: self.username.trim().to_lowercase(),
-            roles: roles_of_type(&self.user_type),
-            holder: crate::domain::NationalNumber::parse(&self.national_number)
-                .map(|n| n.as_str().to_string())
-                .unwrap_or_else(|_| self.national_number.trim().to_string()),
-            status: self.status.clone(),
-            application: self.application.trim().to_string(),
-            place: String::new(),
-        }
-    }
-
-    /// The query string without the page.
-    fn without_page(&self) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("last_name", &self.last_name),
-            ("first_name", &self.first_name),
-            ("username", &self.username),
-            ("type", &self.user_type),
-            ("national_number", &self.national_number),
-            ("status", &self.status),
-            ("application", &self.application),
-        ] {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        s.finish()
-    }
-}
-
 #[derive(Template)]
 #[template(path = "ss/quality.html")]
 struct QualityPage {
@@ -264,22 +212,12 @@ struct QualityPage {
     page_no: i64,
     pages: i64,
     query: String,
-    q: ListQueryView,
+    /// The filters, shown again in the form.
+    q: UserListQuery,
     applications: Vec<Choice>,
     functions: Vec<Choice>,
     subdivision_types: Vec<Choice>,
     site_types: Vec<Choice>,
-}
-
-/// The filters as the form shows them again.
-struct ListQueryView {
-    last_name: String,
-    first_name: String,
-    username: String,
-    user_type: String,
-    national_number: String,
-    status: String,
-    application: String,
 }
 
 async fn view(
@@ -297,7 +235,7 @@ pub(super) async fn quality(
     State(state): State<SsPages>,
     jar: CookieJar,
     Path((raw, code)): Path<(String, String)>,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<UserListQuery>,
 ) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, format!("/access/enterprises/{raw}/qualities/{code}"));
     let number = number(&raw)?;
@@ -305,7 +243,7 @@ pub(super) async fn quality(
     let lang = page.lang();
     let setting = state.ss.setting_of(right.quality())?.clone();
     let tree = state.ss.tree(&right).await?;
-    let page_no = query.page.unwrap_or(1).max(1);
+    let page_no = query.page();
     let (users, total) = state.ss.users(&right, &query.filter(), page_no).await?;
     let size = state.ss.settings().page_size;
     let functions = setting
@@ -339,15 +277,7 @@ pub(super) async fn quality(
         page_no,
         pages: ((total + size - 1) / size).max(1),
         query: query.without_page(),
-        q: ListQueryView {
-            last_name: query.last_name.clone(),
-            first_name: query.first_name.clone(),
-            username: query.username.clone(),
-            user_type: query.user_type.clone(),
-            national_number: query.national_number.clone(),
-            status: query.status.clone(),
-            application: query.application.clone(),
-        },
+        q: query,
         page,
     })
 }
@@ -357,18 +287,13 @@ pub(super) async fn users_csv(
     State(state): State<SsPages>,
     jar: CookieJar,
     Path((raw, code)): Path<(String, String)>,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<UserListQuery>,
 ) -> Result<Response, WebError> {
     let who = who_or_login!(state, jar, page, format!("/access/enterprises/{raw}/qualities/{code}"));
     let number = number(&raw)?;
     let right = view(&state, &who, &number, &code).await?;
     let body = state.ss.export_csv(&right, &query.filter()).await?;
-    let mut response = body.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"users-{code}.csv\"")) {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    Ok(csv_response(&code, body))
 }
 
 #[derive(Template)]
