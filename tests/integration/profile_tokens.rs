@@ -532,3 +532,47 @@ async fn social_security_profiles_reach_the_clients_of_their_quality_and_applica
 fn site_key(i: &Issued) -> String {
     format!("site:{}", i.id_token["chosen_profile"]["site"]["id"].as_str().expect("a site"))
 }
+
+#[tokio::test]
+async fn my_profiles_lists_the_remembered_choices_and_forgets_one_only_with_its_form() {
+    let app = app().await;
+    let anonymous = TestApp::spawn_client();
+    let resp = anonymous.get(app.url("/my/profiles")).send().await.expect("GET");
+    assert!(location(&resp).starts_with("/login"), "log in first");
+    let browser = TestApp::spawn_client();
+    log_in(&app, Some(&browser), FIN, NATHALIE, &[], Some("0410561210")).await;
+    let page = |b: &reqwest::Client| {
+        let b = b.clone();
+        let url = app.url("/my/profiles");
+        async move {
+            b.get(url).header("accept-language", "en").send().await.expect("GET").text().await.expect("page")
+        }
+    };
+    let html = page(&browser).await;
+    assert!(
+        html.contains(FIN) && text_of(&html).contains("KLINIEK EN MATERNITEIT ST REMBERTUS"),
+        "{}",
+        text_of(&html)
+    );
+    let refused = browser
+        .post(app.url("/my/profiles/forget"))
+        .form(&[("relying_party", FIN)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 403, "the form needs its CSRF token");
+    assert!(page(&browser).await.contains(FIN), "nothing forgotten");
+    let csrf = extract_hidden(&html, "csrf").expect("csrf");
+    let done = browser
+        .post(app.url("/my/profiles/forget"))
+        .form(&[("csrf", csrf.as_str()), ("relying_party", FIN)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(done.status(), 303);
+    let html = page(&browser).await;
+    assert!(!html.contains(&format!("<code>{FIN}</code>")), "forgotten: {}", text_of(&html));
+    // Forgotten: the next login at Finance asks with nothing pre-selected.
+    let again = log_in(&app, Some(&browser), FIN, NATHALIE, &[], Some("0474603083")).await;
+    assert!(!again.chooser.as_deref().unwrap_or_default().contains("(chosen last time)"));
+}
