@@ -577,7 +577,7 @@ impl SocialSecurity {
         Ok((self.user_views(right, &rows).await?, total))
     }
 
-    /// `limit` users of the list from `offset`, without the count (the export's chunks).
+    /// `limit` users of the list from `offset`, without the count (the export).
     pub(super) async fn users_slice(
         &self,
         right: &super::capability::ViewRight,

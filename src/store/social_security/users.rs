@@ -115,7 +115,7 @@ impl Store {
         Ok((rows, total))
     }
 
-    /// `limit` rows of the list from `offset`, without the count (the export's chunks).
+    /// `limit` rows of the list from `offset`, without the count (the export).
     pub async fn find_ss_users_slice(
         &self,
         quality_id: &str,
