@@ -56,5 +56,6 @@ mod registry;
 mod ss_api;
 mod ss_demo;
 mod ss_pages;
+mod ss_query_plan;
 mod two_nodes;
 mod web_shell;

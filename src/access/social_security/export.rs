@@ -58,16 +58,10 @@ impl SocialSecurity {
             out.write_record(r).map_err(|e| SsError::Store(crate::store::StoreError::Corrupt(e.to_string())))
         };
         write(&mut out, &HEADER.map(String::from))?;
-        let mut page = 1;
-        loop {
-            let (users, total) = self.users(right, filter, page).await?;
-            for u in &users {
-                write(&mut out, &row(u))?;
-            }
-            if users.is_empty() || page * self.settings().page_size >= total {
-                break;
-            }
-            page += 1;
+        // One pass: the body is built in memory anyway, and a slice read from an offset
+        // would step over every row before it again.
+        for u in &self.users_slice(right, filter, 0, i64::MAX).await? {
+            write(&mut out, &row(u))?;
         }
         let bytes =
             out.into_inner().map_err(|e| SsError::Store(crate::store::StoreError::Corrupt(e.to_string())))?;

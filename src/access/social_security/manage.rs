@@ -570,23 +570,42 @@ impl SocialSecurity {
         filter: &UserFilter,
         page: i64,
     ) -> Result<(Vec<UserView>, i64), SsError> {
-        let q = right.quality();
         let size = self.settings().page_size;
-        let mut filter = filter.clone();
-        filter.place = right.within().unwrap_or_default().to_string();
+        let filter = within(right, filter);
         let (rows, total) =
-            self.store().find_ss_users(&q.id, &filter, (page.max(1) - 1) * size, size).await?;
+            self.store().find_ss_users(&right.quality().id, &filter, (page.max(1) - 1) * size, size).await?;
+        Ok((self.user_views(right, &rows).await?, total))
+    }
+
+    /// `limit` users of the list from `offset`, without the count (the export).
+    pub(super) async fn users_slice(
+        &self,
+        right: &super::capability::ViewRight,
+        filter: &UserFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<UserView>, SsError> {
+        let filter = within(right, filter);
+        let rows = self.store().find_ss_users_slice(&right.quality().id, &filter, offset, limit).await?;
+        self.user_views(right, &rows).await
+    }
+
+    async fn user_views(
+        &self,
+        right: &super::capability::ViewRight,
+        rows: &[SsGrantRow],
+    ) -> Result<Vec<UserView>, SsError> {
+        let q = right.quality();
         let subs = self.store().find_ss_subdivisions(&q.id).await?;
         let sites = self.store().find_ss_sites(&q.id).await?;
-        let views = rows
+        Ok(rows
             .iter()
             .map(|g| {
                 let s = g.subdivision_id.as_ref().and_then(|id| subs.iter().find(|s| &s.id == id));
                 let t = g.site_id.as_ref().and_then(|id| sites.iter().find(|t| &t.id == id));
                 user_view(g, q, s, t)
             })
-            .collect();
-        Ok((views, total))
+            .collect())
     }
 
     /// Why each application of the quality is, or is not, effective for `grant` (the
@@ -629,4 +648,9 @@ impl SocialSecurity {
 /// The codes of a form's application list, as stored.
 pub fn normalized(codes: &[String]) -> String {
     join_codes(codes)
+}
+
+/// `filter` limited to the part of the quality `right` covers.
+fn within(right: &super::capability::ViewRight, filter: &UserFilter) -> UserFilter {
+    UserFilter { place: right.within().unwrap_or_default().to_string(), ..filter.clone() }
 }

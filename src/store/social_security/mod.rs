@@ -13,6 +13,10 @@ use super::access_rights::{Decision, kinds};
 use super::{Store, StoreResult, unix_now};
 use crate::domain::{EnterpriseNumber, NationalNumber};
 
+mod users;
+
+pub use users::{PlanMode, UserFilter};
+
 /// A list of codes as stored: sorted, unique, space-separated.
 pub fn join_codes(codes: &[String]) -> String {
     let mut v: Vec<&str> = codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
@@ -145,25 +149,6 @@ impl SsPath {
             "quality"
         }
     }
-}
-
-/// The filters of a quality's user list (all optional; '' means any).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UserFilter {
-    /// Starts with, any case.
-    pub last_name: String,
-    pub first_name: String,
-    pub username: String,
-    /// The roles of the seeds' type: LB (local and co-local admins), SB, USER.
-    pub roles: Vec<GrantRole>,
-    /// The national number (11 digits).
-    pub holder: String,
-    /// `active` or `suspended`; '' for both.
-    pub status: String,
-    /// An application code ticked for the person.
-    pub application: String,
-    /// Only the roles at or below this subdivision, or at this site.
-    pub place: String,
 }
 
 /// One row of the profile chooser's query: a live social-security role with its places.
@@ -612,60 +597,6 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(ss_grant_from).transpose()
-    }
-
-    /// A page of a quality's user list (not revoked), by name, and how many match in all.
-    pub async fn find_ss_users(
-        &self,
-        quality_id: &str,
-        filter: &UserFilter,
-        offset: i64,
-        limit: i64,
-    ) -> StoreResult<(Vec<SsGrantRow>, i64)> {
-        const WHERE: &str = "WHERE d.quality_id = $1 \
-             AND ($2 = '' OR LOWER(d.last_name) LIKE $2) \
-             AND ($3 = '' OR LOWER(d.first_name) LIKE $3) \
-             AND ($4 = '' OR pa.username LIKE $4) \
-             AND ($5 = '' OR g.role = $5 OR g.role = $6) \
-             AND ($7 = '' OR g.holder = $7) \
-             AND (($8 = '' AND g.status <> 'revoked') OR g.status = $8) \
-             AND ($9 = '' OR (' ' || d.applications || ' ') LIKE $10) \
-             AND ($11 = '' OR d.subdivision_id = $11 OR d.site_id = $11)";
-        let like = |s: &str| if s.is_empty() { String::new() } else { format!("{}%", s.to_lowercase()) };
-        let roles: Vec<&str> = filter.roles.iter().map(|r| r.code()).collect();
-        let status = match filter.status.as_str() {
-            "active" | "suspended" => filter.status.clone(),
-            _ => String::new(),
-        };
-        let app_like = format!("% {} %", filter.application);
-        macro_rules! bound {
-            ($q:expr) => {
-                $q.bind(quality_id.to_string())
-                    .bind(like(&filter.last_name))
-                    .bind(like(&filter.first_name))
-                    .bind(like(&filter.username))
-                    .bind(roles.first().copied().unwrap_or("").to_string())
-                    .bind(roles.get(1).or(roles.first()).copied().unwrap_or("").to_string())
-                    .bind(filter.holder.clone())
-                    .bind(status.clone())
-                    .bind(filter.application.clone())
-                    .bind(app_like.clone())
-                    .bind(filter.place.clone())
-            };
-        }
-        let total: i64 =
-            bound!(sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n {GRANT_FROM} {WHERE}"))))
-                .fetch_one(self.pool())
-                .await?
-                .try_get("n")?;
-        let rows = bound!(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {GRANT_COLUMNS} {GRANT_FROM} {WHERE} ORDER BY d.last_name, d.first_name, g.id LIMIT $12 OFFSET $13"
-        ))))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(self.pool())
-        .await?;
-        Ok((rows.iter().map(ss_grant_from).collect::<StoreResult<_>>()?, total))
     }
 
     /// Every live social-security role of a person with its quality, subdivision and site,
