@@ -79,15 +79,15 @@ test('standard procedure: Jan Peeters designates Sofie Claes head access manager
   await page.waitForSelector('.panel-ok');
   await checkPage(page, 'btb-designated', { h1: 'Head access manager designated!' });
   const done = await page.textContent('main');
-  assert.match(done, /IATREION BV, is now activated/);
+  assert.match(done, /Your enterprise, IATREION, is now activated/);
   assert.match(done, /You designated Sofie Claes as head access manager/);
   assert.match(done, /sofie\.claes@iatreion\.example/);
 
-  // The enterprise's BTB page, seen by the representative: Sofie is its head.
-  await page.click('main a.btn');
-  await page.waitForURL((u) => u.pathname === `/btb/enterprises/${IATREION}`);
-  await checkPage(page, 'btb-enterprise-representative', { h1: /IATREION/ });
-  assert.match(await page.textContent('#heads'), /Head access manager\s*Sofie Claes/);
+  // The mails, in the demo outbox: to Sofie in her language (Dutch), to Jan in the page's.
+  await page.goto(`${BASE}/demo/outbox`);
+  const outbox = await page.textContent('main');
+  assert.match(outbox, /sofie\.claes@iatreion\.example\s*Subject\s*U bent Hoofdtoegangsbeheerder van IATREION/);
+  assert.match(outbox, /jan\.peeters@iatreion\.example\s*Subject\s*Head access manager of IATREION designated/);
   await context.close();
 });
 
@@ -95,6 +95,7 @@ test('the head access manager appoints an access manager for a domain', async ()
   const { context, page } = await newPage(browser);
   await itsmePortalLogin(page, /Sofie Claes/, `/btb/enterprises/${IATREION}`);
   await checkPage(page, 'btb-enterprise', { h1: /IATREION/ });
+  assert.match(await page.textContent('#heads'), /Head access manager\s*Sofie Claes/, 'Sofie is its head access manager');
   const domain = page.locator('#domains article.card').first();
   const domainName = (await domain.locator('h3').textContent()).trim();
   const field = domain.locator('input[id^="am-"]');
