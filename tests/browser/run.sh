@@ -112,9 +112,9 @@ EOF
   local status=0 journeys=() j
   # BROWSER_JOURNEYS="btb access" runs only those files (journeys/NAME.test.mjs).
   if [ -n "${BROWSER_JOURNEYS:-}" ]; then
-    for j in $BROWSER_JOURNEYS; do journeys+=("journeys/$j.test.mjs"); done
+    for j in $BROWSER_JOURNEYS; do journeys+=("$here/journeys/$j.test.mjs"); done
   else
-    journeys=(journeys/*.test.mjs)
+    journeys=("$here"/journeys/*.test.mjs)
   fi
   (cd "$here" && POORT_URL="$base" BROWSER_OUTPUT_DIR="$out" BROWSER_WORK="$dir" CHROMIUM="$chromium" \
     CALLBACK_PORT="$callback_port" \
