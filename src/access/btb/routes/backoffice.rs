@@ -118,7 +118,8 @@ async fn render_request(
         _ => "",
     };
     let error = refusal.map(|x| page.t(x.message_key()).to_string());
-    let template = RequestPage { page, r, d, enterprise_name, head_name, is_change, notice, error, error_field };
+    let template =
+        RequestPage { page, r, d, enterprise_name, head_name, is_change, notice, error, error_field };
     render_at(status, &template)
 }
 

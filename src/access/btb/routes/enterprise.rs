@@ -149,7 +149,8 @@ async fn outcome(
                 && r != Refusal::UnknownDomain =>
         {
             // A co-head's e-mail is refused at its own field.
-            let field = if r == Refusal::BadEmail && field == "co-head-number" { "co-head-email" } else { field };
+            let field =
+                if r == Refusal::BadEmail && field == "co-head-number" { "co-head-email" } else { field };
             let error = Some((page.t(r.message_key()).to_string(), field.to_string()));
             render_enterprise(state, page, who, number, r.status(), None, error).await
         }

@@ -64,7 +64,9 @@ fn error_field(r: Refusal, f: &Fields) -> &'static str {
     use crate::access::btb::rules::{parse_email, parse_phone};
     let is_other = f.head == "other";
     match r {
-        Refusal::BadNationalNumber if crate::domain::NationalNumber::parse(&f.rep_national_number).is_err() => {
+        Refusal::BadNationalNumber
+            if crate::domain::NationalNumber::parse(&f.rep_national_number).is_err() =>
+        {
             "rep_national_number"
         }
         Refusal::MissingName if f.rep_first_name.trim().is_empty() => "rep_first_name",
