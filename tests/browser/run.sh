@@ -11,6 +11,7 @@
 # mock itsme, mock eIDAS) on free ports too, and runs `node --test` on the journeys.
 # Screenshots and axe reports go to tests/browser/output/<database>/ (gitignored);
 # SCREENSHOTS=DIR also writes the README pictures there (see screenshots.sh).
+# BROWSER_JOURNEYS="btb access" runs only journeys/btb.test.mjs and access.test.mjs.
 # Any failure fails the script; Poort's log is printed when the tests fail. A skipped
 # test fails the run.
 set -euo pipefail
@@ -79,6 +80,10 @@ EOF
       url="$pg_base/$pg_db" ;;
     *) echo "browser: unknown database $db (sqlite|postgres|all)" >&2; exit 2 ;;
   esac
+  # The contact centre's staff: Nathalie Lefèvre may open the back office (btb journey).
+  (cd "$dir" && exec "$binary" --config poort.toml --database-url "$url" \
+    backoffice grant 69.01.23-308.70) >"$work/grant-$db.txt" 2>&1 \
+    || { echo "browser: poort backoffice grant failed on $db:" >&2; cat "$work/grant-$db.txt" >&2; exit 1; }
   port=$(free_port)
   local base="http://localhost:$port"
   local out="$here/output/$db"
@@ -104,10 +109,16 @@ EOF
     cat "$out/poort.log" >&2
     exit 1
   fi
-  local status=0
+  local status=0 journeys=() j
+  # BROWSER_JOURNEYS="btb access" runs only those files (journeys/NAME.test.mjs).
+  if [ -n "${BROWSER_JOURNEYS:-}" ]; then
+    for j in $BROWSER_JOURNEYS; do journeys+=("$here/journeys/$j.test.mjs"); done
+  else
+    journeys=("$here"/journeys/*.test.mjs)
+  fi
   (cd "$here" && POORT_URL="$base" BROWSER_OUTPUT_DIR="$out" BROWSER_WORK="$dir" CHROMIUM="$chromium" \
     CALLBACK_PORT="$callback_port" \
-    node --test --test-concurrency=1 --test-reporter=spec journeys/*.test.mjs) \
+    node --test --test-concurrency=1 --test-reporter=spec "${journeys[@]}") \
     2>&1 | tee "$out/node.txt" || status=$?
   # Nothing here may be skipped: a skipped test proves nothing.
   if grep -qE '^. (skipped|todo) [1-9]' "$out/node.txt"; then

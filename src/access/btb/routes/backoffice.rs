@@ -92,6 +92,8 @@ struct RequestPage {
     is_change: bool,
     notice: Option<String>,
     error: Option<String>,
+    /// The id of the field the error is about ("": the request as a whole).
+    error_field: &'static str,
 }
 
 async fn render_request(
@@ -110,8 +112,15 @@ async fn render_request(
     let head_name = state.btb.person_name(&head).await?;
     let is_change = state.btb.current_head(&enterprise).await?.is_some();
     let status = refusal.map(Refusal::status).unwrap_or(http::StatusCode::OK);
+    let error_field = match refusal {
+        Some(Refusal::NotPdf | Refusal::DocumentTooLarge) => "document",
+        Some(Refusal::ReasonMissing) => "reason",
+        _ => "",
+    };
     let error = refusal.map(|x| page.t(x.message_key()).to_string());
-    render_at(status, &RequestPage { page, r, d, enterprise_name, head_name, is_change, notice, error })
+    let template =
+        RequestPage { page, r, d, enterprise_name, head_name, is_change, notice, error, error_field };
+    render_at(status, &template)
 }
 
 pub(super) async fn request(

@@ -168,6 +168,29 @@ struct FormPage {
     is_head: bool,
     f: Fields,
     error: Option<String>,
+    /// The id of the field the error is about ("": the form as a whole).
+    error_field: &'static str,
+}
+
+/// The field a refusal of the form is about, so the error is shown next to it.
+fn error_field(r: Refusal, f: &Fields) -> &'static str {
+    use crate::access::btb::rules::{parse_email, parse_phone};
+    match r {
+        Refusal::BadNationalNumber
+        | Refusal::PersonUnknown
+        | Refusal::NotEmployeeOrRepresentative
+        | Refusal::AlreadyHead
+            if f.head == "other" =>
+        {
+            "head_national_number"
+        }
+        Refusal::BadEmail if parse_email(&f.enterprise_email).is_err() => "enterprise_email",
+        Refusal::BadEmail if parse_email(&f.head_email).is_err() => "head_email",
+        Refusal::BadEmail => "requester_email",
+        Refusal::BadPhone if parse_phone(&f.head_phone).is_err() => "head_phone",
+        Refusal::BadPhone => "requester_phone",
+        _ => "",
+    }
 }
 
 #[derive(Template)]
@@ -204,6 +227,7 @@ async fn form_page(
     let current = state.btb.current_head(number).await?;
     let me = state.btb.person_name(&who.person).await?;
     let status = error.map(Refusal::status).unwrap_or(StatusCode::OK);
+    let error_field = error.map(|r| error_field(r, &f)).unwrap_or("");
     let error = error.map(|r| page.t(r.message_key()).to_string());
     let template = FormPage {
         enterprise: lines(number, about, &page),
@@ -213,6 +237,7 @@ async fn form_page(
         current_head: current.map(|c| c.name),
         f,
         error,
+        error_field,
         page,
     };
     render_at(status, &template)

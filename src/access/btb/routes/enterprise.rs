@@ -53,6 +53,9 @@ struct EnterprisePage {
     capacity: &'static str,
     notice: Option<String>,
     error: Option<String>,
+    /// The id of the field the error is about ("" when it is about the page): the error is
+    /// shown next to that field, which is marked invalid and described by it.
+    error_field: String,
     audit: Vec<AuditLine>,
 }
 
@@ -63,7 +66,7 @@ async fn render_enterprise(
     number: &EnterpriseNumber,
     status: StatusCode,
     notice: Option<String>,
-    error: Option<String>,
+    error: Option<(String, String)>,
 ) -> Result<Response, WebError> {
     let right = state.btb.may_view(who, number).await?;
     let v = state.btb.view(&right, page.lang()).await?;
@@ -72,7 +75,12 @@ async fn render_enterprise(
         Err(BtbError::Refused(_)) => Vec::new(),
         Err(e) => return Err(e.into()),
     };
-    render_at(status, &EnterprisePage { page, v, capacity: right.capacity().code(), notice, error, audit })
+    let (error, error_field) = match error {
+        Some((message, field)) => (Some(message), field),
+        None => (None, String::new()),
+    };
+    let capacity = right.capacity().code();
+    render_at(status, &EnterprisePage { page, v, capacity, notice, error, error_field, audit })
 }
 
 fn path_number(raw: &str) -> Result<EnterpriseNumber, WebError> {
@@ -130,6 +138,7 @@ async fn outcome(
     number: &EnterpriseNumber,
     result: Result<(), BtbError>,
     anchor: &str,
+    field: &str,
 ) -> Result<Response, WebError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/btb/enterprises/{}{anchor}", number.as_str())).into_response()),
@@ -139,7 +148,10 @@ async fn outcome(
                 && r != Refusal::LevelTooLow
                 && r != Refusal::UnknownDomain =>
         {
-            let error = Some(page.t(r.message_key()).to_string());
+            // A co-head's e-mail is refused at its own field.
+            let field =
+                if r == Refusal::BadEmail && field == "co-head-number" { "co-head-email" } else { field };
+            let error = Some((page.t(r.message_key()).to_string(), field.to_string()));
             render_enterprise(state, page, who, number, r.status(), None, error).await
         }
         Err(e) => Err(e.into()),
@@ -170,12 +182,12 @@ pub(super) async fn add_co_head(
                 back: format!("/btb/enterprises/{}", number.as_str()),
                 page,
             }),
-            Err(e) => outcome(&state, page, &who, &number, Err(e), "").await,
+            Err(e) => outcome(&state, page, &who, &number, Err(e), "", "co-head-number").await,
         };
     }
     let email = Some(form.email.as_str()).filter(|e| !e.trim().is_empty());
     let result = state.btb.add_co_head(&decision, &form.national_number, email).await.map(|_| ());
-    outcome(&state, page, &who, &number, result, "#heads").await
+    outcome(&state, page, &who, &number, result, "#heads", "co-head-number").await
 }
 
 pub(super) async fn remove_co_head(
@@ -189,7 +201,7 @@ pub(super) async fn remove_co_head(
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_heads(&who, &number).await?;
     let result = state.btb.remove_co_head(&decision, &form.national_number).await;
-    outcome(&state, page, &who, &number, result, "#heads").await
+    outcome(&state, page, &who, &number, result, "#heads", "").await
 }
 
 pub(super) async fn add_access_manager(
@@ -215,11 +227,12 @@ pub(super) async fn add_access_manager(
                 back: format!("/btb/enterprises/{}#domain-{code}", number.as_str()),
                 page,
             }),
-            Err(e) => outcome(&state, page, &who, &number, Err(e), "").await,
+            Err(e) => outcome(&state, page, &who, &number, Err(e), "", &format!("am-{code}")).await,
         };
     }
     let result = state.btb.add_access_manager(&decision, &form.national_number).await.map(|_| ());
-    outcome(&state, page, &who, &number, result, &format!("#domain-{code}")).await
+    let field = format!("am-{code}");
+    outcome(&state, page, &who, &number, result, &format!("#domain-{code}"), &field).await
 }
 
 pub(super) async fn remove_access_manager(
@@ -233,7 +246,7 @@ pub(super) async fn remove_access_manager(
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_domain(&who, &number, &code).await?;
     let result = state.btb.remove_access_manager(&decision, &form.national_number).await;
-    outcome(&state, page, &who, &number, result, &format!("#domain-{code}")).await
+    outcome(&state, page, &who, &number, result, &format!("#domain-{code}"), "").await
 }
 
 #[derive(Deserialize)]
@@ -253,7 +266,8 @@ pub(super) async fn set_domain_email(
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_domain(&who, &number, &code).await?;
     let result = state.btb.set_domain_email(&decision, &form.email).await;
-    outcome(&state, page, &who, &number, result, &format!("#domain-{code}")).await
+    let field = format!("email-{code}");
+    outcome(&state, page, &who, &number, result, &format!("#domain-{code}"), &field).await
 }
 
 pub(super) async fn remove_domain_email(
@@ -267,7 +281,7 @@ pub(super) async fn remove_domain_email(
     let number = path_number(&raw)?;
     let decision = state.btb.may_manage_domain(&who, &number, &code).await?;
     let result = state.btb.remove_domain_email(&decision).await;
-    outcome(&state, page, &who, &number, result, &format!("#domain-{code}")).await
+    outcome(&state, page, &who, &number, result, &format!("#domain-{code}"), "").await
 }
 
 #[derive(Template)]

@@ -55,6 +55,36 @@ struct FormPage {
     me: String,
     f: Fields,
     error: Option<String>,
+    /// The id of the field the error is about ("": the form as a whole).
+    error_field: &'static str,
+}
+
+/// The field a refusal of the request form is about, so the error is shown next to it.
+fn error_field(r: Refusal, f: &Fields) -> &'static str {
+    use crate::access::btb::rules::{parse_email, parse_phone};
+    let is_other = f.head == "other";
+    match r {
+        Refusal::BadNationalNumber
+            if crate::domain::NationalNumber::parse(&f.rep_national_number).is_err() =>
+        {
+            "rep_national_number"
+        }
+        Refusal::MissingName if f.rep_first_name.trim().is_empty() => "rep_first_name",
+        Refusal::MissingName | Refusal::NamesDoNotMatch => "rep_last_name",
+        Refusal::NotLegalRepresentative => "rep_national_number",
+        Refusal::BadEnterpriseNumber
+        | Refusal::EnterpriseUnknown
+        | Refusal::EnterpriseStopped
+        | Refusal::RepresentativeHasEid => "enterprise",
+        Refusal::BadNationalNumber | Refusal::PersonUnknown if is_other => "head_national_number",
+        Refusal::NotEmployeeOrRepresentative if is_other => "head_national_number",
+        Refusal::BadEmail if parse_email(&f.enterprise_email).is_err() => "enterprise_email",
+        Refusal::BadEmail if parse_email(&f.head_email).is_err() => "head_email",
+        Refusal::BadEmail => "requester_email",
+        Refusal::BadPhone if parse_phone(&f.head_phone).is_err() => "head_phone",
+        Refusal::BadPhone => "requester_phone",
+        _ => "",
+    }
 }
 
 pub(super) async fn form(
@@ -67,7 +97,13 @@ pub(super) async fn form(
         Err(redirect) => return Ok(redirect),
     };
     let me = state.btb.person_name(&who.person).await?;
-    render(&FormPage { page, me, f: Fields { head: "self".into(), ..Fields::default() }, error: None })
+    render(&FormPage {
+        page,
+        me,
+        f: Fields { head: "self".into(), ..Fields::default() },
+        error: None,
+        error_field: "",
+    })
 }
 
 pub(super) async fn submit(
@@ -100,13 +136,14 @@ pub(super) async fn submit(
     };
     let me = state.btb.person_name(&who.person).await?;
     if f.step == "edit" {
-        return render(&FormPage { page, me, f, error: None });
+        return render(&FormPage { page, me, f, error: None, error_field: "" });
     }
     let plan = match state.btb.check_exception(&who, &f.enterprise, &rep, &form).await {
         Ok(plan) => plan,
         Err(BtbError::Refused(r)) => {
             let error = Some(page.t(r.message_key()).to_string());
-            return render_at(r.status(), &FormPage { page, me, f, error });
+            let error_field = error_field(r, &f);
+            return render_at(r.status(), &FormPage { page, me, f, error, error_field });
         }
         Err(e) => return Err(e.into()),
     };
@@ -136,7 +173,8 @@ pub(super) async fn submit(
         }
         Err(BtbError::Refused(r)) => {
             let error = Some(page.t(r.message_key()).to_string());
-            render_at(r.status(), &FormPage { page, me, f, error })
+            let error_field = error_field(r, &f);
+            render_at(r.status(), &FormPage { page, me, f, error, error_field })
         }
         Err(e) => Err(e.into()),
     }
