@@ -1,6 +1,7 @@
 //! The command line: `poort serve | migrate | check-config | registry …`.
 
 mod eid;
+mod saml;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -59,6 +60,9 @@ pub enum Command {
     /// The access layer's audit trail.
     #[command(subcommand)]
     Audit(crate::access::admin::AuditCommand),
+    /// The SAML identity provider: its metadata and service providers.
+    #[command(subcommand)]
+    Saml(saml::SamlCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -211,6 +215,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Eid(command) => eid::run(&settings, command),
+        Command::Saml(command) => saml::run(&settings, command).await,
         Command::Backoffice(command) => {
             let store = connect(&settings).await?;
             store.migrate().await?;

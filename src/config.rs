@@ -51,6 +51,9 @@ pub struct Settings {
     /// The management of access managers (`[btb]`).
     #[serde(default)]
     pub btb: crate::access::btb::BtbSettings,
+    /// The SAML 2.0 identity provider (`[saml]`, off unless enabled).
+    #[serde(default)]
+    pub saml: crate::protocol::saml::SamlSettings,
     /// The profile chooser and the freshness of roles in tokens (`[profile]`).
     #[serde(default)]
     pub profile: crate::profile::ProfileSettings,
@@ -302,6 +305,7 @@ impl Settings {
         self.passkey.validate()?;
         self.btb.validate()?;
         self.profile.validate()?;
+        self.saml.validate(self.demo.is_enabled)?;
         let domains: Vec<&str> = self.btb.domains.iter().map(|d| d.code.as_str()).collect();
         self.social_security.validate(&domains)?;
         for dir in &self.registry.load_dirs {

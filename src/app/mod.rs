@@ -206,6 +206,10 @@ impl Application {
             settings.social_security.clone(),
             settings.profile.clone(),
         );
+        let saml = crate::protocol::saml::Idp::start(&settings.saml, &public_url, is_demo, &keys, &store)
+            .await
+            .context("starting the SAML identity provider")?
+            .map(Arc::new);
         let state = AppState::new(state::Parts {
             settings,
             store,
@@ -220,6 +224,7 @@ impl Application {
             eid: installed.eid.clone(),
             itsme: installed.itsme.clone(),
             eidas: installed.eidas.clone(),
+            saml,
         });
         let (router, side) = routes::application(&state, installed, shell, limits);
         Ok(Self { listener, address, state, router, side, jobs })

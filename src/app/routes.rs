@@ -77,6 +77,16 @@ pub(super) fn application(
     if state.settings().demo.is_enabled {
         for_people = for_people.merge(outbox::router().with_state(state.store().clone()));
     }
+    if let Some(idp) = state.saml_arc() {
+        let with_demo_sp = idp.demo_sp().is_some();
+        let saml = crate::protocol::saml::SamlState {
+            authn: state.authn().clone(),
+            idp,
+            profiles: state.profiles().clone(),
+        };
+        for_people =
+            for_people.merge(crate::protocol::saml::endpoints::router(with_demo_sp).with_state(saml));
+    }
     let mut side = Vec::new();
     for method in installed.list {
         for_people = for_people.merge(method.router);

@@ -36,6 +36,8 @@ pub(super) struct Parts {
     pub eid: Option<EidEndpoint>,
     pub itsme: Option<Arc<ItsmeService>>,
     pub eidas: Option<Arc<EidasRuntime>>,
+    /// The SAML identity provider, when `[saml]` is enabled.
+    pub saml: Option<Arc<crate::protocol::saml::Idp>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -122,5 +124,14 @@ impl AppState {
     /// The eIDAS service provider, when the method is enabled.
     pub fn eidas(&self) -> Option<&EidasRuntime> {
         self.0.eidas.as_deref()
+    }
+
+    /// The SAML identity provider, when it is enabled.
+    pub fn saml(&self) -> Option<&crate::protocol::saml::Idp> {
+        self.0.saml.as_deref()
+    }
+
+    pub(super) fn saml_arc(&self) -> Option<Arc<crate::protocol::saml::Idp>> {
+        self.0.saml.clone()
     }
 }

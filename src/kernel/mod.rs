@@ -8,6 +8,7 @@
 //! - [`token`]: random handles, their storage hashes, constant-time comparison.
 //! - [`outbound`]: the guarded HTTP client of every outbound request (SSRF, limits).
 //! - [`paths`]: local-path checks against open redirects.
+//! - [`saml`]: SAML XML helpers and XML signatures (eIDAS SP and SAML IdP).
 //! - [`jobs`]: periodic background jobs and their runner.
 //! - [`serve`]: side services (extra listeners) started and stopped with the application.
 //! - [`devpki`]: the DEMO certificate authorities and TLS listeners of the mocks.
@@ -19,6 +20,7 @@ pub mod jose;
 pub mod keys;
 pub mod outbound;
 pub mod paths;
+pub mod saml;
 pub mod seal;
 pub mod secret;
 pub mod serve;

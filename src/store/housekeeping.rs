@@ -85,9 +85,10 @@ impl Store {
         Ok(Purged(out))
     }
 
-    /// The OpenID Provider's rows past their lifetime: tokens, grants, pushed requests,
+    /// The protocols' rows past their lifetime (OpenID Provider: tokens, grants, pushed requests,
     /// single-use identifiers, retired keys whose overlap ended, and back-channel logout
-    /// deliveries that finished before `ended_before`.
+    /// deliveries that finished before `ended_before`; SAML: answered request IDs, the service
+    /// providers of purged sessions; eIDAS: accepted assertion IDs).
     pub async fn purge_oidc_state(&self, now: i64, ended_before: i64) -> StoreResult<Purged> {
         let mut out = Vec::new();
         for (table, sql) in [
@@ -100,6 +101,7 @@ impl Store {
                 "DELETE FROM oidc_signing_keys WHERE status = 'retired' AND verify_until <= $1",
             ),
             ("eidas_seen_assertions", "DELETE FROM eidas_seen_assertions WHERE expires_at < $1"),
+            ("saml_seen_requests", "DELETE FROM saml_seen_requests WHERE expires_at < $1"),
         ] {
             out.push((table, self.delete_where(sql, now).await?));
         }
@@ -110,6 +112,14 @@ impl Store {
             )
             .await?;
         out.push(("oidc_logout_deliveries", deliveries));
+        // A session's SAML service providers outlive it only until its row is purged.
+        let participants = sqlx::query(
+            "DELETE FROM saml_session_participants WHERE session_id NOT IN (SELECT sid FROM browser_sessions)",
+        )
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        out.push(("saml_session_participants", participants));
         Ok(Purged(out))
     }
 

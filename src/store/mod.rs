@@ -34,6 +34,7 @@ pub mod profiles;
 pub mod registry;
 pub mod registry_import;
 pub mod registry_source;
+pub mod saml;
 pub mod sessions;
 pub mod social_security;
 

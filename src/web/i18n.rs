@@ -25,11 +25,12 @@ macro_rules! catalogue {
             include_str!(concat!("../../templates/i18n/", $lang, "/btb.toml")),
             include_str!(concat!("../../templates/i18n/", $lang, "/profile.toml")),
             include_str!(concat!("../../templates/i18n/", $lang, "/ss.toml")),
+            include_str!(concat!("../../templates/i18n/", $lang, "/saml.toml")),
         ]
     };
 }
 
-const SOURCES: [(Language, [&str; 11]); 4] = [
+const SOURCES: [(Language, [&str; 12]); 4] = [
     (Language::Nl, catalogue!("nl")),
     (Language::Fr, catalogue!("fr")),
     (Language::De, catalogue!("de")),

@@ -9,6 +9,7 @@
 pub mod client_addr;
 pub mod csrf;
 pub mod error;
+pub mod form_post;
 pub mod i18n;
 pub mod limits;
 pub mod middleware;

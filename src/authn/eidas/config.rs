@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::EidasConfigError;
 use super::loa::Loa;
-use super::signing::{SigningKey, cert_der_from_pem};
+use crate::kernel::saml::signing::{SigningKey, cert_der_from_pem};
 
 /// `eidas:SPType` (eIDAS SAML Message Format v1.2 §2.4.2): the sector of the relying party.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

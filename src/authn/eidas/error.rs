@@ -16,6 +16,12 @@ pub enum EidasConfigError {
     Metadata(String),
 }
 
+impl From<crate::kernel::saml::signing::PemError> for EidasConfigError {
+    fn from(e: crate::kernel::saml::signing::PemError) -> Self {
+        EidasConfigError::Invalid { what: e.what, reason: e.reason }
+    }
+}
+
 /// Why building a request or accepting a response failed.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum EidasError {

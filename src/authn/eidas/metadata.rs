@@ -6,8 +6,8 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::config::{EidasSpConfig, NodeTrust, ServiceProvider};
 use super::error::EidasConfigError;
-use super::signing::{cert_der_from_pem, verify_and_reduce};
-use super::xml::{
+use crate::kernel::saml::signing::{cert_der_from_pem, verify_and_reduce};
+use crate::kernel::saml::xml::{
     BINDING_POST, MAX_MESSAGE_BYTES, NS_DS, NS_EIDAS, NS_MD, children, descendants, escape, is, new_id,
     only_child, parse_strict, text,
 };
@@ -59,7 +59,7 @@ pub fn node_from_metadata_xml(
     let bad = |r: &str| EidasConfigError::Metadata(r.to_string());
     parse_strict(xml).ok_or_else(|| bad("not well-formed XML"))?;
     let signed =
-        verify_and_reduce(xml, metadata_signing_cert_der).map_err(|()| bad("signature does not verify"))?;
+        verify_and_reduce(xml, metadata_signing_cert_der).map_err(|_| bad("signature does not verify"))?;
     let doc = parse_strict(&signed).ok_or_else(|| bad("not well-formed XML"))?;
     let root = doc.get_root_element().ok_or_else(|| bad("empty"))?;
     if !is(&root, NS_MD, "EntityDescriptor") {

@@ -26,8 +26,6 @@ pub(crate) mod response;
 mod response_checks;
 mod routes;
 mod settings;
-mod signing;
-mod xml;
 
 pub mod mock;
 pub mod runtime;

@@ -10,7 +10,7 @@ use super::config::ServiceProvider;
 use super::error::EidasError;
 use super::identity::MINIMUM_DATA_SET;
 use super::loa::Loa;
-use super::xml::{
+use crate::kernel::saml::xml::{
     BINDING_POST, NAME_FORMAT_URI, NAMEID_ENTITY, NAMEID_PERSISTENT, NS_EIDAS, NS_SAML, NS_SAMLP, escape,
     instant, new_id,
 };

@@ -13,8 +13,8 @@ use super::identity::EidasIdentity;
 use super::replay::ReplayGuard;
 use super::request::PendingRequest;
 use super::response_checks::{check_assertion, read_attributes};
-use super::signing::verify_and_reduce;
-use super::xml::{
+use crate::kernel::saml::signing::verify_and_reduce;
+use crate::kernel::saml::xml::{
     MAX_MESSAGE_BYTES, NS_DS, NS_SAML, NS_SAMLP, STATUS_PREFIX, children, descendants, is, only_child,
     parse_strict,
 };
@@ -98,7 +98,7 @@ pub(crate) fn check_response(
 
     // Verify every signature with the node's certificate and keep only signed content.
     let reduced_xml =
-        verify_and_reduce(&xml, &sp.node.certificate_der).map_err(|()| EidasError::InvalidSignature)?;
+        verify_and_reduce(&xml, &sp.node.certificate_der).map_err(|_| EidasError::InvalidSignature)?;
     let reduced = parse_strict(&reduced_xml).ok_or(EidasError::InvalidSignature)?;
     let reduced_root = reduced.get_root_element().ok_or(EidasError::InvalidSignature)?;
     let signed_assertion = if is(&reduced_root, NS_SAML, "Assertion") {
@@ -142,7 +142,9 @@ fn check_response_envelope(
         return Err(EidasError::WrongDestination);
     }
     let issuers = children(root, NS_SAML, "Issuer");
-    if issuers.len() > 1 || issuers.first().is_some_and(|i| super::xml::text(i) != sp.node.entity_id) {
+    if issuers.len() > 1
+        || issuers.first().is_some_and(|i| crate::kernel::saml::xml::text(i) != sp.node.entity_id)
+    {
         return Err(EidasError::WrongIssuer);
     }
     Ok(())

@@ -11,7 +11,7 @@ use super::identity::{
 };
 use super::loa::Loa;
 use super::request::PendingRequest;
-use super::xml::{CM_BEARER, NS_SAML, children, only_child, parse_instant, text};
+use crate::kernel::saml::xml::{CM_BEARER, NS_SAML, children, only_child, parse_instant, text};
 
 /// A pending request older than this is stale: the user must start again.
 const REQUEST_LIFETIME: Duration = Duration::minutes(30);

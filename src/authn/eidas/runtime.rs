@@ -11,8 +11,8 @@ use tokio::net::TcpListener;
 use super::config::{EidasSpConfig, NodeTrust, ServiceProvider};
 use super::mock::{MockNode, MockNodeConfig, generate_key};
 use super::settings::{EidasSettings, key};
-use super::signing::cert_der_from_pem;
 use crate::kernel::devpki;
+use crate::kernel::saml::signing::cert_der_from_pem;
 use crate::kernel::serve::SideService;
 
 /// What the eIDAS routes need at runtime.

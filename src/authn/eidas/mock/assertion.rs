@@ -7,7 +7,7 @@ use time::{Duration, OffsetDateTime};
 use super::{DemoIdentity, MockNode};
 use crate::authn::eidas::identity::MINIMUM_DATA_SET;
 use crate::authn::eidas::loa::Loa;
-use crate::authn::eidas::xml::{
+use crate::kernel::saml::xml::{
     CM_BEARER, NAME_FORMAT_URI, NAMEID_ENTITY, NAMEID_PERSISTENT, NS_EIDAS_NATURAL, NS_SAML, NS_SAMLP,
     STATUS_PREFIX, escape, instant, new_id,
 };

@@ -6,8 +6,8 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::MockNode;
 use crate::authn::eidas::loa::Loa;
-use crate::authn::eidas::signing::verify_and_reduce;
-use crate::authn::eidas::xml::{NS_DS, NS_SAML, NS_SAMLP, is, only_child, parse_strict, text};
+use crate::kernel::saml::signing::verify_and_reduce;
+use crate::kernel::saml::xml::{NS_DS, NS_SAML, NS_SAMLP, is, only_child, parse_strict, text};
 
 /// A verified request from the registered SP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ impl MockNode {
             return Err("AuthnRequest is not signed");
         }
         let reduced = verify_and_reduce(&xml, &self.inner.sp_cert_der)
-            .map_err(|()| "AuthnRequest signature does not verify")?;
+            .map_err(|_| "AuthnRequest signature does not verify")?;
         let doc = parse_strict(&reduced).ok_or("AuthnRequest signature does not verify")?;
         let root = doc.get_root_element().ok_or("empty AuthnRequest")?;
         if !is(&root, NS_SAMLP, "AuthnRequest") || root.get_attribute("ID") != Some(id.clone()) {

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use super::error::EidasConfigError;
-use super::signing::{SigningKey, cert_der_from_pem};
+use crate::kernel::saml::signing::{SigningKey, cert_der_from_pem};
 
 pub use assertion::ResponseSpec;
 pub use incoming::MockRequest;

@@ -14,7 +14,7 @@ use super::pages::{ChooserPage, ErrorPage, ResponsePage};
 use super::{MockNode, ResponseSpec};
 use crate::authn::eidas::loa::Loa;
 use crate::authn::eidas::request::normalize_country;
-use crate::authn::eidas::xml::new_id;
+use crate::kernel::saml::xml::new_id;
 
 /// A request waiting for the tester's choice.
 #[derive(Debug, Clone)]

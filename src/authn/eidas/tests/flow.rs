@@ -151,8 +151,8 @@ async fn the_sp_metadata_is_signed_and_announces_signing() {
     assert!(xml.contains(r#"AuthnRequestsSigned="true""#));
     assert!(xml.contains(r#"WantAssertionsSigned="true""#));
     assert!(xml.contains(ACS));
-    let cert = crate::authn::eidas::signing::cert_der_from_pem(&f.sp_cert_pem, "cert").expect("cert");
-    assert!(crate::authn::eidas::signing::verify_and_reduce(&xml, &cert).is_ok());
+    let cert = crate::kernel::saml::signing::cert_der_from_pem(&f.sp_cert_pem, "cert").expect("cert");
+    assert!(crate::kernel::saml::signing::verify_and_reduce(&xml, &cert).is_ok());
 }
 
 pub(super) fn base64_decode(s: &str) -> Vec<u8> {

@@ -5,22 +5,13 @@
 //! no language switch (a finished login cannot be shown again). Every answer carries `iss`
 //! (RFC 9207).
 
-use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
 
 use crate::protocol::oidc::authorize_request::{AuthorizeError, ResponseMode};
 use crate::protocol::oidc::error::OAuthError;
-use crate::web::error::{ErrorPage, render};
+use crate::web::error::ErrorPage;
 use crate::web::page::PageCtx;
-
-#[derive(Template)]
-#[template(path = "oidc_form_post.html")]
-struct FormPostPage {
-    page: PageCtx,
-    action: String,
-    fields: Vec<(String, String)>,
-}
 
 /// Sends `params` (plus `iss`) to the client's redirect URI.
 pub fn to_client(
@@ -40,10 +31,7 @@ pub fn to_client(
             url.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish());
             Redirect::to(&url).into_response()
         }
-        ResponseMode::FormPost => {
-            render(&FormPostPage { page, action: redirect_uri.to_string(), fields: params })
-                .unwrap_or_else(IntoResponse::into_response)
-        }
+        ResponseMode::FormPost => crate::web::form_post::form_post(page, redirect_uri, params),
     }
 }
 

@@ -1,0 +1,28 @@
+//! Poort's SAML 2.0 identity provider (SAML core, bindings, profiles and metadata 2.0):
+//! SP-initiated single sign-on over HTTP-Redirect and HTTP-POST, IdP-initiated single
+//! sign-on for service providers that allow it, signed Responses and Assertions
+//! (RSA-SHA256 via samael/xmlsec), transient, pairwise persistent and e-mail NameIDs, and
+//! the FAS attributes plus the chosen profile's enterprise and roles.
+//!
+//! It reuses the login transaction of `authn` and the profile module — the same login, level
+//! and profile choice as the OpenID Provider. The rules are plain functions on plain values
+//! (`authn_request`, `response`, `metadata`, `sp`); `endpoints/` holds thin axum handlers;
+//! `idp` the running state (keys, entity ID); all SQL is in `store/saml.rs`. The attribute
+//! mapping is documented in docs/RELYING_PARTIES.md.
+//!
+//! Not built yet: single logout, encrypted assertions, ECDSA signing.
+
+pub mod admin;
+pub mod authn_request;
+pub mod endpoints;
+pub mod idp;
+pub mod metadata;
+pub mod request;
+pub mod response;
+pub mod settings;
+pub mod sp;
+pub mod state;
+
+pub use idp::Idp;
+pub use settings::SamlSettings;
+pub use state::SamlState;

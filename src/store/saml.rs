@@ -1,0 +1,138 @@
+//! SQL of the SAML identity provider: the registered service providers
+//! (`saml_service_providers`, the IdP's model kept as JSON), the AuthnRequest IDs already
+//! answered (`saml_seen_requests`) and the service providers of each browser session
+//! (`saml_session_participants`, for single logout).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::Row as _;
+
+use super::{Store, StoreError, StoreResult, unix_now};
+
+fn decode<T: DeserializeOwned>(json: &str) -> StoreResult<T> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("SAML service provider: {e}")))
+}
+
+/// A service provider a session received an assertion at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlParticipant {
+    pub sp_entity_id: String,
+    pub name_id: String,
+    pub name_id_format: String,
+    pub session_index: String,
+}
+
+impl Store {
+    pub async fn find_saml_sp<T: DeserializeOwned>(&self, entity_id: &str) -> StoreResult<Option<T>> {
+        let row = sqlx::query("SELECT metadata FROM saml_service_providers WHERE entity_id = $1")
+            .bind(entity_id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| decode(&r.try_get::<String, _>("metadata")?)).transpose()
+    }
+
+    /// Every service provider, ordered by entity id.
+    pub async fn find_saml_sps<T: DeserializeOwned>(&self) -> StoreResult<Vec<T>> {
+        let rows = sqlx::query("SELECT metadata FROM saml_service_providers ORDER BY entity_id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter().map(|r| decode(&r.try_get::<String, _>("metadata")?)).collect()
+    }
+
+    /// Inserts or replaces a service provider.
+    pub async fn upsert_saml_sp<T: Serialize>(&self, entity_id: &str, sp: &T) -> StoreResult<()> {
+        let json = serde_json::to_string(sp)
+            .map_err(|e| StoreError::Corrupt(format!("SAML service provider: {e}")))?;
+        sqlx::query(
+            "INSERT INTO saml_service_providers (entity_id, metadata, created_at, updated_at) \
+             VALUES ($1, $2, $3, $3) ON CONFLICT (entity_id) DO UPDATE SET metadata = excluded.metadata, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(entity_id.to_string())
+        .bind(json)
+        .bind(unix_now())
+        .execute(self.writer())
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a service provider; `false` when there was none.
+    pub async fn delete_saml_sp(&self, entity_id: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM saml_service_providers WHERE entity_id = $1")
+            .bind(entity_id.to_string())
+            .execute(self.writer())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records an AuthnRequest ID; `false` when this service provider already sent it (a
+    /// replay). Atomic on both databases, so two nodes cannot both answer it.
+    pub async fn create_seen_saml_request(
+        &self,
+        sp_entity_id: &str,
+        request_id: &str,
+        expires_at: i64,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO saml_seen_requests (sp_entity_id, request_id, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (sp_entity_id, request_id) DO NOTHING",
+        )
+        .bind(sp_entity_id.to_string())
+        .bind(request_id.to_string())
+        .bind(expires_at)
+        .execute(self.writer())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Remembers that session `sid` received an assertion at `p.sp_entity_id` (the latest
+    /// NameID and SessionIndex win).
+    pub async fn upsert_saml_participant(&self, sid: &str, p: &SamlParticipant) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO saml_session_participants \
+               (session_id, sp_entity_id, name_id, name_id_format, session_index, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session_id, sp_entity_id) DO UPDATE SET \
+             name_id = excluded.name_id, name_id_format = excluded.name_id_format, \
+             session_index = excluded.session_index, created_at = excluded.created_at",
+        )
+        .bind(sid.to_string())
+        .bind(p.sp_entity_id.clone())
+        .bind(p.name_id.clone())
+        .bind(p.name_id_format.clone())
+        .bind(p.session_index.clone())
+        .bind(unix_now())
+        .execute(self.writer())
+        .await?;
+        Ok(())
+    }
+
+    /// The service providers of session `sid`, ordered by entity id.
+    pub async fn find_saml_participants(&self, sid: &str) -> StoreResult<Vec<SamlParticipant>> {
+        let rows = sqlx::query(
+            "SELECT sp_entity_id, name_id, name_id_format, session_index FROM saml_session_participants \
+             WHERE session_id = $1 ORDER BY sp_entity_id",
+        )
+        .bind(sid.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(SamlParticipant {
+                    sp_entity_id: r.try_get("sp_entity_id")?,
+                    name_id: r.try_get("name_id")?,
+                    name_id_format: r.try_get("name_id_format")?,
+                    session_index: r.try_get("session_index")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Forgets the service providers of session `sid` (after its logout).
+    pub async fn delete_saml_participants(&self, sid: &str) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM saml_session_participants WHERE session_id = $1")
+            .bind(sid.to_string())
+            .execute(self.writer())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
