@@ -86,6 +86,10 @@ impl TestApp {
             settings.eidas.signing_key_path = Some(dir.join("eidas-sp-key.pem"));
             settings.eidas.signing_certificate_path = Some(dir.join("eidas-sp-cert.pem"));
         }
+        if settings.saml.signing_key_path.is_some() {
+            settings.saml.signing_key_path = Some(dir.join("saml-idp-key.pem"));
+            settings.saml.signing_certificate_path = Some(dir.join("saml-idp-cert.pem"));
+        }
         adjust(&mut settings);
         let app = Application::build(settings).await.expect("the application builds");
         // The public origin (`http://localhost:PORT`): pages asked for under another host

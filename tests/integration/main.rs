@@ -5,6 +5,7 @@ mod btb_support;
 mod fuzz_corpus;
 mod helpers;
 mod oidc_support;
+mod saml_support;
 
 mod authn_spine;
 mod btb_api;
@@ -53,6 +54,9 @@ mod password_refusals;
 mod profile_tokens;
 mod public_origin;
 mod registry;
+mod saml_cli;
+mod saml_refusals;
+mod saml_sso;
 mod ss_api;
 mod ss_demo;
 mod ss_pages;
