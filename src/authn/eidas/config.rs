@@ -88,8 +88,9 @@ impl std::fmt::Debug for EidasSpConfig {
 pub struct NodeTrust {
     pub entity_id: String,
     pub sso_url: String,
-    /// DER of the node's signing certificate.
-    pub certificate_der: Vec<u8>,
+    /// DER of every signing certificate of the node (two during a key rollover): a
+    /// signature verifying with any of them is the node's.
+    pub certificates_der: Vec<Vec<u8>>,
 }
 
 /// The configuration, checked and with keys loaded: what the functions of this module take.
@@ -112,7 +113,7 @@ impl ServiceProvider {
                 let node = NodeTrust {
                     entity_id: entity_id.clone(),
                     sso_url: sso_url.clone(),
-                    certificate_der: cert_der_from_pem(pem, "node certificate")?,
+                    certificates_der: vec![cert_der_from_pem(pem, "node certificate")?],
                 };
                 Self::with_node(cfg, node)
             }

@@ -57,9 +57,16 @@ pub fn node_from_metadata_xml(
     metadata_signing_cert_der: &[u8],
 ) -> Result<NodeTrust, EidasConfigError> {
     let bad = |r: &str| EidasConfigError::Metadata(r.to_string());
-    parse_strict(xml).ok_or_else(|| bad("not well-formed XML"))?;
-    let signed =
-        verify_and_reduce(xml, metadata_signing_cert_der).map_err(|_| bad("signature does not verify"))?;
+    let unsigned = {
+        let doc = parse_strict(xml).ok_or_else(|| bad("not well-formed XML"))?;
+        let root = doc.get_root_element().ok_or_else(|| bad("empty"))?;
+        only_child(&root, NS_DS, "Signature").is_none()
+    };
+    if unsigned {
+        return Err(bad("the metadata is not signed (eIDAS node metadata must be)"));
+    }
+    let signed = verify_and_reduce(xml, metadata_signing_cert_der)
+        .map_err(|_| bad("its signature does not verify with node_metadata_signing_certificate_path"))?;
     let doc = parse_strict(&signed).ok_or_else(|| bad("not well-formed XML"))?;
     let root = doc.get_root_element().ok_or_else(|| bad("empty"))?;
     if !is(&root, NS_MD, "EntityDescriptor") {
@@ -72,15 +79,20 @@ pub fn node_from_metadata_xml(
         .find(|s| s.get_attribute("Binding").as_deref() == Some(BINDING_POST))
         .and_then(|s| s.get_attribute("Location"))
         .ok_or_else(|| bad("no HTTP-POST SingleSignOnService"))?;
-    let cert_b64 = children(&idp, NS_MD, "KeyDescriptor")
+    // Every signing certificate: during a key rollover the node publishes two.
+    let certificates_der = children(&idp, NS_MD, "KeyDescriptor")
         .into_iter()
         .filter(|k| k.get_attribute("use").as_deref() != Some("encryption"))
         .flat_map(|k| descendants(&k, NS_DS, "X509Certificate"))
-        .map(|c| text(&c).split_whitespace().collect::<String>())
-        .next()
-        .ok_or_else(|| bad("no signing certificate"))?;
-    let certificate_der = STANDARD.decode(cert_b64).map_err(|_| bad("certificate is not base64"))?;
-    Ok(NodeTrust { entity_id, sso_url, certificate_der })
+        .map(|c| {
+            let b64 = text(&c).split_whitespace().collect::<String>();
+            STANDARD.decode(b64).map_err(|_| bad("a certificate is not base64"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if certificates_der.is_empty() {
+        return Err(bad("no signing certificate"));
+    }
+    Ok(NodeTrust { entity_id, sso_url, certificates_der })
 }
 
 /// Fetches and verifies the node metadata named in the configuration.

@@ -13,7 +13,7 @@ use super::identity::EidasIdentity;
 use super::replay::ReplayGuard;
 use super::request::PendingRequest;
 use super::response_checks::{check_assertion, read_attributes};
-use crate::kernel::saml::signing::verify_and_reduce;
+use crate::kernel::saml::signing::verify_and_reduce_any;
 use crate::kernel::saml::xml::{
     MAX_MESSAGE_BYTES, NS_DS, NS_SAML, NS_SAMLP, STATUS_PREFIX, children, descendants, is, only_child,
     parse_strict,
@@ -98,7 +98,7 @@ pub(crate) fn check_response(
 
     // Verify every signature with the node's certificate and keep only signed content.
     let reduced_xml =
-        verify_and_reduce(&xml, &sp.node.certificate_der).map_err(|_| EidasError::InvalidSignature)?;
+        verify_and_reduce_any(&xml, &sp.node.certificates_der).map_err(|_| EidasError::InvalidSignature)?;
     let reduced = parse_strict(&reduced_xml).ok_or(EidasError::InvalidSignature)?;
     let reduced_root = reduced.get_root_element().ok_or(EidasError::InvalidSignature)?;
     let signed_assertion = if is(&reduced_root, NS_SAML, "Assertion") {
@@ -160,7 +160,7 @@ fn check_status(sp: &ServiceProvider, xml: &str, root: &Node) -> Result<(), Eida
         return Ok(());
     }
     if !descendants(root, NS_DS, "Signature").is_empty()
-        && verify_and_reduce(xml, &sp.node.certificate_der).is_err()
+        && verify_and_reduce_any(xml, &sp.node.certificates_der).is_err()
     {
         return Err(EidasError::InvalidSignature);
     }

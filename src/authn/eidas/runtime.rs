@@ -156,14 +156,14 @@ async fn node_trust(
             .with_context(|| format!("eidas.node_metadata_url: {url}"));
     }
     match (&cfg.node_entity_id, &cfg.node_sso_url, &cfg.node_certificate_path) {
-        (Some(entity_id), Some(sso_url), Some(cert_path)) => Ok(NodeTrust {
-            entity_id: entity_id.clone(),
-            sso_url: sso_url.clone(),
-            certificate_der: cert_der_from_pem(
-                &read(cert_path, key!("node_certificate_path"))?,
-                key!("node_certificate_path"),
-            )?,
-        }),
+        (Some(entity_id), Some(sso_url), Some(cert_path)) => {
+            let mut certificates_der = Vec::new();
+            for path in std::iter::once(cert_path).chain(&cfg.node_extra_certificate_paths) {
+                let pem = read(path, key!("node_certificate_path"))?;
+                certificates_der.push(cert_der_from_pem(&pem, key!("node_certificate_path"))?);
+            }
+            Ok(NodeTrust { entity_id: entity_id.clone(), sso_url: sso_url.clone(), certificates_der })
+        }
         _ => anyhow::bail!("eidas.node_metadata_url: the eIDAS node is not configured"),
     }
 }
@@ -211,7 +211,7 @@ async fn start_mock(
     let trust = NodeTrust {
         entity_id: node.config().entity_id.clone(),
         sso_url: node.config().sso_url.clone(),
-        certificate_der: cert_der_from_pem(node.certificate_pem(), "mock node certificate")?,
+        certificates_der: vec![cert_der_from_pem(node.certificate_pem(), "mock node certificate")?],
     };
     tracing::warn!(
         mock.address = %address,

@@ -38,6 +38,9 @@ pub struct EidasSettings {
     pub node_entity_id: Option<String>,
     pub node_sso_url: Option<String>,
     pub node_certificate_path: Option<PathBuf>,
+    /// More node signing certificates trusted beside `node_certificate_path` (a node's key
+    /// rollover publishes the next one before it is used).
+    pub node_extra_certificate_paths: Vec<PathBuf>,
     pub mock: EidasMockSettings,
 }
 
@@ -77,6 +80,7 @@ impl Default for EidasSettings {
             node_entity_id: None,
             node_sso_url: None,
             node_certificate_path: None,
+            node_extra_certificate_paths: Vec::new(),
             mock: EidasMockSettings::default(),
         }
     }

@@ -164,3 +164,49 @@ pub(super) fn base64_encode(s: impl AsRef<[u8]>) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(s)
 }
+
+#[tokio::test]
+async fn a_node_key_rollover_keeps_logins_working_with_every_trusted_certificate() {
+    let mut f = start().await;
+    let choice = [("action", "login"), ("country", "NL"), ("identity", "1"), ("loa", "high")];
+    // The node's metadata lists its next certificate first: both are trusted.
+    let (_, next_pem) = super::generate_key("node next key").expect("key");
+    let next = crate::kernel::saml::signing::cert_der_from_pem(&next_pem, "next").expect("der");
+    f.sp.node.certificates_der.insert(0, next.clone());
+    assert!(login(&f, Loa::Substantial, &choice).await.is_ok(), "signed with the second certificate");
+    // Only a certificate the node does not sign with: refused as a signature failure.
+    f.sp.node.certificates_der = vec![next];
+    assert_eq!(login(&f, Loa::Substantial, &choice).await.err(), Some(EidasError::InvalidSignature));
+}
+
+#[test]
+fn node_metadata_gives_every_signing_certificate_and_unsigned_metadata_is_named() {
+    use crate::kernel::saml::signing::{SigningKey, cert_der_from_pem};
+    let (meta_key, meta_cert) = super::generate_key("metadata signer").expect("key");
+    let signer = SigningKey::from_pem(&meta_key, &meta_cert).expect("pem");
+    let (_, a) = super::generate_key("node a").expect("key");
+    let (_, b) = super::generate_key("node b").expect("key");
+    let b64 = |pem: &str| base64_encode(cert_der_from_pem(pem, "c").expect("der"));
+    let key = |c: &str| {
+        format!(
+            r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#
+        )
+    };
+    let xml = |signature: &str| {
+        format!(
+            r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" ID="_m" entityID="https://node.example/metadata">{signature}<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">{}{}<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://node.example/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>"#,
+            key(&b64(&a)),
+            key(&b64(&b))
+        )
+    };
+    let signed = signer.sign(&xml(&signer.template("_m"))).expect("signed");
+    let trust_der = cert_der_from_pem(&meta_cert, "c").expect("der");
+    let node = super::super::node_from_metadata_xml(&signed, &trust_der).expect("node");
+    assert_eq!(node.certificates_der.len(), 2, "both certificates of a rollover are trusted");
+    let unsigned = super::super::node_from_metadata_xml(&xml(""), &trust_der).expect_err("refused");
+    assert!(unsigned.to_string().contains("is not signed"), "{unsigned}");
+    let (_, other) = super::generate_key("other").expect("key");
+    let wrong = super::super::node_from_metadata_xml(&signed, &cert_der_from_pem(&other, "c").expect("der"))
+        .expect_err("refused");
+    assert!(wrong.to_string().contains("does not verify"), "{wrong}");
+}
