@@ -61,11 +61,12 @@ else
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://localhost:$port"
-(cd "$work" && POORT_LOG__FILTER=warn taskset -c "$server_cpu" "$root/target/release/poort" \
+(POORT_LOG__FILTER=warn taskset -c "$server_cpu" "$root/target/release/poort" \
   --config "$work/poort.toml" --database-url "$url" serve --listen "127.0.0.1:$port" --side-ports auto \
   >"$work/poort.log" 2>&1) &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fs "$base/readyz" >/dev/null 2>&1 || { echo "bench: the server did not start:" >&2; cat "$work/poort.log" >&2; exit 1; }
 auth="Basic $(printf '%s:%s' bench-overload bench-overload-secret | base64 -w0)"
 
 echo "==> machine: $(nproc) cores; server on core $server_cpu, load on core $client_cpu; in-flight bound $inflight; $database"
