@@ -219,7 +219,7 @@ async fn the_profile_s_enterprise_and_roles_reach_the_sp_reduced_to_its_domain()
     let login = |sp: &'static str, person: &'static str, choose: Option<&'static str>| {
         let app = &app;
         let s = if sp == "care" { &care } else { &fin };
-        let id = format!("_{sp}_{}", person.replace('.', "").replace('-', ""));
+        let id = format!("_{sp}_{}", person.replace(['.', '-'], ""));
         let path = s.redirect_path(&s.request(app, &id, "", ""), None, None);
         async move { verify(app, &sso(app, &TestApp::spawn_client(), &path, person, 450, choose).await.xml) }
     };
