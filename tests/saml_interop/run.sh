@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SAML interop test: pysaml2 (from PyPI, with the xmlsec1 program) as a service provider of
+# a live Poort, over HTTP-Redirect and HTTP-POST, plus a tampered response, the wrong key and
+# the wrong audience (tests/saml_interop/sp.py).
+#
+#   tests/saml_interop/run.sh POORT_BINARY [sqlite|postgres|all]     (default: all)
+#
+# Builds nothing. Installs pysaml2 into tests/saml_interop/.venv (requirements.txt) when it
+# is missing. For each database: a fresh database, two SPs registered with
+# `poort saml sp add --metadata`, Poort in demo mode with the test login on a free port.
+set -euo pipefail
+
+binary=${1:?usage: tests/saml_interop/run.sh POORT_BINARY [sqlite|postgres|all]}
+which_db=${2:-all}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
+[ -x "$binary" ] || { echo "saml interop: $binary is not an executable" >&2; exit 2; }
+command -v xmlsec1 >/dev/null || { echo "saml interop: the xmlsec1 program is required (apt install xmlsec1)" >&2; exit 2; }
+pg_base=${INTEROP_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+venv="$here/.venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import saml2, requests' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt"
+fi
+python="$venv/bin/python"
+
+work=$(mktemp -d)
+server_pid=""
+pg_db=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$pg_db" ]; then psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+"$python" "$here/sp.py" metadata "$work"
+export POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_LOG__FILTER="warn,poort=info" \
+  POORT_SAML__SIGNING_KEY_PATH="$work/idp-key.pem" POORT_SAML__SIGNING_CERTIFICATE_PATH="$work/idp-cert.pem"
+
+run_pass() {
+  local db=$1 url port
+  case $db in
+    sqlite) url="sqlite://$work/poort-saml-$db.db" ;;
+    postgres)
+      pg_db="poort_saml_interop_$(date +%s)_$$"
+      psql "$pg_base/postgres" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_db" >/dev/null
+      url="$pg_base/$pg_db" ;;
+    *) echo "saml interop: unknown database $db (sqlite|postgres|all)" >&2; exit 2 ;;
+  esac
+  port=$(free_port)
+  printf '\n--- saml interop on %s: poort on http://localhost:%s\n' "$db" "$port"
+  for sp in a b; do
+    (cd "$root" && "$binary" --config config/poort.toml --database-url "$url" \
+      saml sp add --metadata "$work/sp-$sp.xml" --name-id-format persistent)
+  done
+  (cd "$root" && exec "$binary" --config config/poort.toml --database-url "$url" \
+      serve --listen "127.0.0.1:$port" --side-ports auto) >"$work/poort-$db.log" 2>&1 &
+  server_pid=$!
+  local ready=""
+  for _ in $(seq 1 150); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
+    sleep 0.2
+  done
+  if [ -z "$ready" ]; then
+    echo "saml interop: poort did not become ready on $db; its log:" >&2
+    cat "$work/poort-$db.log" >&2
+    exit 1
+  fi
+  if ! "$python" "$here/sp.py" run "$work" "http://localhost:$port"; then
+    echo "saml interop: FAILED on $db; poort's log (last 80 lines):" >&2
+    tail -n 80 "$work/poort-$db.log" >&2
+    exit 1
+  fi
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  if [ -n "$pg_db" ]; then
+    psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
+    pg_db=""
+  fi
+}
+
+case $which_db in
+  all) run_pass sqlite; run_pass postgres ;;
+  *) run_pass "$which_db" ;;
+esac
+echo "saml interop: all passes succeeded ($which_db)"
