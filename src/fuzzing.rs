@@ -29,6 +29,7 @@ pub const TARGETS: &[Target] = &[
     ("authorization_request", authorization_request),
     ("jose", jose),
     ("eidas_response", eidas_response),
+    ("saml_authn_request", saml_authn_request),
     ("form", form),
 ];
 
@@ -154,6 +155,51 @@ pub fn eidas_response(data: &[u8]) {
     let b64 = base64::engine::general_purpose::STANDARD.encode(data);
     let now = time::OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time");
     let _ = crate::authn::eidas::response::check_response(&s.sp, &b64, "tx.fuzz", &s.pending, now);
+}
+
+/// A service provider's `AuthnRequest` to the SAML identity provider: the bytes as the XML
+/// of the HTTP-POST binding and as the DEFLATE data of the HTTP-Redirect binding, then the
+/// parser, the signature requirement, the request checks and the level rules; and the bytes
+/// as a Redirect query whose signed octets are rebuilt.
+pub fn saml_authn_request(data: &[u8]) {
+    use crate::protocol::saml::authn_request::{self, Binding};
+    use crate::protocol::saml::sp::{Endpoint, ServiceProvider as SamlSp, SpSettings};
+    static SP: OnceLock<SamlSp> = OnceLock::new();
+    let sp = SP.get_or_init(|| SamlSp {
+        entity_id: "https://sp.example/metadata".into(),
+        name: "fuzz SP".into(),
+        acs: vec![Endpoint {
+            binding: crate::kernel::saml::xml::BINDING_POST.into(),
+            location: "https://sp.example/acs".into(),
+            index: Some(0),
+            is_default: true,
+        }],
+        slo: Vec::new(),
+        signing_certificates: Vec::new(),
+        encryption_certificates: Vec::new(),
+        signs_requests: true,
+        wants_assertions_signed: false,
+        settings: SpSettings::default(),
+    });
+    let b64 = base64::engine::general_purpose::STANDARD.encode(data);
+    let now = time::OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time");
+    for binding in [Binding::Post, Binding::Redirect] {
+        if let Ok(parsed) = authn_request::decode(binding, &b64).and_then(authn_request::parse) {
+            let _ = authn_request::verify(&parsed, sp, None);
+            let _ = authn_request::check(
+                &parsed,
+                sp,
+                "https://idp.example/saml/sso",
+                now,
+                time::Duration::minutes(10),
+                time::Duration::minutes(1),
+            );
+            if let Some(level) = authn_request::required_level(parsed.requested.as_ref()) {
+                let _ = authn_request::class_ref(parsed.requested.as_ref(), level);
+            }
+        }
+    }
+    let _ = authn_request::redirect_signed_octets(&String::from_utf8_lossy(data));
 }
 
 /// A form body as the pages and the token endpoint decode it.
