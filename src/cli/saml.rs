@@ -52,6 +52,9 @@ pub enum SpCommand {
         /// Allow unsolicited responses (GET /saml/idp-initiated?sp=ENTITY_ID).
         #[arg(long)]
         allow_idp_initiated: bool,
+        /// Show the profile chooser at every login.
+        #[arg(long)]
+        always_choose_profile: bool,
     },
     /// List the service providers.
     List,
@@ -88,6 +91,7 @@ pub async fn run(settings: &Settings, command: SamlCommand) -> anyhow::Result<()
             applications,
             require_signed_requests,
             allow_idp_initiated,
+            always_choose_profile,
         }) => {
             if let Some(d) = domains.iter().find(|d| !settings.btb.domains.iter().any(|k| &k.code == *d)) {
                 anyhow::bail!("--domain {d}: not a configured domain (see [btb] domains)");
@@ -106,6 +110,7 @@ pub async fn run(settings: &Settings, command: SamlCommand) -> anyhow::Result<()
                 applications,
                 allows_idp_initiated: allow_idp_initiated,
                 requires_signed_requests: require_signed_requests,
+                always_choose_profile,
             };
             let outbound = crate::kernel::outbound::Outbound::new(
                 settings.outbound.policy(settings.demo.is_enabled),

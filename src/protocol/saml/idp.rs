@@ -84,15 +84,25 @@ impl Idp {
             None
         };
         tracing::info!(saml.entity_id = %entity_id, "SAML identity provider enabled");
-        Ok(Some(Self {
+        let mut idp = Self::new(settings, public_url, key, keys.derive("saml-persistent-nameid"));
+        idp.entity_id = entity_id;
+        idp.published = published;
+        idp.demo_sp = demo_sp;
+        Ok(Some(idp))
+    }
+
+    /// An identity provider signing with `key`, entity ID `{public_url}/saml/metadata` and
+    /// no demo SP (what `start` builds on; benchmarks use it directly).
+    pub fn new(settings: &SamlSettings, public_url: &str, key: SigningKey, persistent_key: [u8; 32]) -> Self {
+        Self {
             settings: settings.clone(),
-            entity_id,
+            entity_id: format!("{public_url}/saml/metadata"),
             public_url: public_url.to_string(),
+            published: vec![key.cert_b64()],
             key,
-            published,
-            persistent_key: keys.derive("saml-persistent-nameid"),
-            demo_sp,
-        }))
+            persistent_key,
+            demo_sp: None,
+        }
     }
 
     pub fn settings(&self) -> &SamlSettings {
@@ -148,7 +158,11 @@ impl DemoSp {
             encryption_certificates: Vec::new(),
             signs_requests: true,
             wants_assertions_signed: true,
-            settings: SpSettings { name_id_format: NameIdFormat::Persistent, ..SpSettings::default() },
+            settings: SpSettings {
+                name_id_format: NameIdFormat::Persistent,
+                always_choose_profile: true,
+                ..SpSettings::default()
+            },
         }
     }
 }

@@ -78,6 +78,9 @@ pub struct SpSettings {
     pub allows_idp_initiated: bool,
     /// Its AuthnRequests must be signed even if its metadata does not say so.
     pub requires_signed_requests: bool,
+    /// Show the profile chooser at every login (OIDC's `prompt=select_account`), for
+    /// general-purpose applications that act on an enterprise's behalf.
+    pub always_choose_profile: bool,
 }
 
 impl Default for SpSettings {
@@ -93,6 +96,7 @@ impl Default for SpSettings {
             applications: Vec::new(),
             allows_idp_initiated: false,
             requires_signed_requests: false,
+            always_choose_profile: false,
         }
     }
 }

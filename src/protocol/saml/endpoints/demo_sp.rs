@@ -27,9 +27,9 @@ use crate::web::error::render;
 use crate::web::form_post::form_post;
 use crate::web::page::PageCtx;
 
-/// The demo SP's own cookie: the ID of the request it is waiting an answer for. It must
-/// come back on the cross-site POST to the ACS, hence `SameSite=None` (and `Secure`
-/// over https).
+/// The demo SP's own cookie: the ID of the request it is waiting an answer for. The demo
+/// SP lives on Poort's own origin, so the POST to its ACS is same-site and `SameSite=Lax`
+/// brings the cookie back.
 const REQUEST_COOKIE: &str = "poort_demo_sp_request";
 
 #[derive(Template)]
@@ -75,7 +75,7 @@ pub async fn login(
     let cookie = Cookie::build((REQUEST_COOKIE, id.clone()))
         .path("/demo-sp")
         .http_only(true)
-        .same_site(SameSite::None)
+        .same_site(SameSite::Lax)
         .secure(sso.starts_with("https://"))
         .build();
     let jar = jar.add(cookie);

@@ -127,7 +127,7 @@ async fn answer(
                 relying_party: &sp.entity_id,
                 relying_party_name: &sp.name,
                 audience: &audience,
-                always_ask: false,
+                always_ask: sp.settings.always_choose_profile,
                 pinned: None,
             };
             match state
