@@ -59,6 +59,8 @@ pub enum EidasError {
     Replayed,
     #[error("Your login was done at a lower level of assurance than this service requires.")]
     InsufficientLoa,
+    #[error("European login (eIDAS) cannot reach the level this service requires; use the Belgian eID card.")]
+    LevelUnreachable,
     #[error("You cancelled the login at the eIDAS node.")]
     Cancelled,
     #[error("Your country's login service could not authenticate you.")]
@@ -78,6 +80,16 @@ pub enum EidasError {
 }
 
 impl EidasError {
+    /// What the log line adds to the code: the attribute, the malformation, the node's status.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            EidasError::MissingAttribute(a) | EidasError::InvalidAttribute(a) => Some((*a).to_string()),
+            EidasError::Malformed(m) => Some((*m).to_string()),
+            EidasError::NodeError(s) | EidasError::Signing(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
     /// A stable code for logs, metrics and error pages.
     pub fn code(&self) -> &'static str {
         match self {
@@ -98,6 +110,7 @@ impl EidasError {
             EidasError::Expired => "eidas.expired",
             EidasError::Replayed => "eidas.replayed",
             EidasError::InsufficientLoa => "eidas.insufficient_loa",
+            EidasError::LevelUnreachable => "eidas.level_unreachable",
             EidasError::Cancelled => "eidas.cancelled",
             EidasError::AuthnFailed => "eidas.authn_failed",
             EidasError::NodeError(_) => "eidas.node_error",

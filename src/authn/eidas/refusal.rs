@@ -85,7 +85,11 @@ impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         match self {
             Refusal::Eidas { page, tx_id, error } => {
-                tracing::info!(error.code = error.code(), "eIDAS login refused");
+                tracing::info!(
+                    error.code = error.code(),
+                    error.detail = error.detail().as_deref().unwrap_or("-"),
+                    "eIDAS login refused"
+                );
                 render(&page, status_of(&error), error.code(), tx_id.as_deref())
             }
             Refusal::Other(response) => response,

@@ -97,8 +97,11 @@ pub(crate) fn check_response(
     }
 
     // Verify every signature with the node's certificate and keep only signed content.
-    let reduced_xml =
-        verify_and_reduce_any(&xml, &sp.node.certificates_der).map_err(|_| EidasError::InvalidSignature)?;
+    let reduced_xml = verify_and_reduce_any(&xml, &sp.node.certificates_der).map_err(|_| {
+        let cause = crate::kernel::saml::signing::diagnose_failure(&xml, &sp.node.certificates_der);
+        tracing::info!(eidas.signature = cause, "eIDAS response signature refused");
+        EidasError::InvalidSignature
+    })?;
     let reduced = parse_strict(&reduced_xml).ok_or(EidasError::InvalidSignature)?;
     let reduced_root = reduced.get_root_element().ok_or(EidasError::InvalidSignature)?;
     let signed_assertion = if is(&reduced_root, NS_SAML, "Assertion") {

@@ -110,7 +110,7 @@ async fn start(
 ) -> Result<Response, Refusal> {
     let refuse = |e| Refusal::new(page.clone(), Some(q.tx.clone()), e);
     let tx = transaction::load(&state, &jar, &q.tx).await.map_err(Refusal::authn)?;
-    let loa = loa_for(tx.required_level).ok_or_else(|| refuse(EidasError::InsufficientLoa))?;
+    let loa = loa_for(tx.required_level).ok_or_else(|| refuse(EidasError::LevelUnreachable))?;
     let now = OffsetDateTime::now_utc();
     let params = AuthnParams { loa, requested_country: None };
     let (form, request) = build_authn_request(&rt.sp, &params, now).map_err(refuse)?;

@@ -137,6 +137,26 @@ pub fn verify_and_reduce_any(xml: &str, certs: &[Vec<u8>]) -> Result<String, Sig
     .map_err(|_| SignatureInvalid)
 }
 
+/// Why a document's signature did not verify, for the logs: a SHA-1 algorithm, a key that
+/// is not trusted (the certificate in `KeyInfo` is none of `certs`), or content changed
+/// after signing (a trusted or absent certificate whose signature or digest mismatches).
+pub fn diagnose_failure(xml: &str, certs: &[Vec<u8>]) -> &'static str {
+    if xml.contains("xmldsig#rsa-sha1") || xml.contains("xmldsig#sha1") || xml.contains("xmldsig#dsa-sha1") {
+        return "a SHA-1 signature or digest, which is refused";
+    }
+    let embedded: Vec<Vec<u8>> = xml
+        .split("X509Certificate>")
+        .skip(1)
+        .step_by(2)
+        .filter_map(|chunk| chunk.split('<').next())
+        .filter_map(|b64| STANDARD.decode(b64.split_whitespace().collect::<String>()).ok())
+        .collect();
+    if !embedded.is_empty() && !embedded.iter().any(|e| certs.contains(e)) {
+        return "signed with a key that is not trusted";
+    }
+    "the signed content was changed after signing, or the signature is malformed"
+}
+
 /// Why a detached (HTTP-Redirect) signature was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DetachedError {
@@ -216,6 +236,16 @@ mod tests {
         );
         assert_eq!(verify_detached(octets, SIG_RSA_SHA1, &sig, &certs), Err(DetachedError::Algorithm));
         // Rollover: either of two certificates is trusted.
+        assert!(
+            diagnose_failure("<x><ds:X509Certificate>AAAA</ds:X509Certificate></x>", &certs)
+                .contains("not trusted")
+        );
+        let ours = format!("<x><ds:X509Certificate>{}</ds:X509Certificate></x>", a.cert_b64());
+        assert!(diagnose_failure(&ours, &certs).contains("changed after signing"));
+        assert!(
+            diagnose_failure("<x Algorithm=\"http://www.w3.org/2000/09/xmldsig#rsa-sha1\"/>", &certs)
+                .contains("SHA-1")
+        );
         assert_eq!(
             verify_detached(octets, SIG_RSA_SHA256, &sig, &[b.cert_der().to_vec(), a.cert_der().to_vec()]),
             Ok(())
