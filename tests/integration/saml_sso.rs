@@ -248,13 +248,22 @@ async fn the_profile_s_enterprise_and_roles_reach_the_sp_reduced_to_its_domain()
 async fn idp_initiated_login_only_for_sps_that_allow_it() {
     let app = saml_app().await;
     let allowed = TestSp::new("unsolicited");
-    allowed.register(&app, false, SpSettings { allows_idp_initiated: true, ..SpSettings::default() }).await;
+    // Its metadata does not want signed assertions: the Response's signature covers it.
+    let metadata =
+        allowed.metadata(false).replace(r#"WantAssertionsSigned="true""#, r#"WantAssertionsSigned="false""#);
+    let sp = poort::protocol::saml::sp::from_metadata(
+        &metadata,
+        SpSettings { allows_idp_initiated: true, ..SpSettings::default() },
+    )
+    .expect("metadata");
+    app.state.store().upsert_saml_sp(&sp.entity_id, &sp).await.expect("registered");
     let closed = TestSp::new("closed");
     closed.register(&app, false, SpSettings::default()).await;
     let path = format!("/saml/idp-initiated?sp={}&RelayState=home", allowed.entity_id);
     let posted = sso(&app, &TestApp::spawn_client(), &path, JAN, 450, None).await;
     let v = verify(&app, &posted.xml);
     assert_eq!(v.in_response_to, None, "an unsolicited response answers no request");
+    assert!(!v.is_assertion_signed, "by default only the Response is signed");
     assert_eq!(v.confirmation_in_response_to, None);
     assert_eq!(posted.relay_state.as_deref(), Some("home"));
     let resp = app.get(&format!("/saml/idp-initiated?sp={}", closed.entity_id)).await;

@@ -89,7 +89,7 @@ impl Default for SpSettings {
             attributes: Vec::new(),
             name_id_format: NameIdFormat::Transient,
             sign_response: true,
-            sign_assertion: true,
+            sign_assertion: false,
             encrypt_assertion: false,
             required_level: None,
             domains: Vec::new(),
