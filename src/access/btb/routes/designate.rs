@@ -174,7 +174,6 @@ struct FormPage {
 
 /// The field a refusal of the form is about, so the error is shown next to it.
 fn error_field(r: Refusal, f: &Fields) -> &'static str {
-    use crate::access::btb::rules::{parse_email, parse_phone};
     match r {
         Refusal::BadNationalNumber
         | Refusal::PersonUnknown
@@ -184,12 +183,7 @@ fn error_field(r: Refusal, f: &Fields) -> &'static str {
         {
             "head_national_number"
         }
-        Refusal::BadEmail if parse_email(&f.enterprise_email).is_err() => "enterprise_email",
-        Refusal::BadEmail if parse_email(&f.head_email).is_err() => "head_email",
-        Refusal::BadEmail => "requester_email",
-        Refusal::BadPhone if parse_phone(&f.head_phone).is_err() => "head_phone",
-        Refusal::BadPhone => "requester_phone",
-        _ => "",
+        _ => super::contact_field(r, &f.enterprise_email, &f.head_email, &f.head_phone),
     }
 }
 

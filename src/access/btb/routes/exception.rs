@@ -61,7 +61,6 @@ struct FormPage {
 
 /// The field a refusal of the request form is about, so the error is shown next to it.
 fn error_field(r: Refusal, f: &Fields) -> &'static str {
-    use crate::access::btb::rules::{parse_email, parse_phone};
     let is_other = f.head == "other";
     match r {
         Refusal::BadNationalNumber
@@ -78,12 +77,7 @@ fn error_field(r: Refusal, f: &Fields) -> &'static str {
         | Refusal::RepresentativeHasEid => "enterprise",
         Refusal::BadNationalNumber | Refusal::PersonUnknown if is_other => "head_national_number",
         Refusal::NotEmployeeOrRepresentative if is_other => "head_national_number",
-        Refusal::BadEmail if parse_email(&f.enterprise_email).is_err() => "enterprise_email",
-        Refusal::BadEmail if parse_email(&f.head_email).is_err() => "head_email",
-        Refusal::BadEmail => "requester_email",
-        Refusal::BadPhone if parse_phone(&f.head_phone).is_err() => "head_phone",
-        Refusal::BadPhone => "requester_phone",
-        _ => "",
+        _ => super::contact_field(r, &f.enterprise_email, &f.head_email, &f.head_phone),
     }
 }
 

@@ -130,3 +130,18 @@ pub(super) fn render_at<T: Template>(status: StatusCode, template: &T) -> Result
     *response.status_mut() = status;
     Ok(response)
 }
+
+/// The contact field an e-mail or phone refusal is about, on the forms that ask for the
+/// enterprise's e-mail, the head's e-mail and phone and the requester's (designation and
+/// exception procedure); "" for any other refusal.
+fn contact_field(r: Refusal, enterprise_email: &str, head_email: &str, head_phone: &str) -> &'static str {
+    use crate::access::btb::rules::{parse_email, parse_phone};
+    match r {
+        Refusal::BadEmail if parse_email(enterprise_email).is_err() => "enterprise_email",
+        Refusal::BadEmail if parse_email(head_email).is_err() => "head_email",
+        Refusal::BadEmail => "requester_email",
+        Refusal::BadPhone if parse_phone(head_phone).is_err() => "head_phone",
+        Refusal::BadPhone => "requester_phone",
+        _ => "",
+    }
+}
