@@ -84,19 +84,7 @@ fn es256_sign_ms() -> f64 {
 
 fn settings(database_url: &str, data: &std::path::Path) -> Settings {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut s = Settings::load(Some(&root.join("config/poort.toml"))).expect("the demo configuration");
-    s.server.listen = "127.0.0.1:0".parse().expect("address");
-    s.server.side_ports = poort::config::SidePorts::Auto;
-    s.database.url = database_url.to_string();
-    s.registry.load_dirs = vec![root.join("config/demo/registry")];
-    s.eidas.mock.demo_tls_dir = data.join("eidas-mock");
-    s.eid.demo_pki_dir = s.eid.demo_pki_dir.as_ref().map(|_| data.join("eid-demo"));
-    s.itsme.demo_key_dir = data.join("itsme");
-    if s.eidas.signing_key_path.is_some() {
-        s.eidas.signing_key_path = Some(data.join("eidas-sp-key.pem"));
-        s.eidas.signing_certificate_path = Some(data.join("eidas-sp-cert.pem"));
-    }
-    s
+    Settings::demo_in(&root, database_url, data).expect("the demo configuration")
 }
 
 #[allow(clippy::print_stdout)]

@@ -7,6 +7,7 @@
 //! default.
 
 pub mod environment;
+mod side_by_side;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

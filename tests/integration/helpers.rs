@@ -57,13 +57,8 @@ impl TestApp {
     /// demo keys in a temporary directory; `adjust` runs last.
     pub async fn spawn_demo(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let demo = |url: &str| {
-            let mut s =
-                Settings::load(Some(&repo_path("config/poort.toml"))).expect("the demo configuration");
-            s.server.listen = "127.0.0.1:0".parse().expect("addr");
-            s.server.side_ports = poort::config::SidePorts::Auto;
-            s.database.url = url.to_string();
-            s.registry.load_dirs = vec![repo_path("config/demo/registry")];
-            s
+            // The data directory is set for every instance below (keep_demo_files_in).
+            Settings::demo_in(&repo_path(""), url, std::path::Path::new(".")).expect("the demo configuration")
         };
         Self::spawn_from(demo, |s| {
             // Cheaper password hashing (the OWASP parameters are unit-tested).
@@ -78,18 +73,7 @@ impl TestApp {
         let db = TestDb::create().await;
         let data = tempfile::tempdir().expect("temp dir");
         let mut settings = base(&db.url);
-        let dir = data.path();
-        settings.eidas.mock.demo_tls_dir = dir.join("eidas-mock");
-        settings.eid.demo_pki_dir = settings.eid.demo_pki_dir.as_ref().map(|_| dir.join("eid-demo"));
-        settings.itsme.demo_key_dir = dir.join("itsme");
-        if settings.eidas.signing_key_path.is_some() {
-            settings.eidas.signing_key_path = Some(dir.join("eidas-sp-key.pem"));
-            settings.eidas.signing_certificate_path = Some(dir.join("eidas-sp-cert.pem"));
-        }
-        if settings.saml.signing_key_path.is_some() {
-            settings.saml.signing_key_path = Some(dir.join("saml-idp-key.pem"));
-            settings.saml.signing_certificate_path = Some(dir.join("saml-idp-cert.pem"));
-        }
+        settings.keep_demo_files_in(data.path());
         adjust(&mut settings);
         let app = Application::build(settings).await.expect("the application builds");
         // The public origin (`http://localhost:PORT`): pages asked for under another host
