@@ -196,6 +196,8 @@ impl Application {
         let mut jobs = crate::authn::jobs::jobs(&store, &settings.housekeeping);
         jobs.extend(crate::protocol::oidc::jobs::jobs(&backchannel, &settings.housekeeping));
         jobs.extend(audit_retention(&store, &settings));
+        // The eIDAS node's metadata: retried while unreadable, re-read when it expires.
+        jobs.extend(installed.eidas.as_ref().and_then(|rt| rt.metadata_job()));
         jobs.push(crate::access::btb::lifecycle::job(
             &btb,
             Duration::from_secs(settings.housekeeping.interval_secs),

@@ -20,6 +20,9 @@ pub struct MethodEntry {
     pub level: AuthLevel,
     /// Where the key's login starts (a site path or an absolute URL), carrying `tx`.
     pub start_url: String,
+    /// Why the key cannot be used right now (a catalogue key), e.g. its external service is
+    /// unreachable; the login page shows it disabled with that reason.
+    pub unavailable_key: Option<&'static str>,
 }
 
 /// A login method as the login page sees it.

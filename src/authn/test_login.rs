@@ -34,6 +34,7 @@ impl LoginMethod for TestLogin {
             title_key: "authn.test_login_title",
             text_key: "authn.test_login_text",
             level: AuthLevel::LOW,
+            unavailable_key: None,
             start_url: format!("/login?tx={}#test-login", tx.id),
         })
     }

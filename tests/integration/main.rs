@@ -23,6 +23,7 @@ mod eid_login;
 mod eid_refusals;
 mod eid_support;
 mod eidas_login;
+mod eidas_metadata;
 mod eidas_refusals;
 mod hardening_limits;
 mod hardening_logout;

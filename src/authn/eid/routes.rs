@@ -47,6 +47,7 @@ impl LoginMethod for EidMethod {
             title_key: "eid.method_title",
             text_key: "eid.method_text",
             level: AuthLevel::EID,
+            unavailable_key: None,
             start_url: format!("{}/eid/login?tx={}", self.public_url, tx.id),
         })
     }

@@ -61,6 +61,8 @@ pub enum EidasError {
     InsufficientLoa,
     #[error("European login (eIDAS) cannot reach the level this service requires; use the Belgian eID card.")]
     LevelUnreachable,
+    #[error("European login (eIDAS) is temporarily unavailable; please use another key or try again later.")]
+    NodeUnavailable,
     #[error("You cancelled the login at the eIDAS node.")]
     Cancelled,
     #[error("Your country's login service could not authenticate you.")]
@@ -111,6 +113,7 @@ impl EidasError {
             EidasError::Replayed => "eidas.replayed",
             EidasError::InsufficientLoa => "eidas.insufficient_loa",
             EidasError::LevelUnreachable => "eidas.level_unreachable",
+            EidasError::NodeUnavailable => "eidas.node_unavailable",
             EidasError::Cancelled => "eidas.cancelled",
             EidasError::AuthnFailed => "eidas.authn_failed",
             EidasError::NodeError(_) => "eidas.node_error",

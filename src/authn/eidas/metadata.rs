@@ -50,6 +50,54 @@ pub fn sp_metadata_xml(sp: &ServiceProvider) -> String {
     }
 }
 
+/// How long node metadata may be used before it is read again (SAML metadata §2.3.1):
+/// `cacheDuration` (an `xs:duration` of days, hours, minutes, seconds), capped by
+/// `validUntil`; six hours when the metadata says neither.
+pub fn refresh_after(xml: &str, now: time::OffsetDateTime) -> Result<time::Duration, EidasConfigError> {
+    let bad = |r: &str| EidasConfigError::Metadata(r.to_string());
+    let doc = parse_strict(xml).ok_or_else(|| bad("not well-formed XML"))?;
+    let root = doc.get_root_element().ok_or_else(|| bad("empty"))?;
+    let mut after = match root.get_attribute("cacheDuration") {
+        Some(d) => parse_duration(&d).ok_or_else(|| bad("cacheDuration is not a duration"))?,
+        None => time::Duration::hours(6),
+    };
+    if let Some(until) = root.get_attribute("validUntil") {
+        let until =
+            crate::kernel::saml::xml::parse_instant(&until).ok_or_else(|| bad("validUntil is not a time"))?;
+        if until <= now {
+            return Err(bad("the metadata has expired (validUntil)"));
+        }
+        after = after.min(until - now);
+    }
+    Ok(after.max(time::Duration::minutes(1)))
+}
+
+/// `PnDTnHnMnS` (no years or months: their length varies).
+fn parse_duration(s: &str) -> Option<time::Duration> {
+    let rest = s.trim().strip_prefix('P')?;
+    let (days, time_part) = match rest.split_once('T') {
+        Some((d, t)) => (d, t),
+        None => (rest, ""),
+    };
+    let mut total = 0f64;
+    let mut take = |part: &str, units: &[(char, f64)]| -> Option<()> {
+        let mut number = String::new();
+        for c in part.chars() {
+            if c.is_ascii_digit() || c == '.' {
+                number.push(c);
+            } else {
+                let (_, secs) = units.iter().find(|(u, _)| *u == c)?;
+                total += number.parse::<f64>().ok()? * secs;
+                number.clear();
+            }
+        }
+        number.is_empty().then_some(())
+    };
+    take(days, &[('D', 86_400.0)])?;
+    take(time_part, &[('H', 3_600.0), ('M', 60.0), ('S', 1.0)])?;
+    Some(time::Duration::seconds_f64(total))
+}
+
 /// Reads the node's `IDPSSODescriptor` from its metadata, after verifying the metadata's
 /// signature with `metadata_signing_cert_der` (eIDAS metadata MUST be signed).
 pub fn node_from_metadata_xml(
@@ -95,11 +143,12 @@ pub fn node_from_metadata_xml(
     Ok(NodeTrust { entity_id, sso_url, certificates_der })
 }
 
-/// Fetches and verifies the node metadata named in the configuration.
+/// Fetches and verifies the node metadata named in the configuration; with how long it may
+/// be used (`refresh_after`).
 pub async fn fetch_node_metadata(
     cfg: &EidasSpConfig,
     client: &crate::kernel::outbound::Outbound,
-) -> Result<NodeTrust, EidasConfigError> {
+) -> Result<(NodeTrust, time::Duration), EidasConfigError> {
     let (Some(url), Some(pem)) = (&cfg.node_metadata_url, &cfg.node_metadata_signing_certificate_pem) else {
         return Err(EidasConfigError::NodeNotConfigured);
     };
@@ -112,5 +161,6 @@ pub async fn fetch_node_metadata(
         return Err(EidasConfigError::Metadata(format!("HTTP {}", fetched.status.as_u16())));
     }
     let body = String::from_utf8(fetched.body).map_err(|_| EidasConfigError::Metadata("not UTF-8".into()))?;
-    node_from_metadata_xml(&body, &trust)
+    let node = node_from_metadata_xml(&body, &trust)?;
+    Ok((node, refresh_after(&body, time::OffsetDateTime::now_utc())?))
 }

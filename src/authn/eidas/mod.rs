@@ -37,7 +37,9 @@ pub use config::{EidasSpConfig, NodeTrust, ServiceProvider, SpType};
 pub use error::{EidasConfigError, EidasError};
 pub use identity::EidasIdentity;
 pub use loa::Loa;
-pub use metadata::{fetch_node_metadata, node_from_metadata_xml, sp_metadata_xml};
+pub use metadata::{
+    fetch_node_metadata, node_from_metadata_xml, refresh_after as metadata_refresh_after, sp_metadata_xml,
+};
 pub use replay::{InMemoryReplayGuard, ReplayGuard, StoreReplayGuard};
 pub use request::{AuthnParams, PendingRequest, PostForm, build_authn_request};
 pub use response::validate_response;
@@ -65,7 +67,7 @@ pub async fn install(
     let runtime = Arc::new(runtime);
     let state = EidasState { authn: authn.clone(), eidas: runtime.clone() };
     let installed = Installed {
-        method: Arc::new(routes::EidasMethod),
+        method: Arc::new(routes::EidasMethod(runtime.clone())),
         router: routes::router().with_state(state),
         side: mock.map(MockNodeServer::into_side_service).into_iter().collect(),
     };

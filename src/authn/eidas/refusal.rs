@@ -55,9 +55,11 @@ pub(crate) fn message_key(code: &str) -> String {
 
 fn status_of(error: &EidasError) -> StatusCode {
     match error {
-        EidasError::Signing(_) | EidasError::ReplayGuardUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        EidasError::Signing(_) | EidasError::ReplayGuardUnavailable | EidasError::NodeUnavailable => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         EidasError::Cancelled | EidasError::AuthnFailed => StatusCode::OK,
-        EidasError::InsufficientLoa => StatusCode::FORBIDDEN,
+        EidasError::InsufficientLoa | EidasError::LevelUnreachable => StatusCode::FORBIDDEN,
         _ => StatusCode::BAD_REQUEST,
     }
 }

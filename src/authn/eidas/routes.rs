@@ -50,8 +50,9 @@ pub fn router() -> Router<EidasState> {
         .route("/login/eidas/metadata", get(metadata))
 }
 
-/// The login page entry: eIDAS reaches at most Level450 (eIDAS high).
-pub struct EidasMethod;
+/// The login page entry: eIDAS reaches at most Level450 (eIDAS high); shown unavailable
+/// while the node's metadata cannot be read.
+pub struct EidasMethod(pub std::sync::Arc<EidasRuntime>);
 
 impl LoginMethod for EidasMethod {
     fn id(&self) -> &'static str {
@@ -65,6 +66,7 @@ impl LoginMethod for EidasMethod {
             title_key: "eidas.method_title",
             text_key: "eidas.method_text",
             level: AuthLevel::ITSME,
+            unavailable_key: (!self.0.is_node_ready()).then_some("eidas.node_unavailable"),
             start_url: format!(
                 "/login/eidas/start?tx={}",
                 form_urlencoded::byte_serialize(tx.id.as_bytes()).collect::<String>()
@@ -111,9 +113,12 @@ async fn start(
     let refuse = |e| Refusal::new(page.clone(), Some(q.tx.clone()), e);
     let tx = transaction::load(&state, &jar, &q.tx).await.map_err(Refusal::authn)?;
     let loa = loa_for(tx.required_level).ok_or_else(|| refuse(EidasError::LevelUnreachable))?;
+    if !rt.is_node_ready() {
+        return Err(refuse(EidasError::NodeUnavailable));
+    }
     let now = OffsetDateTime::now_utc();
     let params = AuthnParams { loa, requested_country: None };
-    let (form, request) = build_authn_request(&rt.sp, &params, now).map_err(refuse)?;
+    let (form, request) = build_authn_request(&rt.sp(), &params, now).map_err(refuse)?;
     let relay_state = pending::save_request(&state, &tx.id, request).await.map_err(Refusal::authn)?;
     tracing::info!(login.method = "eidas", eidas.loa = loa.as_str(), "eIDAS request sent to the node");
     Ok(render(&PostPage {
@@ -156,7 +161,7 @@ async fn acs(
     let guard = StoreReplayGuard(state.store().clone());
     let now = OffsetDateTime::now_utc();
     let who = super::validate_response(
-        &rt.sp,
+        &rt.sp(),
         &form.saml_response,
         &form.relay_state,
         &stored.request,
@@ -224,7 +229,7 @@ pub(crate) fn authenticated(who: EidasIdentity) -> Result<Authenticated, EidasEr
 }
 
 async fn metadata(State(EidasState { eidas: rt, .. }): State<EidasState>) -> Response {
-    let mut response = (StatusCode::OK, super::sp_metadata_xml(&rt.sp)).into_response();
+    let mut response = (StatusCode::OK, super::sp_metadata_xml(&rt.sp())).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/samlmetadata+xml"));

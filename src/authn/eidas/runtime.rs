@@ -4,6 +4,8 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
@@ -15,14 +17,90 @@ use crate::kernel::devpki;
 use crate::kernel::saml::signing::cert_der_from_pem;
 use crate::kernel::serve::SideService;
 
-/// What the eIDAS routes need at runtime.
+/// What the eIDAS routes need at runtime. The node a service provider trusts can change
+/// while Poort runs: its metadata is re-read on a schedule, and when it could not be read
+/// at start the method is unavailable until a background retry succeeds.
 #[derive(Debug)]
 pub struct EidasRuntime {
-    pub sp: ServiceProvider,
+    sp: RwLock<Arc<ServiceProvider>>,
+    is_node_ready: AtomicBool,
+    /// When the node's metadata must be read again (unix seconds; 0: now).
+    refresh_at: AtomicI64,
+    /// Where the node's metadata comes from, when it comes from a URL.
+    source: Option<MetadataSource>,
     /// The node is the DEMO mock.
     pub is_mock: bool,
     /// The demo CA (PEM) of the mock node's TLS certificate, when it serves TLS.
     pub mock_ca_pem: Option<String>,
+}
+
+/// The node's metadata URL, the certificate its signature must verify with, the client.
+struct MetadataSource {
+    cfg: EidasSpConfig,
+    client: crate::kernel::outbound::Outbound,
+}
+
+impl std::fmt::Debug for MetadataSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetadataSource").field("url", &self.cfg.node_metadata_url).finish_non_exhaustive()
+    }
+}
+
+/// How often an unreachable node's metadata is tried again.
+const RETRY: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl EidasRuntime {
+    /// The service provider with the node it trusts now.
+    pub fn sp(&self) -> Arc<ServiceProvider> {
+        self.sp.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Whether the node is known (its metadata was read and is still valid).
+    pub fn is_node_ready(&self) -> bool {
+        self.is_node_ready.load(Ordering::Relaxed)
+    }
+
+    /// The background job that reads the node's metadata again: every 30 s while it is
+    /// unknown, and when `cacheDuration`/`validUntil` say so once it is known. `None` when
+    /// the node is not configured by metadata.
+    pub fn metadata_job(self: &Arc<Self>) -> Option<crate::kernel::jobs::Job> {
+        self.source.as_ref()?;
+        let rt = self.clone();
+        Some(crate::kernel::jobs::Job::new("eidas-node-metadata", RETRY, move || {
+            let rt = rt.clone();
+            async move {
+                rt.refresh_if_due().await;
+                Ok(())
+            }
+        }))
+    }
+
+    /// Reads the node's metadata when it is due; keeps the node it has on failure until its
+    /// metadata's validity ends.
+    pub async fn refresh_if_due(&self) {
+        let Some(source) = &self.source else { return };
+        let now = crate::kernel::unix_now();
+        if self.is_node_ready() && now < self.refresh_at.load(Ordering::Relaxed) {
+            return;
+        }
+        match super::metadata::fetch_node_metadata(&source.cfg, &source.client).await {
+            Ok((node, valid_for)) => {
+                let sp = Arc::new(ServiceProvider { node, ..(*self.sp()).clone() });
+                *self.sp.write().unwrap_or_else(std::sync::PoisonError::into_inner) = sp;
+                self.refresh_at.store(now + valid_for.whole_seconds(), Ordering::Relaxed);
+                if !self.is_node_ready.swap(true, Ordering::Relaxed) {
+                    tracing::info!("eIDAS node metadata read: European login is available");
+                }
+            }
+            Err(e) => {
+                let expired = now >= self.refresh_at.load(Ordering::Relaxed) + 6 * 3600;
+                if self.is_node_ready() && expired {
+                    self.is_node_ready.store(false, Ordering::Relaxed);
+                }
+                tracing::warn!(error = %e, is_available = self.is_node_ready(), "eIDAS node metadata not read; retrying");
+            }
+        }
+    }
 }
 
 /// The mock node, bound and ready to be served by `Application::run_until`.
@@ -68,12 +146,36 @@ pub async fn build(
     };
     let entity_id = or_default(&cfg.entity_id, format!("{public_url}/login/eidas/metadata"));
     let acs_url = or_default(&cfg.acs_url, format!("{public_url}/login/eidas/acs"));
+    let mut source = None;
+    let mut refresh_at = i64::MAX;
     let (node, mock) = if cfg.mock.is_enabled && is_demo {
         let (node, server) = start_mock(cfg, &entity_id, &acs_url, &cert_pem).await?;
-        (node, Some(server))
+        (Some(node), Some(server))
+    } else if let Some(s) = metadata_source(cfg, outbound)? {
+        // Start without the node when its metadata cannot be read: every other login method
+        // keeps working, and the background job retries.
+        let node = match super::metadata::fetch_node_metadata(&s.cfg, &s.client).await {
+            Ok((node, valid_for)) => {
+                refresh_at = crate::kernel::unix_now() + valid_for.whole_seconds();
+                Some(node)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "eIDAS node metadata could not be read at start: European login is unavailable until a retry succeeds");
+                refresh_at = 0;
+                None
+            }
+        };
+        source = Some(s);
+        (node, None)
     } else {
-        (node_trust(cfg, outbound).await?, None)
+        (Some(inline_node(cfg)?), None)
     };
+    let is_node_ready = node.is_some();
+    let node = node.unwrap_or_else(|| NodeTrust {
+        entity_id: String::new(),
+        sso_url: String::new(),
+        certificates_der: Vec::new(),
+    });
     let sp_cfg = EidasSpConfig {
         entity_id,
         acs_url,
@@ -91,7 +193,15 @@ pub async fn build(
     let sp = ServiceProvider::with_node(&sp_cfg, node).context("eidas: service provider settings")?;
     tracing::info!(eidas.entity_id = %sp.entity_id, eidas.node = %sp.node.entity_id, "eIDAS login enabled");
     let mock_ca_pem = mock.as_ref().and_then(|m| m.tls.as_ref()).map(|(_, ca)| ca.clone());
-    Ok(Some((EidasRuntime { sp, is_mock: mock.is_some(), mock_ca_pem }, mock)))
+    let runtime = EidasRuntime {
+        sp: RwLock::new(Arc::new(sp)),
+        is_node_ready: AtomicBool::new(is_node_ready),
+        refresh_at: AtomicI64::new(refresh_at),
+        source,
+        is_mock: mock.is_some(),
+        mock_ca_pem,
+    };
+    Ok(Some((runtime, mock)))
 }
 
 fn or_default(value: &str, default: String) -> String {
@@ -121,40 +231,40 @@ fn sp_key(cfg: &EidasSettings, is_demo: bool) -> anyhow::Result<(String, String)
     }
 }
 
-/// The real node: by signed metadata (fetched once at start) or inline settings.
-async fn node_trust(
+/// The node's metadata source, when `eidas.node_metadata_url` is set.
+fn metadata_source(
     cfg: &EidasSettings,
     outbound: crate::kernel::outbound::OutboundPolicy,
-) -> anyhow::Result<NodeTrust> {
-    if let (Some(url), Some(cert_path)) =
-        (&cfg.node_metadata_url, &cfg.node_metadata_signing_certificate_path)
-    {
-        let sp_cfg = EidasSpConfig {
-            entity_id: String::new(),
-            acs_url: String::new(),
-            signing_key_pem: String::new(),
-            signing_certificate_pem: String::new(),
-            sp_type: cfg.sp_type,
-            requested_loa: cfg.requested_loa,
-            clock_skew_secs: cfg.clock_skew_secs,
-            node_metadata_url: Some(url.clone()),
-            node_metadata_signing_certificate_pem: Some(read(
-                cert_path,
-                key!("node_metadata_signing_certificate_path"),
-            )?),
-            node_entity_id: None,
-            node_sso_url: None,
-            node_certificate_pem: None,
-        };
-        let policy = crate::kernel::outbound::OutboundPolicy {
-            timeout: std::time::Duration::from_secs(10),
-            ..outbound
-        };
-        let client = crate::kernel::outbound::Outbound::new(policy, None, "Poort eIDAS SP")?;
-        return super::metadata::fetch_node_metadata(&sp_cfg, &client)
-            .await
-            .with_context(|| format!("eidas.node_metadata_url: {url}"));
-    }
+) -> anyhow::Result<Option<MetadataSource>> {
+    let (Some(url), Some(cert_path)) = (&cfg.node_metadata_url, &cfg.node_metadata_signing_certificate_path)
+    else {
+        return Ok(None);
+    };
+    let sp_cfg = EidasSpConfig {
+        entity_id: String::new(),
+        acs_url: String::new(),
+        signing_key_pem: String::new(),
+        signing_certificate_pem: String::new(),
+        sp_type: cfg.sp_type,
+        requested_loa: cfg.requested_loa,
+        clock_skew_secs: cfg.clock_skew_secs,
+        node_metadata_url: Some(url.clone()),
+        node_metadata_signing_certificate_pem: Some(read(
+            cert_path,
+            key!("node_metadata_signing_certificate_path"),
+        )?),
+        node_entity_id: None,
+        node_sso_url: None,
+        node_certificate_pem: None,
+    };
+    let policy =
+        crate::kernel::outbound::OutboundPolicy { timeout: std::time::Duration::from_secs(10), ..outbound };
+    let client = crate::kernel::outbound::Outbound::new(policy, None, "Poort eIDAS SP")?;
+    Ok(Some(MetadataSource { cfg: sp_cfg, client }))
+}
+
+/// The node given inline: entity ID, SSO URL and its certificates.
+fn inline_node(cfg: &EidasSettings) -> anyhow::Result<NodeTrust> {
     match (&cfg.node_entity_id, &cfg.node_sso_url, &cfg.node_certificate_path) {
         (Some(entity_id), Some(sso_url), Some(cert_path)) => {
             let mut certificates_der = Vec::new();

@@ -58,6 +58,7 @@ impl LoginMethod for ItsmeMethod {
             title_key: "itsme.title",
             text_key: "itsme.text",
             level,
+            unavailable_key: None,
             start_url: format!("/login/itsme/start?tx={}", tx.id),
         })
     }

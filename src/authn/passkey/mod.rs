@@ -114,6 +114,7 @@ impl LoginMethod for PasskeyMethod {
             title_key: "passkey.method_title",
             text_key: "passkey.method_text",
             level: LEVEL,
+            unavailable_key: None,
             start_url: format!("/login/passkey?tx={}", tx.id),
         })
     }

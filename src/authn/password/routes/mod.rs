@@ -72,6 +72,7 @@ impl LoginMethod for PasswordMethod {
             title_key: "password.method_title",
             text_key: "password.method_text",
             level: AuthLevel::PASSWORD_WITH_APP,
+            unavailable_key: None,
             start_url: format!("/login/password?tx={}", tx.id),
         })
     }
