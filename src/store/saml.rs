@@ -127,6 +127,23 @@ impl Store {
             .collect()
     }
 
+    /// The session that gave `name_id` to `sp_entity_id`, with the SessionIndex it was given.
+    pub async fn find_saml_participant_session(
+        &self,
+        sp_entity_id: &str,
+        name_id: &str,
+    ) -> StoreResult<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT session_id, session_index FROM saml_session_participants \
+             WHERE sp_entity_id = $1 AND name_id = $2",
+        )
+        .bind(sp_entity_id.to_string())
+        .bind(name_id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(|r| Ok((r.try_get("session_id")?, r.try_get("session_index")?))).collect()
+    }
+
     /// Forgets the service providers of session `sid` (after its logout).
     pub async fn delete_saml_participants(&self, sid: &str) -> StoreResult<u64> {
         let done = sqlx::query("DELETE FROM saml_session_participants WHERE session_id = $1")

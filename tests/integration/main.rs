@@ -57,6 +57,7 @@ mod public_origin;
 mod registry;
 mod saml_cli;
 mod saml_refusals;
+mod saml_slo;
 mod saml_sso;
 mod ss_api;
 mod ss_demo;

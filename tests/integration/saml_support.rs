@@ -46,6 +46,8 @@ impl TestSp {
             r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{e}">
 <md:SPSSODescriptor AuthnRequestsSigned="{signs_requests}" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
 <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{slo}"/>
+<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{slo}-post"/>
 <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{acs}" index="0" isDefault="true"/>
 </md:SPSSODescriptor>
 <md:Organization><md:OrganizationName xml:lang="en">Test</md:OrganizationName><md:OrganizationDisplayName xml:lang="en">Test SP {e}</md:OrganizationDisplayName><md:OrganizationURL xml:lang="en">https://sp.example</md:OrganizationURL></md:Organization>
@@ -53,6 +55,7 @@ impl TestSp {
             e = self.entity_id,
             cert = self.key.cert_b64(),
             acs = self.acs,
+            slo = self.acs.replace("/acs", "/slo"),
         )
     }
 

@@ -225,8 +225,39 @@ pub fn verify(
     sp: &ServiceProvider,
     redirect: Option<RedirectSignature<'_>>,
 ) -> Result<bool, RequestError> {
+    let message = SignedMessage {
+        xml: &parsed.xml,
+        root: "AuthnRequest",
+        id: &parsed.id,
+        issuer: &parsed.issuer,
+        has_enveloped_signature: parsed.has_enveloped_signature,
+    };
+    let signed = verify_message(&message, sp, redirect)?;
+    if !signed && sp.must_sign_requests() {
+        return Err(RequestError::Unsigned);
+    }
+    Ok(signed)
+}
+
+/// A protocol message whose signature is checked: its XML, root element, ID and issuer.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedMessage<'a> {
+    pub xml: &'a str,
+    pub root: &'static str,
+    pub id: &'a str,
+    pub issuer: &'a str,
+    pub has_enveloped_signature: bool,
+}
+
+/// Verifies a message's signature when it has one (detached over the Redirect query, or
+/// enveloped); returns whether it was signed.
+pub fn verify_message(
+    m: &SignedMessage<'_>,
+    sp: &ServiceProvider,
+    redirect: Option<RedirectSignature<'_>>,
+) -> Result<bool, RequestError> {
     let certs = sp.signing_certs_der();
-    let signed = match redirect {
+    match redirect {
         Some(r) => {
             let octets = redirect_signed_octets(r.raw_query).ok_or(RequestError::BadSignature)?;
             let compact: String = r.signature_b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
@@ -235,13 +266,13 @@ pub fn verify(
                 DetachedError::Algorithm => RequestError::SignatureAlgorithm,
                 DetachedError::Mismatch => RequestError::BadSignature,
             })?;
-            true
+            Ok(true)
         }
-        None if parsed.has_enveloped_signature => {
-            // The signature must cover the request itself: the verified reduction of the
-            // document must be this AuthnRequest (no wrapped or detached element counts).
-            let reduced = verify_and_reduce_any(&parsed.xml, &certs).map_err(|_| {
-                if parsed.xml.contains("xmldsig#rsa-sha1") || parsed.xml.contains("xmldsig#sha1") {
+        None if m.has_enveloped_signature => {
+            // The signature must cover the message itself: the verified reduction of the
+            // document must be this message (no wrapped or detached element counts).
+            let reduced = verify_and_reduce_any(m.xml, &certs).map_err(|_| {
+                if m.xml.contains("xmldsig#rsa-sha1") || m.xml.contains("xmldsig#sha1") {
                     RequestError::SignatureAlgorithm
                 } else {
                     RequestError::BadSignature
@@ -249,22 +280,17 @@ pub fn verify(
             })?;
             let doc = parse_strict(&reduced).ok_or(RequestError::BadSignature)?;
             let root = doc.get_root_element().ok_or(RequestError::BadSignature)?;
-            if !is(&root, NS_SAMLP, "AuthnRequest") || root.get_attribute("ID").as_deref() != Some(&parsed.id)
-            {
+            if !is(&root, NS_SAMLP, m.root) || root.get_attribute("ID").as_deref() != Some(m.id) {
                 return Err(RequestError::BadSignature);
             }
             let issuer = only_child(&root, NS_SAML, "Issuer").map(|i| text(&i));
-            if issuer.as_deref() != Some(parsed.issuer.as_str()) {
+            if issuer.as_deref() != Some(m.issuer) {
                 return Err(RequestError::BadSignature);
             }
-            true
+            Ok(true)
         }
-        None => false,
-    };
-    if !signed && sp.must_sign_requests() {
-        return Err(RequestError::Unsigned);
+        None => Ok(false),
     }
-    Ok(signed)
 }
 
 /// Checks on a request from a known service provider: destination, freshness, the

@@ -117,6 +117,10 @@ impl Idp {
         format!("{}/saml/sso", self.public_url)
     }
 
+    pub fn slo_url(&self) -> String {
+        format!("{}/saml/slo", self.public_url)
+    }
+
     pub fn key(&self) -> &SigningKey {
         &self.key
     }

@@ -1,6 +1,6 @@
 //! Our identity provider metadata (SAML metadata §2.4.3): entity ID, the signing (and
-//! encryption) certificates — two during a key rollover — the single sign-on endpoints for
-//! both bindings (single logout is not built yet, so not announced), the NameID formats, and `shibmd:Scope` when configured.
+//! encryption) certificates — two during a key rollover — the single sign-on and logout
+//! endpoints for both bindings, the NameID formats, and `shibmd:Scope` when configured.
 //! Signed on request, then with `validUntil` and `cacheDuration`.
 
 use time::{Duration, OffsetDateTime};
@@ -57,7 +57,7 @@ pub fn idp_metadata(idp: &Idp, signed: bool, now: OffsetDateTime) -> Result<Stri
             "{signature}",
             r#"<md:IDPSSODescriptor WantAuthnRequestsSigned="false" "#,
             r#"protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">"#,
-            "{extensions}{keys}{formats}{sso}",
+            "{extensions}{keys}{slo}{formats}{sso}",
             "</md:IDPSSODescriptor></md:EntityDescriptor>"
         ),
         md = NS_MD,
@@ -68,6 +68,7 @@ pub fn idp_metadata(idp: &Idp, signed: bool, now: OffsetDateTime) -> Result<Stri
         signature = if signed { idp.key().template(&id) } else { String::new() },
         extensions = extensions,
         keys = key_descriptors,
+        slo = endpoints("SingleLogoutService", &idp.slo_url()),
         formats = formats,
         sso = endpoints("SingleSignOnService", &idp.sso_url()),
     );

@@ -10,12 +10,15 @@
 //! `idp` the running state (keys, entity ID); all SQL is in `store/saml.rs`. The attribute
 //! mapping is documented in docs/RELYING_PARTIES.md.
 //!
-//! Not built yet: single logout, encrypted assertions, ECDSA signing.
+//! Single logout is SP-initiated and reaches the session's OpenID clients (back-channel);
+//! not built yet: logout propagated to the session's other SAML SPs, encrypted assertions,
+//! ECDSA signing.
 
 pub mod admin;
 pub mod authn_request;
 pub mod endpoints;
 pub mod idp;
+pub mod logout;
 pub mod metadata;
 pub mod request;
 pub mod response;

@@ -9,11 +9,12 @@
 //! - `GET /saml/idp-initiated?sp=…`: an unsolicited login for service providers that allow it.
 //! - `/demo-sp…`: the DEMO service provider (demo mode only).
 //!
-//! Single logout (`/saml/slo`) is not built yet and not announced in the metadata.
+//! - `GET|POST /saml/slo`: SP-initiated single logout (a signed LogoutRequest).
 
 pub mod demo_sp;
 pub mod metadata;
 pub mod resume;
+pub mod slo;
 pub mod sso;
 
 use axum::Router;
@@ -30,7 +31,8 @@ pub fn router(with_demo_sp: bool) -> Router<SamlState> {
         .route("/saml/sso", get(sso::redirect_binding).post(sso::post_binding))
         .route("/saml/sso/start", get(sso::start))
         .route("/saml/sso/resume", get(resume::resume))
-        .route("/saml/idp-initiated", get(sso::idp_initiated));
+        .route("/saml/idp-initiated", get(sso::idp_initiated))
+        .route("/saml/slo", get(slo::redirect_binding).post(slo::post_binding));
     if with_demo_sp {
         router
             .route("/demo-sp", get(demo_sp::home))

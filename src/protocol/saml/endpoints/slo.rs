@@ -1,0 +1,226 @@
+//! `GET|POST /saml/slo`: a service provider's signed `LogoutRequest` ends the browser
+//! session that gave it the NameID (and SessionIndex) it names — found by those values, so
+//! a cross-site POST without cookies works too — which tells the session's OpenID clients
+//! (back-channel logout); the signed `LogoutResponse` goes to the SP's `SingleLogoutService`
+//! over the binding the request came by (or the other one when the SP has only that).
+
+use std::collections::HashMap;
+use std::io::Write as _;
+
+use axum::extract::{Form, RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::Deserialize;
+use time::{Duration, OffsetDateTime};
+
+use super::sso::refused;
+use crate::authn::session;
+use crate::kernel::saml::signing::SIG_RSA_SHA256;
+use crate::kernel::saml::xml::BINDING_POST;
+use crate::protocol::saml::authn_request::{
+    self, Binding, RedirectSignature, RequestError, SignedMessage, verify_message,
+};
+use crate::protocol::saml::logout::{self, LogoutRequest};
+use crate::protocol::saml::sp::{BINDING_REDIRECT, ServiceProvider};
+use crate::protocol::saml::state::SamlState;
+use crate::web::error::WebError;
+use crate::web::form_post::form_post;
+use crate::web::page::PageCtx;
+
+pub async fn redirect_binding(
+    State(state): State<SamlState>,
+    page: PageCtx,
+    jar: CookieJar,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let raw = raw.unwrap_or_default();
+    let params: HashMap<String, String> = form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
+    let Some(saml_request) = params.get("SAMLRequest") else {
+        return refused(&RequestError::NotAnAuthnRequest("no SAMLRequest parameter"));
+    };
+    let signature = match (params.get("SigAlg"), params.get("Signature")) {
+        (Some(sig_alg), Some(signature_b64)) => {
+            Some(RedirectSignature { raw_query: &raw, sig_alg, signature_b64 })
+        }
+        _ => None,
+    };
+    handle(&state, page, jar, Binding::Redirect, saml_request, params.get("RelayState"), signature).await
+}
+
+#[derive(Deserialize)]
+pub struct PostForm {
+    #[serde(rename = "SAMLRequest")]
+    saml_request: Option<String>,
+    #[serde(rename = "RelayState")]
+    relay_state: Option<String>,
+}
+
+pub async fn post_binding(
+    State(state): State<SamlState>,
+    page: PageCtx,
+    jar: CookieJar,
+    Form(form): Form<PostForm>,
+) -> Response {
+    let Some(saml_request) = form.saml_request else {
+        return refused(&RequestError::NotAnAuthnRequest("no SAMLRequest field"));
+    };
+    handle(&state, page, jar, Binding::Post, &saml_request, form.relay_state.as_ref(), None).await
+}
+
+async fn handle(
+    state: &SamlState,
+    page: PageCtx,
+    jar: CookieJar,
+    binding: Binding,
+    saml_request: &str,
+    relay_state: Option<&String>,
+    signature: Option<RedirectSignature<'_>>,
+) -> Response {
+    let request = match authn_request::decode(binding, saml_request).and_then(logout::parse) {
+        Ok(r) => r,
+        Err(e) => return refused(&e),
+    };
+    let sp = match state.store().find_saml_sp::<ServiceProvider>(&request.issuer).await {
+        Ok(Some(sp)) => sp,
+        Ok(None) => return refused(&RequestError::UnknownSp),
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    if let Err(e) = trust(state, &request, &sp, signature) {
+        return refused(&e);
+    }
+    // Where the answer goes: the SP's logout endpoint for this binding, else the other one.
+    let (binding_uri, other) = match binding {
+        Binding::Redirect => (BINDING_REDIRECT, BINDING_POST),
+        Binding::Post => (BINDING_POST, BINDING_REDIRECT),
+    };
+    let Some(endpoint) = sp.slo_for(binding_uri).or_else(|| sp.slo_for(other)).cloned() else {
+        return refused(&RequestError::NotAnAuthnRequest("the service provider has no SingleLogoutService"));
+    };
+    let status = match end_session(state, &sp, &request).await {
+        Ok(_) => "Success",
+        Err(e) => {
+            tracing::error!(error = %e, "SAML logout could not end the session");
+            "Responder"
+        }
+    };
+    // The person asked to log out: this browser's session cookie goes too.
+    let jar = session::clear_cookie(state, jar);
+    let response =
+        answer(state, page, &endpoint.binding, &endpoint.location, &request.id, status, relay_state);
+    (jar, response).into_response()
+}
+
+/// The signature is required for a logout (SAML profiles §4.4.4.1), and the request fresh
+/// and meant for us.
+fn trust(
+    state: &SamlState,
+    request: &LogoutRequest,
+    sp: &ServiceProvider,
+    signature: Option<RedirectSignature<'_>>,
+) -> Result<(), RequestError> {
+    let message = SignedMessage {
+        xml: &request.xml,
+        root: "LogoutRequest",
+        id: &request.id,
+        issuer: &request.issuer,
+        has_enveloped_signature: request.has_enveloped_signature,
+    };
+    if !verify_message(&message, sp, signature)? {
+        return Err(RequestError::Unsigned);
+    }
+    if request.destination.as_deref().is_some_and(|d| d != state.idp.slo_url()) {
+        return Err(RequestError::WrongDestination);
+    }
+    let settings = state.idp.settings();
+    let now = OffsetDateTime::now_utc();
+    let skew = Duration::seconds(i64::try_from(settings.clock_skew_secs).unwrap_or(60));
+    let max_age = Duration::seconds(i64::try_from(settings.request_max_age_secs).unwrap_or(600));
+    if request.issue_instant > now + skew || now - request.issue_instant > max_age + skew {
+        return Err(RequestError::Stale);
+    }
+    Ok(())
+}
+
+/// Ends the session(s) that gave this NameID to this SP (only the one of the SessionIndex,
+/// when named). Returns how many ended.
+async fn end_session(
+    state: &SamlState,
+    sp: &ServiceProvider,
+    request: &LogoutRequest,
+) -> anyhow::Result<usize> {
+    let mut ended = 0;
+    for (sid, index) in state.store().find_saml_participant_session(&sp.entity_id, &request.name_id).await? {
+        if !request.session_indexes.is_empty() && !request.session_indexes.contains(&index) {
+            continue;
+        }
+        if let Some(s) = state.store().find_browser_session_by_sid(&sid).await? {
+            if session::end(state, &s).await? {
+                ended += 1;
+            }
+        }
+        state.store().delete_saml_participants(&sid).await?;
+    }
+    tracing::info!(saml.sp = %sp.entity_id, sessions.ended = ended, "SAML single logout");
+    Ok(ended)
+}
+
+/// The signed LogoutResponse over `binding`.
+fn answer(
+    state: &SamlState,
+    page: PageCtx,
+    binding: &str,
+    location: &str,
+    in_response_to: &str,
+    status: &str,
+    relay_state: Option<&String>,
+) -> Response {
+    let idp = &state.idp;
+    let id = logout::response_id();
+    let now = OffsetDateTime::now_utc();
+    let fail = |e: String| {
+        tracing::error!(error = %e, "a SAML logout response could not be signed");
+        http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    };
+    if binding == BINDING_POST {
+        let xml = logout::response_xml(
+            idp.entity_id(),
+            location,
+            in_response_to,
+            status,
+            &id,
+            &idp.key().template(&id),
+            now,
+        );
+        let signed = match idp.key().sign(&xml) {
+            Ok(s) => s,
+            Err(e) => return fail(e),
+        };
+        let mut fields = vec![("SAMLResponse".to_string(), STANDARD.encode(signed))];
+        if let Some(r) = relay_state {
+            fields.push(("RelayState".to_string(), r.clone()));
+        }
+        return form_post(page, location, fields);
+    }
+    let xml = logout::response_xml(idp.entity_id(), location, in_response_to, status, &id, "", now);
+    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    let deflated = match deflater.write_all(xml.as_bytes()).and_then(|()| deflater.finish()) {
+        Ok(d) => d,
+        Err(e) => return fail(e.to_string()),
+    };
+    let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    let mut query = format!("SAMLResponse={}", enc(&STANDARD.encode(deflated)));
+    if let Some(r) = relay_state {
+        query.push_str(&format!("&RelayState={}", enc(r)));
+    }
+    query.push_str(&format!("&SigAlg={}", enc(SIG_RSA_SHA256)));
+    match idp.key().sign_octets(query.as_bytes()) {
+        Ok(sig) => {
+            let separator = if location.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!("{location}{separator}{query}&Signature={}", enc(&STANDARD.encode(sig))))
+                .into_response()
+        }
+        Err(e) => fail(e),
+    }
+}
