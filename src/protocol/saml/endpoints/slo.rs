@@ -155,10 +155,10 @@ async fn end_session(
         if !request.session_indexes.is_empty() && !request.session_indexes.contains(&index) {
             continue;
         }
-        if let Some(s) = state.store().find_browser_session_by_sid(&sid).await? {
-            if session::end(state, &s).await? {
-                ended += 1;
-            }
+        if let Some(s) = state.store().find_browser_session_by_sid(&sid).await?
+            && session::end(state, &s).await?
+        {
+            ended += 1;
         }
         state.store().delete_saml_participants(&sid).await?;
     }
