@@ -105,3 +105,59 @@ async fn a_signed_logout_request_ends_the_session_over_both_bindings() {
     assert_eq!(status_of(&answer.xml), "Success");
     assert!(!is_logged_in(&app, &b).await, "found by NameID and SessionIndex, without the cookie");
 }
+
+#[tokio::test]
+async fn logout_requests_that_cannot_be_answered_are_refused_and_end_nothing() {
+    let app = saml_app().await;
+    let sp = TestSp::new("slo-refused");
+    sp.register(&app, true, SpSettings::default()).await;
+    let b = TestApp::spawn_client();
+    let login =
+        sso(&app, &b, &sp.signed_redirect(&sp.request(&app, "_in", "", ""), None), JAN, 400, None).await;
+    let v = verify(&app, &login.xml);
+    let slo = |xml: &str| sp.signed_redirect(xml, None).replace("/saml/sso", "/saml/slo");
+    // Too old.
+    let stale = logout_request(&app, &sp, "_old", &v.name_id, &v.session_index)
+        .replace(&instant(time::OffsetDateTime::now_utc()), "2020-01-01T00:00:00Z");
+    refused(b.get(app.url(&slo(&stale))).send().await.expect("GET"), "too old").await;
+    // Meant for another identity provider.
+    let elsewhere = logout_request(&app, &sp, "_else", &v.name_id, &v.session_index)
+        .replace(&app.url("/saml/slo"), "https://other.example/slo");
+    refused(b.get(app.url(&slo(&elsewhere))).send().await.expect("GET"), "another destination").await;
+    // An AuthnRequest is not a logout.
+    refused(
+        b.get(app.url(&slo(&sp.request(&app, "_authn", "", "")))).send().await.expect("GET"),
+        "LogoutRequest",
+    )
+    .await;
+    assert!(is_logged_in(&app, &b).await, "nothing was ended");
+    // An SP whose metadata has no SingleLogoutService gets a page, and nothing ends.
+    let mute = TestSp::new("slo-mute");
+    let metadata = mute
+        .metadata(true)
+        .lines()
+        .filter(|l| !l.contains("SingleLogoutService"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let registered =
+        poort::protocol::saml::sp::from_metadata(&metadata, SpSettings::default()).expect("metadata");
+    app.state.store().upsert_saml_sp(&registered.entity_id, &registered).await.expect("registered");
+    let mute_login =
+        sso(&app, &b, &mute.signed_redirect(&mute.request(&app, "_in2", "", ""), None), JAN, 400, None).await;
+    let mv = verify(&app, &mute_login.xml);
+    let path = mute
+        .signed_redirect(&logout_request(&app, &mute, "_m", &mv.name_id, &mv.session_index), None)
+        .replace("/saml/sso", "/saml/slo");
+    refused(b.get(app.url(&path)).send().await.expect("GET"), "no SingleLogoutService").await;
+    assert!(is_logged_in(&app, &b).await);
+    // An over-long RelayState.
+    let long = sp.signed_redirect(
+        &logout_request(&app, &sp, "_long", &v.name_id, &v.session_index),
+        Some(&"r".repeat(2000)),
+    );
+    refused(
+        b.get(app.url(&long.replace("/saml/sso", "/saml/slo"))).send().await.expect("GET"),
+        "RelayState is too long",
+    )
+    .await;
+}

@@ -292,3 +292,23 @@ async fn the_metadata_names_the_endpoints_and_verifies_when_signed() {
     poort::kernel::saml::signing::verify_and_reduce_any(&signed, &idp_certs(&app))
         .expect("the metadata's signature verifies");
 }
+
+#[tokio::test]
+async fn the_demo_sp_refuses_what_it_cannot_verify_with_a_page() {
+    let app = TestApp::spawn_with(|s| s.saml.is_enabled = true).await;
+    let page = app.post_form("/demo-sp/acs", &[("SAMLResponse", "%%% not base64")]).await;
+    assert_eq!(page.status(), 200, "a page, never a 500");
+    assert!(page.text().await.expect("page").contains("not base64"));
+    // A well-formed Success response that answers no request of this browser.
+    let forged = base64_of(
+        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_f" Version="2.0" IssueInstant="2026-01-01T00:00:00Z" InResponseTo="_x"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:Response>"#,
+    );
+    let body =
+        app.post_form("/demo-sp/acs", &[("SAMLResponse", forged.as_str())]).await.text().await.expect("page");
+    assert!(
+        body.contains("does not answer the request this browser sent"),
+        "{}",
+        crate::helpers::text_of(&body)
+    );
+    assert!(!body.contains("demo-sp-name-id"), "nothing is shown as received");
+}

@@ -141,7 +141,7 @@ pub fn verify_and_reduce_any(xml: &str, certs: &[Vec<u8>]) -> Result<String, Sig
 /// is not trusted (the certificate in `KeyInfo` is none of `certs`), or content changed
 /// after signing (a trusted or absent certificate whose signature or digest mismatches).
 pub fn diagnose_failure(xml: &str, certs: &[Vec<u8>]) -> &'static str {
-    if xml.contains("xmldsig#rsa-sha1") || xml.contains("xmldsig#sha1") || xml.contains("xmldsig#dsa-sha1") {
+    if uses_sha1(xml) {
         return "a SHA-1 signature or digest, which is refused";
     }
     let embedded: Vec<Vec<u8>> = xml
@@ -155,6 +155,34 @@ pub fn diagnose_failure(xml: &str, certs: &[Vec<u8>]) -> &'static str {
         return "signed with a key that is not trusted";
     }
     "the signed content was changed after signing, or the signature is malformed"
+}
+
+/// The document names a SHA-1 signature or digest algorithm (refused everywhere).
+pub fn uses_sha1(xml: &str) -> bool {
+    xml.contains("xmldsig#rsa-sha1") || xml.contains("xmldsig#sha1") || xml.contains("xmldsig#dsa-sha1")
+}
+
+/// The query string of a signed HTTP-Redirect message (SAML bindings §3.4.4.1): `param`
+/// (`SAMLRequest` or `SAMLResponse`) holding `xml` DEFLATE-compressed and base64-encoded,
+/// `RelayState` when given, `SigAlg` RSA-SHA256 and the `Signature` over those octets.
+pub fn signed_redirect_query(
+    param: &str,
+    xml: &str,
+    relay_state: Option<&str>,
+    key: &SigningKey,
+) -> Result<String, String> {
+    use std::io::Write as _;
+    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    deflater.write_all(xml.as_bytes()).map_err(|e| e.to_string())?;
+    let deflated = deflater.finish().map_err(|e| e.to_string())?;
+    let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    let mut query = format!("{param}={}", enc(&STANDARD.encode(deflated)));
+    if let Some(r) = relay_state {
+        query.push_str(&format!("&RelayState={}", enc(r)));
+    }
+    query.push_str(&format!("&SigAlg={}", enc(SIG_RSA_SHA256)));
+    let signature = key.sign_octets(query.as_bytes())?;
+    Ok(format!("{query}&Signature={}", enc(&STANDARD.encode(signature))))
 }
 
 /// Why a detached (HTTP-Redirect) signature was refused.

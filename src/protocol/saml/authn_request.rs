@@ -13,7 +13,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::sp::{BINDING_REDIRECT, ServiceProvider};
 use crate::domain::AuthLevel;
-use crate::kernel::saml::signing::{DetachedError, verify_and_reduce_any, verify_detached};
+use crate::kernel::saml::signing::{DetachedError, uses_sha1, verify_and_reduce_any, verify_detached};
 use crate::kernel::saml::xml::{
     BINDING_POST, MAX_MESSAGE_BYTES, NS_DS, NS_SAML, NS_SAMLP, children, is, only_child, parse_instant,
     parse_strict, text,
@@ -72,8 +72,8 @@ pub enum RequestError {
     Encoding,
     #[error("the SAMLRequest is not well-formed XML, or it declares a DTD or entities")]
     Xml,
-    #[error("the message is not a SAML 2.0 AuthnRequest: {0}")]
-    NotAnAuthnRequest(&'static str),
+    #[error("the SAML message cannot be used: {0}")]
+    Invalid(&'static str),
     #[error("the issuer is not a registered service provider")]
     UnknownSp,
     #[error("this service provider must sign its requests, and this one is not signed")]
@@ -100,7 +100,7 @@ impl RequestError {
         match self {
             Self::Encoding => "saml_request.encoding",
             Self::Xml => "saml_request.xml",
-            Self::NotAnAuthnRequest(_) => "saml_request.not_authn_request",
+            Self::Invalid(_) => "saml_request.invalid",
             Self::UnknownSp => "saml_request.unknown_sp",
             Self::Unsigned => "saml_request.unsigned",
             Self::SignatureAlgorithm => "saml_request.signature_algorithm",
@@ -141,7 +141,7 @@ pub fn decode(binding: Binding, b64: &str) -> Result<String, RequestError> {
 
 /// Reads an AuthnRequest; nothing in it is trusted yet.
 pub fn parse(xml: String) -> Result<ParsedRequest, RequestError> {
-    use RequestError::NotAnAuthnRequest as Not;
+    use RequestError::Invalid as Not;
     let doc = parse_strict(&xml).ok_or(RequestError::Xml)?;
     let root = doc.get_root_element().ok_or(RequestError::Xml)?;
     if !is(&root, NS_SAMLP, "AuthnRequest") {
@@ -272,11 +272,7 @@ pub fn verify_message(
             // The signature must cover the message itself: the verified reduction of the
             // document must be this message (no wrapped or detached element counts).
             let reduced = verify_and_reduce_any(m.xml, &certs).map_err(|_| {
-                if m.xml.contains("xmldsig#rsa-sha1") || m.xml.contains("xmldsig#sha1") {
-                    RequestError::SignatureAlgorithm
-                } else {
-                    RequestError::BadSignature
-                }
+                if uses_sha1(m.xml) { RequestError::SignatureAlgorithm } else { RequestError::BadSignature }
             })?;
             let doc = parse_strict(&reduced).ok_or(RequestError::BadSignature)?;
             let root = doc.get_root_element().ok_or(RequestError::BadSignature)?;

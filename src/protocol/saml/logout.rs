@@ -27,7 +27,7 @@ pub struct LogoutRequest {
 
 /// Reads a LogoutRequest (SAML core §3.7.1).
 pub fn parse(xml: String) -> Result<LogoutRequest, RequestError> {
-    use RequestError::NotAnAuthnRequest as Not;
+    use RequestError::Invalid as Not;
     let doc = parse_strict(&xml).ok_or(RequestError::Xml)?;
     let root = doc.get_root_element().ok_or(RequestError::Xml)?;
     if !is(&root, NS_SAMLP, "LogoutRequest") || root.get_attribute("Version").as_deref() != Some("2.0") {

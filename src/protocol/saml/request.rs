@@ -33,6 +33,20 @@ pub fn name_id_format(asked: Option<&str>, sp: &ServiceProvider) -> Option<NameI
 }
 
 impl SamlRequest {
+    /// An unsolicited response (IdP-initiated single sign-on) to `acs_url`.
+    pub fn unsolicited(sp: &ServiceProvider, acs_url: String, relay_state: Option<String>) -> Self {
+        Self {
+            sp_entity_id: sp.entity_id.clone(),
+            request_id: None,
+            acs_url,
+            relay_state,
+            name_id_format: sp.settings.name_id_format,
+            requested: None,
+            is_passive: false,
+            is_forced: false,
+        }
+    }
+
     pub fn from_parsed(
         parsed: &ParsedRequest,
         acs_url: String,

@@ -5,8 +5,6 @@
 //! (signature with the IdP's certificate, `InResponseTo` against its own cookie, audience,
 //! recipient) and shows the NameID, the level and the attributes.
 
-use std::io::Write as _;
-
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +14,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use crate::kernel::saml::signing::{SIG_RSA_SHA256, verify_and_reduce_any};
+use crate::kernel::saml::signing::{signed_redirect_query, verify_and_reduce_any};
 use crate::kernel::saml::xml::{
     BINDING_POST, NS_SAML, NS_SAMLP, STATUS_PREFIX, children, descendants, escape, instant, is, new_id,
     only_child, parse_strict, text,
@@ -94,21 +92,8 @@ pub async fn login(
             Err(e) => page_with(page, Some(format!("the request could not be signed: {e}"))),
         };
     }
-    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-    let deflated = deflater.write_all(xml.as_bytes()).and_then(|()| deflater.finish());
-    let Ok(deflated) = deflated else {
-        return page_with(page, Some("the request could not be compressed".into()));
-    };
-    let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
-    let query = format!(
-        "SAMLRequest={}&RelayState={}&SigAlg={}",
-        enc(&STANDARD.encode(deflated)),
-        enc(&relay),
-        enc(SIG_RSA_SHA256)
-    );
-    match sp.key.sign_octets(query.as_bytes()) {
-        Ok(sig) => (jar, Redirect::to(&format!("{sso}?{query}&Signature={}", enc(&STANDARD.encode(sig)))))
-            .into_response(),
+    match signed_redirect_query("SAMLRequest", &xml, Some(&relay), &sp.key) {
+        Ok(query) => (jar, Redirect::to(&format!("{sso}?{query}"))).into_response(),
         Err(e) => page_with(page, Some(format!("the request could not be signed: {e}"))),
     }
 }

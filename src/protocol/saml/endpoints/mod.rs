@@ -17,9 +17,13 @@ pub mod resume;
 pub mod slo;
 pub mod sso;
 
+use std::collections::HashMap;
+
 use axum::Router;
 use axum::routing::get;
+use serde::Deserialize;
 
+use super::authn_request::{Binding, RedirectSignature, RequestError};
 use super::state::SamlState;
 
 /// Where an authenticated transaction comes back to the identity provider.
@@ -40,5 +44,77 @@ pub fn router(with_demo_sp: bool) -> Router<SamlState> {
             .route("/demo-sp/acs", axum::routing::post(demo_sp::acs))
     } else {
         router
+    }
+}
+
+/// The longest `RelayState` accepted (SAML bindings §3.4.3: 80 bytes; some SPs send more).
+const MAX_RELAY_STATE: usize = 1024;
+
+/// `?tx=…` of the steps of a SAML login.
+#[derive(Deserialize)]
+pub struct TxQuery {
+    pub tx: String,
+}
+
+/// The form of the HTTP-POST binding.
+#[derive(Deserialize)]
+pub struct MessageForm {
+    #[serde(rename = "SAMLRequest")]
+    saml_request: Option<String>,
+    #[serde(rename = "RelayState")]
+    relay_state: Option<String>,
+}
+
+/// A `SAMLRequest` as it arrived (`/saml/sso`, `/saml/slo`): the message, its `RelayState`,
+/// and over HTTP-Redirect the raw query its detached signature covers.
+pub struct Incoming {
+    pub binding: Binding,
+    pub message: String,
+    pub relay_state: Option<String>,
+    raw_query: String,
+    params: HashMap<String, String>,
+}
+
+impl Incoming {
+    /// The HTTP-Redirect binding's query.
+    pub fn from_query(raw: Option<String>) -> Result<Self, RequestError> {
+        let raw_query = raw.unwrap_or_default();
+        let mut params: HashMap<String, String> =
+            form_urlencoded::parse(raw_query.as_bytes()).into_owned().collect();
+        let message =
+            params.remove("SAMLRequest").ok_or(RequestError::Invalid("no SAMLRequest parameter"))?;
+        let relay_state = params.remove("RelayState");
+        Self::checked(Self { binding: Binding::Redirect, message, relay_state, raw_query, params })
+    }
+
+    /// The HTTP-POST binding's form.
+    pub fn from_form(form: MessageForm) -> Result<Self, RequestError> {
+        let message = form.saml_request.ok_or(RequestError::Invalid("no SAMLRequest field"))?;
+        let incoming = Self {
+            binding: Binding::Post,
+            message,
+            relay_state: form.relay_state,
+            raw_query: String::new(),
+            params: HashMap::new(),
+        };
+        Self::checked(incoming)
+    }
+
+    fn checked(self) -> Result<Self, RequestError> {
+        if self.relay_state.as_ref().is_some_and(|r| r.len() > MAX_RELAY_STATE) {
+            return Err(RequestError::Invalid("RelayState is too long"));
+        }
+        Ok(self)
+    }
+
+    /// The detached signature of a Redirect message (`SigAlg` and `Signature` go together).
+    pub fn signature(&self) -> Result<Option<RedirectSignature<'_>>, RequestError> {
+        match (self.params.get("SigAlg"), self.params.get("Signature")) {
+            (Some(sig_alg), Some(signature_b64)) => {
+                Ok(Some(RedirectSignature { raw_query: &self.raw_query, sig_alg, signature_b64 }))
+            }
+            (None, None) => Ok(None),
+            _ => Err(RequestError::BadSignature),
+        }
     }
 }

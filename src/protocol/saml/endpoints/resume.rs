@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::sso::refused;
@@ -27,16 +26,11 @@ use crate::web::error::WebError;
 use crate::web::form_post::form_post;
 use crate::web::page::PageCtx;
 
-#[derive(Deserialize)]
-pub struct ResumeQuery {
-    tx: String,
-}
-
 pub async fn resume(
     State(state): State<SamlState>,
     page: PageCtx,
     jar: CookieJar,
-    Query(q): Query<ResumeQuery>,
+    Query(q): Query<super::TxQuery>,
 ) -> Response {
     match answer(&state, page, &jar, &q.tx).await {
         Ok(r) => r,
@@ -90,7 +84,7 @@ async fn answer(
 ) -> Result<Response, WebError> {
     let tx = transaction::load(state, jar, tx_id).await?;
     if tx.protocol != Protocol::Saml {
-        return Ok(refused(&RequestError::NotAnAuthnRequest("not a SAML login")));
+        return Ok(refused(&RequestError::Invalid("not a SAML login")));
     }
     match tx.status {
         TxStatus::Authenticated => {}
@@ -102,7 +96,7 @@ async fn answer(
         return Ok(refused(&RequestError::UnknownSp));
     };
     let Some(auth) = tx.authentication.clone() else {
-        return Ok(refused(&RequestError::NotAnAuthnRequest("the login has no authentication")));
+        return Ok(refused(&RequestError::Invalid("the login has no authentication")));
     };
     let level = auth.context.level;
     let fail = |second: &str, message: &str| {

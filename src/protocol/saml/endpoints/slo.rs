@@ -4,20 +4,17 @@
 //! (back-channel logout); the signed `LogoutResponse` goes to the SP's `SingleLogoutService`
 //! over the binding the request came by (or the other one when the SP has only that).
 
-use std::collections::HashMap;
-use std::io::Write as _;
-
 use axum::extract::{Form, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
 use super::sso::refused;
+use super::{Incoming, MessageForm};
 use crate::authn::session;
-use crate::kernel::saml::signing::SIG_RSA_SHA256;
+use crate::kernel::saml::signing::signed_redirect_query;
 use crate::kernel::saml::xml::BINDING_POST;
 use crate::protocol::saml::authn_request::{
     self, Binding, RedirectSignature, RequestError, SignedMessage, verify_message,
@@ -35,50 +32,26 @@ pub async fn redirect_binding(
     jar: CookieJar,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let raw = raw.unwrap_or_default();
-    let params: HashMap<String, String> = form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
-    let Some(saml_request) = params.get("SAMLRequest") else {
-        return refused(&RequestError::NotAnAuthnRequest("no SAMLRequest parameter"));
-    };
-    let signature = match (params.get("SigAlg"), params.get("Signature")) {
-        (Some(sig_alg), Some(signature_b64)) => {
-            Some(RedirectSignature { raw_query: &raw, sig_alg, signature_b64 })
-        }
-        _ => None,
-    };
-    handle(&state, page, jar, Binding::Redirect, saml_request, params.get("RelayState"), signature).await
-}
-
-#[derive(Deserialize)]
-pub struct PostForm {
-    #[serde(rename = "SAMLRequest")]
-    saml_request: Option<String>,
-    #[serde(rename = "RelayState")]
-    relay_state: Option<String>,
+    match Incoming::from_query(raw) {
+        Ok(m) => handle(&state, page, jar, &m).await,
+        Err(e) => refused(&e),
+    }
 }
 
 pub async fn post_binding(
     State(state): State<SamlState>,
     page: PageCtx,
     jar: CookieJar,
-    Form(form): Form<PostForm>,
+    Form(form): Form<MessageForm>,
 ) -> Response {
-    let Some(saml_request) = form.saml_request else {
-        return refused(&RequestError::NotAnAuthnRequest("no SAMLRequest field"));
-    };
-    handle(&state, page, jar, Binding::Post, &saml_request, form.relay_state.as_ref(), None).await
+    match Incoming::from_form(form) {
+        Ok(m) => handle(&state, page, jar, &m).await,
+        Err(e) => refused(&e),
+    }
 }
 
-async fn handle(
-    state: &SamlState,
-    page: PageCtx,
-    jar: CookieJar,
-    binding: Binding,
-    saml_request: &str,
-    relay_state: Option<&String>,
-    signature: Option<RedirectSignature<'_>>,
-) -> Response {
-    let request = match authn_request::decode(binding, saml_request).and_then(logout::parse) {
+async fn handle(state: &SamlState, page: PageCtx, jar: CookieJar, m: &Incoming) -> Response {
+    let request = match authn_request::decode(m.binding, &m.message).and_then(logout::parse) {
         Ok(r) => r,
         Err(e) => return refused(&e),
     };
@@ -87,16 +60,16 @@ async fn handle(
         Ok(None) => return refused(&RequestError::UnknownSp),
         Err(e) => return WebError::from(e).into_response(),
     };
-    if let Err(e) = trust(state, &request, &sp, signature) {
+    if let Err(e) = m.signature().and_then(|signature| trust(state, &request, &sp, signature)) {
         return refused(&e);
     }
     // Where the answer goes: the SP's logout endpoint for this binding, else the other one.
-    let (binding_uri, other) = match binding {
+    let (binding_uri, other) = match m.binding {
         Binding::Redirect => (BINDING_REDIRECT, BINDING_POST),
         Binding::Post => (BINDING_POST, BINDING_REDIRECT),
     };
     let Some(endpoint) = sp.slo_for(binding_uri).or_else(|| sp.slo_for(other)).cloned() else {
-        return refused(&RequestError::NotAnAuthnRequest("the service provider has no SingleLogoutService"));
+        return refused(&RequestError::Invalid("the service provider has no SingleLogoutService"));
     };
     let status = match end_session(state, &sp, &request).await {
         Ok(_) => "Success",
@@ -107,6 +80,7 @@ async fn handle(
     };
     // The person asked to log out: this browser's session cookie goes too.
     let jar = session::clear_cookie(state, jar);
+    let relay_state = m.relay_state.as_deref();
     let response =
         answer(state, page, &endpoint.binding, &endpoint.location, &request.id, status, relay_state);
     (jar, response).into_response()
@@ -174,7 +148,7 @@ fn answer(
     location: &str,
     in_response_to: &str,
     status: &str,
-    relay_state: Option<&String>,
+    relay_state: Option<&str>,
 ) -> Response {
     let idp = &state.idp;
     let id = logout::response_id();
@@ -199,27 +173,15 @@ fn answer(
         };
         let mut fields = vec![("SAMLResponse".to_string(), STANDARD.encode(signed))];
         if let Some(r) = relay_state {
-            fields.push(("RelayState".to_string(), r.clone()));
+            fields.push(("RelayState".to_string(), r.to_string()));
         }
         return form_post(page, location, fields);
     }
     let xml = logout::response_xml(idp.entity_id(), location, in_response_to, status, &id, "", now);
-    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-    let deflated = match deflater.write_all(xml.as_bytes()).and_then(|()| deflater.finish()) {
-        Ok(d) => d,
-        Err(e) => return fail(e.to_string()),
-    };
-    let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
-    let mut query = format!("SAMLResponse={}", enc(&STANDARD.encode(deflated)));
-    if let Some(r) = relay_state {
-        query.push_str(&format!("&RelayState={}", enc(r)));
-    }
-    query.push_str(&format!("&SigAlg={}", enc(SIG_RSA_SHA256)));
-    match idp.key().sign_octets(query.as_bytes()) {
-        Ok(sig) => {
+    match signed_redirect_query("SAMLResponse", &xml, relay_state, idp.key()) {
+        Ok(query) => {
             let separator = if location.contains('?') { '&' } else { '?' };
-            Redirect::to(&format!("{location}{separator}{query}&Signature={}", enc(&STANDARD.encode(sig))))
-                .into_response()
+            Redirect::to(&format!("{location}{separator}{query}")).into_response()
         }
         Err(e) => fail(e),
     }

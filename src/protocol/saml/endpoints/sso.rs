@@ -3,8 +3,6 @@
 //! page). `GET /saml/idp-initiated`: the same without a request, for service providers
 //! that allow unsolicited responses.
 
-use std::collections::HashMap;
-
 use axum::extract::{Form, Query, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -12,22 +10,17 @@ use http::StatusCode;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
-use super::RESUME_PATH;
 use super::resume::send_failure;
+use super::{Incoming, MessageForm, RESUME_PATH, TxQuery};
 use crate::authn::session;
 use crate::authn::transaction::{self, NewTransaction, Protocol, TxStatus};
 use crate::domain::AuthLevel;
-use crate::protocol::saml::authn_request::{
-    self, Binding, ParsedRequest, RedirectSignature, RequestError, required_level,
-};
+use crate::protocol::saml::authn_request::{self, RequestError, required_level};
 use crate::protocol::saml::request::{SamlRequest, name_id_format};
-use crate::protocol::saml::sp::ServiceProvider;
+use crate::protocol::saml::sp::{NameIdFormat, ServiceProvider};
 use crate::protocol::saml::state::SamlState;
 use crate::web::error::{ErrorPage, WebError};
 use crate::web::page::PageCtx;
-
-/// The longest `RelayState` accepted (SAML bindings §3.4.3: 80 bytes; some SPs send more).
-const MAX_RELAY_STATE: usize = 1024;
 
 /// The error page of a request that cannot be answered to its service provider.
 pub fn refused(e: &RequestError) -> Response {
@@ -43,55 +36,27 @@ pub async fn redirect_binding(
     jar: CookieJar,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let raw = raw.unwrap_or_default();
-    let params: HashMap<String, String> = form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
-    let Some(saml_request) = params.get("SAMLRequest") else {
-        return refused(&RequestError::NotAnAuthnRequest("no SAMLRequest parameter"));
-    };
-    let signature = match (params.get("SigAlg"), params.get("Signature")) {
-        (Some(sig_alg), Some(signature_b64)) => {
-            Some(RedirectSignature { raw_query: &raw, sig_alg, signature_b64 })
-        }
-        (None, None) => None,
-        _ => return refused(&RequestError::BadSignature),
-    };
-    accept(&state, page, jar, Binding::Redirect, saml_request, params.get("RelayState"), signature).await
-}
-
-#[derive(Deserialize)]
-pub struct PostForm {
-    #[serde(rename = "SAMLRequest")]
-    saml_request: Option<String>,
-    #[serde(rename = "RelayState")]
-    relay_state: Option<String>,
+    match Incoming::from_query(raw) {
+        Ok(m) => accept(&state, page, jar, &m).await,
+        Err(e) => refused(&e),
+    }
 }
 
 pub async fn post_binding(
     State(state): State<SamlState>,
     page: PageCtx,
     jar: CookieJar,
-    Form(form): Form<PostForm>,
+    Form(form): Form<MessageForm>,
 ) -> Response {
-    let Some(saml_request) = form.saml_request else {
-        return refused(&RequestError::NotAnAuthnRequest("no SAMLRequest field"));
-    };
-    accept(&state, page, jar, Binding::Post, &saml_request, form.relay_state.as_ref(), None).await
+    match Incoming::from_form(form) {
+        Ok(m) => accept(&state, page, jar, &m).await,
+        Err(e) => refused(&e),
+    }
 }
 
 /// Every check on the request, then the transaction.
-async fn accept(
-    state: &SamlState,
-    page: PageCtx,
-    jar: CookieJar,
-    binding: Binding,
-    saml_request: &str,
-    relay_state: Option<&String>,
-    signature: Option<RedirectSignature<'_>>,
-) -> Response {
-    if relay_state.is_some_and(|r| r.len() > MAX_RELAY_STATE) {
-        return refused(&RequestError::NotAnAuthnRequest("RelayState is too long"));
-    }
-    let parsed = match authn_request::decode(binding, saml_request).and_then(authn_request::parse) {
+async fn accept(state: &SamlState, page: PageCtx, jar: CookieJar, m: &Incoming) -> Response {
+    let parsed = match authn_request::decode(m.binding, &m.message).and_then(authn_request::parse) {
         Ok(p) => p,
         Err(e) => return refused(&e),
     };
@@ -102,16 +67,19 @@ async fn accept(
     };
     let idp = &state.idp;
     let settings = idp.settings();
-    let acs_url = match authn_request::verify(&parsed, &sp, signature).and_then(|_| {
-        authn_request::check(
-            &parsed,
-            &sp,
-            &idp.sso_url(),
-            OffsetDateTime::now_utc(),
-            Duration::seconds(i64::try_from(settings.request_max_age_secs).unwrap_or(600)),
-            Duration::seconds(i64::try_from(settings.clock_skew_secs).unwrap_or(60)),
-        )
-    }) {
+    let acs_url = match m
+        .signature()
+        .and_then(|signature| authn_request::verify(&parsed, &sp, signature))
+        .and_then(|_| {
+            authn_request::check(
+                &parsed,
+                &sp,
+                &idp.sso_url(),
+                OffsetDateTime::now_utc(),
+                Duration::seconds(i64::try_from(settings.request_max_age_secs).unwrap_or(600)),
+                Duration::seconds(i64::try_from(settings.clock_skew_secs).unwrap_or(60)),
+            )
+        }) {
         Ok(acs) => acs,
         Err(e) => return refused(&e),
     };
@@ -124,45 +92,25 @@ async fn accept(
         Err(e) => return WebError::from(e).into_response(),
     }
     // From here on the ACS is trusted: refusals are SAML responses to it.
-    let relay_state = relay_state.cloned();
-    let Some(format) = name_id_format(parsed.name_id_format.as_deref(), &sp) else {
-        return send_failure(
-            state,
-            page,
-            &sp,
-            &failure_target(&parsed, &acs_url, relay_state),
-            "Requester",
-            "InvalidNameIDPolicy",
-            "this NameID format is not issued",
-        );
+    let format = name_id_format(parsed.name_id_format.as_deref(), &sp);
+    let request = SamlRequest::from_parsed(
+        &parsed,
+        acs_url,
+        m.relay_state.clone(),
+        format.unwrap_or(NameIdFormat::Transient),
+    );
+    let refusal = match format {
+        None => Some(("InvalidNameIDPolicy", "this NameID format is not issued")),
+        Some(_) if parsed.has_unknown_context => {
+            Some(("NoAuthnContext", "none of the requested authentication contexts is offered"))
+        }
+        Some(_) => None,
     };
-    if parsed.has_unknown_context {
-        return send_failure(
-            state,
-            page,
-            &sp,
-            &failure_target(&parsed, &acs_url, relay_state),
-            "Requester",
-            "NoAuthnContext",
-            "none of the requested authentication contexts is offered",
-        );
+    if let Some((status, message)) = refusal {
+        return send_failure(state, page, &sp, &request, "Requester", status, message);
     }
-    let request = SamlRequest::from_parsed(&parsed, acs_url, relay_state, format);
     tracing::info!(saml.sp = %sp.entity_id, saml.request_id = %parsed.id, "SAML AuthnRequest accepted");
     open(state, jar, &sp, request).await
-}
-
-fn failure_target(parsed: &ParsedRequest, acs_url: &str, relay_state: Option<String>) -> SamlRequest {
-    SamlRequest {
-        sp_entity_id: parsed.issuer.clone(),
-        request_id: Some(parsed.id.clone()),
-        acs_url: acs_url.to_string(),
-        relay_state,
-        name_id_format: crate::protocol::saml::sp::NameIdFormat::Transient,
-        requested: None,
-        is_passive: false,
-        is_forced: false,
-    }
 }
 
 /// Opens the login transaction and continues at `/saml/sso/start`.
@@ -183,11 +131,6 @@ async fn open(state: &SamlState, jar: CookieJar, sp: &ServiceProvider, request: 
         Ok((jar, tx)) => (jar, Redirect::to(&format!("/saml/sso/start?tx={}", tx.id))).into_response(),
         Err(e) => WebError::from(e).into_response(),
     }
-}
-
-#[derive(Deserialize)]
-pub struct TxQuery {
-    tx: String,
 }
 
 /// Single sign-on with a live session that meets the level (unless `ForceAuthn`); else
@@ -212,7 +155,7 @@ async fn start_tx(
 ) -> Result<Response, WebError> {
     let tx = transaction::load(state, jar, tx_id).await?;
     if tx.protocol != Protocol::Saml {
-        return Ok(refused(&RequestError::NotAnAuthnRequest("not a SAML login")));
+        return Ok(refused(&RequestError::Invalid("not a SAML login")));
     }
     match tx.status {
         TxStatus::Pending => {}
@@ -259,8 +202,8 @@ pub async fn idp_initiated(
     jar: CookieJar,
     Query(q): Query<IdpInitiatedQuery>,
 ) -> Response {
-    if q.relay_state.as_ref().is_some_and(|r| r.len() > MAX_RELAY_STATE) {
-        return refused(&RequestError::NotAnAuthnRequest("RelayState is too long"));
+    if q.relay_state.as_ref().is_some_and(|r| r.len() > super::MAX_RELAY_STATE) {
+        return refused(&RequestError::Invalid("RelayState is too long"));
     }
     let sp = match state.store().find_saml_sp::<ServiceProvider>(&q.sp).await {
         Ok(Some(sp)) if sp.settings.allows_idp_initiated => sp,
@@ -270,15 +213,6 @@ pub async fn idp_initiated(
     let Some(acs) = sp.acs_for(None, None).map(|e| e.location.clone()) else {
         return refused(&RequestError::UnknownAcs);
     };
-    let request = SamlRequest {
-        sp_entity_id: sp.entity_id.clone(),
-        request_id: None,
-        acs_url: acs,
-        relay_state: q.relay_state,
-        name_id_format: sp.settings.name_id_format,
-        requested: None,
-        is_passive: false,
-        is_forced: false,
-    };
+    let request = SamlRequest::unsolicited(&sp, acs, q.relay_state);
     open(&state, jar, &sp, request).await
 }
