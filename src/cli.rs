@@ -1,6 +1,7 @@
 //! The command line: `poort serve | migrate | check-config | registry …`.
 
 mod eid;
+mod oidc;
 mod saml;
 
 use std::net::SocketAddr;
@@ -8,6 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+pub use oidc::{ClientCommand, KeysCommand};
 
 use crate::app::{Application, shutdown_signal};
 use crate::config::{Settings, SidePorts};
@@ -63,58 +65,6 @@ pub enum Command {
     /// The SAML identity provider: its metadata and service providers.
     #[command(subcommand)]
     Saml(saml::SamlCommand),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum KeysCommand {
-    /// Make a fresh signing key active for every algorithm; old keys keep verifying
-    /// until `oidc.key_overlap_secs` has passed.
-    Rotate,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ClientCommand {
-    /// Register a client; prints its secret once.
-    Add {
-        id: String,
-        #[arg(long)]
-        name: Option<String>,
-        /// Exact redirect URI (repeat for more).
-        #[arg(long = "redirect-uri", required = true)]
-        redirect_uris: Vec<String>,
-        /// A public client (no secret, PKCE only).
-        #[arg(long)]
-        public: bool,
-        /// client_secret_basic (default), client_secret_post, private_key_jwt or none.
-        #[arg(long, value_parser = crate::protocol::oidc::admin::parse_auth_method)]
-        auth_method: Option<crate::protocol::oidc::client::AuthMethod>,
-        /// Allowed scope (repeat for more; default openid, profile).
-        #[arg(long = "scope")]
-        scopes: Vec<String>,
-        /// Allowed grant (repeat; default authorization_code).
-        #[arg(long = "grant", value_parser = crate::protocol::oidc::admin::parse_grant)]
-        grants: Vec<crate::protocol::oidc::client::GrantType>,
-        /// Skip the consent page for this client.
-        #[arg(long)]
-        first_party: bool,
-        /// A BTB domain the client serves (repeat; it receives only the roles that concern
-        /// its domains and applications).
-        #[arg(long = "domain")]
-        domains: Vec<String>,
-        /// A secured application the client is (repeat).
-        #[arg(long = "application")]
-        applications: Vec<String>,
-        /// Let this confidential client leave PKCE out when it sends a nonce (RFC 9700
-        /// §2.1.1); refused for public clients.
-        #[arg(long)]
-        no_pkce: bool,
-    },
-    /// List clients: id, source, authentication, grants, redirect URIs.
-    List,
-    /// Give a client a new secret (printed once); the old one stops working.
-    RotateSecret { id: String },
-    /// Remove a client.
-    Remove { id: String },
 }
 
 /// The DEMO eID PKI: never used outside demo mode.
@@ -240,7 +190,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             ));
             review_roles(&settings, &store).await
         }
-        command @ (Command::Keys(_) | Command::Client(_)) => run_oidc_admin(&settings, command).await,
+        command @ (Command::Keys(_) | Command::Client(_)) => oidc::run(&settings, command).await,
         Command::Registry(RegistryCommand::Import { dir }) => {
             let store = connect(&settings).await?;
             store.migrate().await?;
@@ -262,78 +212,6 @@ fn parse_side_ports(value: &str) -> Result<SidePorts, String> {
         "auto" => Ok(SidePorts::Auto),
         _ => Err("expected `configured` or `auto`".into()),
     }
-}
-
-async fn run_oidc_admin(settings: &Settings, command: Command) -> anyhow::Result<()> {
-    use crate::protocol::oidc::admin;
-    let store = connect(settings).await?;
-    store.migrate().await?;
-    match command {
-        Command::Keys(KeysCommand::Rotate) => {
-            for line in
-                admin::rotate_keys(&settings.oidc, &crate::app::key_deriver(settings)?, &store).await?
-            {
-                println_out(&format!("new active key {line}"));
-            }
-        }
-        Command::Client(ClientCommand::Add {
-            id,
-            name,
-            redirect_uris,
-            public,
-            auth_method,
-            scopes,
-            grants,
-            first_party,
-            domains,
-            applications,
-            no_pkce,
-        }) => {
-            if let Some(d) = domains.iter().find(|d| !settings.btb.domains.iter().any(|k| &k.code == *d)) {
-                anyhow::bail!("--domain {d}: not a configured domain (see [btb] domains)");
-            }
-            if let Some(a) = applications.iter().find(|a| !crate::protocol::oidc::registration::is_code(a)) {
-                anyhow::bail!("--application {a}: not an application code (1-40 of a-z, 0-9 and _)");
-            }
-            let new = admin::NewClient {
-                name: name.unwrap_or_else(|| id.clone()),
-                id: id.clone(),
-                redirect_uris,
-                is_public: public,
-                auth_method,
-                scopes,
-                grants,
-                is_first_party: first_party,
-                domains,
-                applications,
-                is_pkce_required: !no_pkce,
-            };
-            match admin::add_client(&settings.oidc, &crate::app::key_deriver(settings)?, &store, new).await? {
-                Some(secret) => println_out(&format!(
-                    "client {id} added\nclient_secret: {secret}\n(shown once; only a hash is stored)"
-                )),
-                None => println_out(&format!("client {id} added (no secret)")),
-            }
-        }
-        Command::Client(ClientCommand::List) => {
-            for line in admin::list_clients(&store).await? {
-                println_out(&line);
-            }
-        }
-        Command::Client(ClientCommand::RotateSecret { id }) => {
-            let secret =
-                admin::rotate_secret(&settings.oidc, &crate::app::key_deriver(settings)?, &store, &id)
-                    .await?;
-            println_out(&format!("client_secret: {secret}\n(shown once; the old secret no longer works)"));
-        }
-        Command::Client(ClientCommand::Remove { id }) => {
-            admin::remove_client(&store, &id).await?;
-            println_out(&format!("client {id} removed"));
-        }
-        _ => {}
-    }
-    store.close().await;
-    Ok(())
 }
 
 /// The BTB lifecycle after a register import: roles whose basis ended are suspended.
