@@ -86,6 +86,8 @@ fn main() {
                 attributes: &attributes,
                 sign_assertion: true,
                 sign_response,
+                key: idp.key(),
+                encryption: None,
                 now: OffsetDateTime::now_utc(),
             };
             black_box(success(&idp, &a).expect("signed"));

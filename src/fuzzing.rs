@@ -179,6 +179,8 @@ pub fn saml_authn_request(data: &[u8]) {
         encryption_certificates: Vec::new(),
         signs_requests: true,
         wants_assertions_signed: false,
+        encryption_methods: Vec::new(),
+        signing_methods: Vec::new(),
         settings: SpSettings::default(),
     });
     let b64 = base64::engine::general_purpose::STANDARD.encode(data);

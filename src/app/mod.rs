@@ -183,12 +183,17 @@ impl Application {
         // The protocols hear of every ended session (back-channel logout).
         let backchannel = Backchannel { store: store.clone(), provider: provider.clone() };
         let listeners: Vec<Arc<dyn SessionListener>> = vec![Arc::new(backchannel.clone())];
+        // SAML service providers are told through the browser (front-channel single logout).
+        let front_channel: Option<Arc<dyn crate::authn::events::FrontChannel>> =
+            settings.saml.is_enabled.then(|| {
+                Arc::new(crate::protocol::saml::propagation::SamlFrontChannel { store: store.clone() }) as _
+            });
         let authn = Authn::new(
             store.clone(),
             registry.clone(),
             settings.session.clone(),
             cookies,
-            SessionEvents::new(listeners),
+            SessionEvents::new(listeners, front_channel),
             public_url.clone(),
             is_demo,
         );

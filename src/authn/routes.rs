@@ -197,13 +197,18 @@ async fn logout(
     jar: CookieJar,
     CsrfForm(_form): CsrfForm<LogoutForm>,
 ) -> Result<Response, WebError> {
+    let mut to = "/".to_string();
     if let Some(s) = session::current(&state, &jar).await? {
-        // Relying parties of the session hear of it (back-channel logout).
+        // Relying parties of the session hear of it (back-channel logout), and those only
+        // the browser can reach are visited on the way out.
         session::end(&state, &s).await?;
         state
             .store()
             .create_audit_event("logout", Some(&s.identity_id), None, &serde_json::json!({}))
             .await?;
+        if let Some(first) = state.events().front_channel(&s.sid, "/").await {
+            to = first;
+        }
     }
-    Ok((session::clear_cookie(&state, jar), Redirect::to("/")).into_response())
+    Ok((session::clear_cookie(&state, jar), Redirect::to(&to)).into_response())
 }

@@ -37,6 +37,9 @@ pub enum SpCommand {
         /// Sign the Assertion too (always when the metadata asks for it).
         #[arg(long)]
         sign_assertion: bool,
+        /// Encrypt the assertion to the certificate of its metadata (AES-GCM, RSA-OAEP).
+        #[arg(long)]
+        encrypt_assertion: bool,
         /// The lowest FAS level accepted (200, 300, 400, 450, 500).
         #[arg(long)]
         level: Option<u16>,
@@ -86,6 +89,7 @@ pub async fn run(settings: &Settings, command: SamlCommand) -> anyhow::Result<()
             name_id_format,
             no_sign_response,
             sign_assertion,
+            encrypt_assertion,
             level,
             domains,
             applications,
@@ -104,7 +108,7 @@ pub async fn run(settings: &Settings, command: SamlCommand) -> anyhow::Result<()
                 name_id_format: name_id_format.unwrap_or(NameIdFormat::Transient),
                 sign_response: !no_sign_response,
                 sign_assertion: sign_assertion || no_sign_response,
-                encrypt_assertion: false,
+                encrypt_assertion,
                 required_level: level,
                 domains,
                 applications,

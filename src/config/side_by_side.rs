@@ -35,5 +35,9 @@ impl Settings {
             self.saml.signing_key_path = Some(data.join("saml-idp-key.pem"));
             self.saml.signing_certificate_path = Some(data.join("saml-idp-cert.pem"));
         }
+        if self.saml.ec_signing_key_path.is_some() {
+            self.saml.ec_signing_key_path = Some(data.join("saml-idp-ec-key.pem"));
+            self.saml.ec_signing_certificate_path = Some(data.join("saml-idp-ec-cert.pem"));
+        }
     }
 }

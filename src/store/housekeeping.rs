@@ -102,6 +102,7 @@ impl Store {
             ),
             ("eidas_seen_assertions", "DELETE FROM eidas_seen_assertions WHERE expires_at < $1"),
             ("saml_seen_requests", "DELETE FROM saml_seen_requests WHERE expires_at < $1"),
+            ("saml_logouts", "DELETE FROM saml_logouts WHERE expires_at < $1"),
         ] {
             out.push((table, self.delete_where(sql, now).await?));
         }

@@ -1,7 +1,8 @@
 //! SQL of the SAML identity provider: the registered service providers
 //! (`saml_service_providers`, the IdP's model kept as JSON), the AuthnRequest IDs already
-//! answered (`saml_seen_requests`) and the service providers of each browser session
-//! (`saml_session_participants`, for single logout).
+//! answered (`saml_seen_requests`), the service providers of each browser session
+//! (`saml_session_participants`, for single logout) and the logouts being told to them
+//! through the browser (`saml_logouts`).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -151,5 +152,47 @@ impl Store {
             .execute(self.writer())
             .await?;
         Ok(done.rows_affected())
+    }
+
+    /// Records a front-channel logout's state (the IdP's JSON) under `id`.
+    pub async fn create_saml_logout(&self, id: &str, state: &str, expires_at: i64) -> StoreResult<()> {
+        sqlx::query("INSERT INTO saml_logouts (id, state, expires_at) VALUES ($1, $2, $3)")
+            .bind(id.to_string())
+            .bind(state.to_string())
+            .bind(expires_at)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    /// The state of logout `id`, unless it expired.
+    pub async fn find_saml_logout(&self, id: &str) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT state FROM saml_logouts WHERE id = $1 AND expires_at >= $2")
+            .bind(id.to_string())
+            .bind(unix_now())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|r| r.try_get::<String, _>("state")).transpose()?)
+    }
+
+    /// Replaces the state of logout `id` if it is still `expected` (a compare-and-set, so a
+    /// step answered twice, or on two nodes, advances it once). `false`: it changed.
+    pub async fn update_saml_logout(&self, id: &str, expected: &str, state: &str) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE saml_logouts SET state = $3 WHERE id = $1 AND state = $2")
+            .bind(id.to_string())
+            .bind(expected.to_string())
+            .bind(state.to_string())
+            .execute(self.writer())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Forgets logout `id` (it is finished).
+    pub async fn delete_saml_logout(&self, id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM saml_logouts WHERE id = $1")
+            .bind(id.to_string())
+            .execute(self.writer())
+            .await?;
+        Ok(())
     }
 }

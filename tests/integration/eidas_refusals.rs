@@ -46,7 +46,10 @@ async fn a_tampered_response_is_refused() {
     let tx = app.start_portal_login("/my/session").await;
     let answer = through_the_node(&app, &tx, &login_choice(ELODIE_FR, "high")).await;
     let xml = String::from_utf8(STANDARD.decode(&answer.saml_response).expect("base64")).expect("utf-8");
-    let forged = xml.replace(">Rousseau<", ">Peeters<");
+    // The mock node encrypts the assertion, as real nodes do: change the Response's own
+    // signed content (its IssueInstant) instead of the encrypted name.
+    let at = xml.find("IssueInstant=\"").expect("IssueInstant") + "IssueInstant=\"".len();
+    let forged = format!("{}1999{}", &xml[..at], &xml[at + 4..]);
     assert_ne!(xml, forged);
     let resp = post_to_acs(&answer, &STANDARD.encode(forged), &answer.relay_state).await;
     assert_refused(&app, resp, 400, "eidas.invalid_signature", &tx).await;

@@ -216,10 +216,10 @@ impl Verified {
     }
 }
 
-/// The IdP's published certificates (DER).
+/// The IdP's signing certificates (DER): RSA and ECDSA.
 pub fn idp_certs(app: &TestApp) -> Vec<Vec<u8>> {
     let idp = app.state.saml().expect("the IdP is on");
-    idp.published_certificates().iter().map(|c| STANDARD.decode(c).expect("b64")).collect()
+    idp.signing_certificates().iter().map(|c| STANDARD.decode(c).expect("b64")).collect()
 }
 
 /// The top-level status of a Response (e.g. `Success`, `Responder/NoPassive`).

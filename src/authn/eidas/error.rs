@@ -37,8 +37,8 @@ pub enum EidasError {
     UnsignedAssertion,
     #[error("The answer from the eIDAS node must contain exactly one assertion.")]
     AssertionCount,
-    #[error("Encrypted assertions are not supported by this service provider.")]
-    EncryptedAssertionUnsupported,
+    #[error("The encrypted assertion from the eIDAS node could not be decrypted.")]
+    Undecryptable(String),
     #[error("The answer was not issued by the configured eIDAS node.")]
     WrongIssuer,
     #[error("The answer was sent to another destination.")]
@@ -87,7 +87,9 @@ impl EidasError {
         match self {
             EidasError::MissingAttribute(a) | EidasError::InvalidAttribute(a) => Some((*a).to_string()),
             EidasError::Malformed(m) => Some((*m).to_string()),
-            EidasError::NodeError(s) | EidasError::Signing(s) => Some(s.clone()),
+            EidasError::NodeError(s) | EidasError::Signing(s) | EidasError::Undecryptable(s) => {
+                Some(s.clone())
+            }
             _ => None,
         }
     }
@@ -101,7 +103,7 @@ impl EidasError {
             EidasError::InvalidSignature => "eidas.invalid_signature",
             EidasError::UnsignedAssertion => "eidas.unsigned_assertion",
             EidasError::AssertionCount => "eidas.assertion_count",
-            EidasError::EncryptedAssertionUnsupported => "eidas.encrypted_assertion_unsupported",
+            EidasError::Undecryptable(_) => "eidas.undecryptable_assertion",
             EidasError::WrongIssuer => "eidas.wrong_issuer",
             EidasError::WrongDestination => "eidas.wrong_destination",
             EidasError::WrongInResponseTo => "eidas.wrong_in_response_to",

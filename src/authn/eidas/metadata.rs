@@ -1,11 +1,13 @@
 //! SAML metadata (SAML metadata §2; eIDAS SAML Message Format v1.2 §2.1): ours, signed, for
-//! the node operator; and reading the node's signed metadata.
+//! the node operator (one key signs our requests and decrypts the node's assertions, with
+//! the AES-GCM and RSA-OAEP algorithms we accept); and reading the node's signed metadata.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::config::{EidasSpConfig, NodeTrust, ServiceProvider};
 use super::error::EidasConfigError;
+use crate::kernel::saml::encryption;
 use crate::kernel::saml::signing::{cert_der_from_pem, verify_and_reduce};
 use crate::kernel::saml::xml::{
     BINDING_POST, MAX_MESSAGE_BYTES, NS_DS, NS_EIDAS, NS_MD, children, descendants, escape, is, new_id,
@@ -26,6 +28,11 @@ pub fn sp_metadata_xml(sp: &ServiceProvider) -> String {
             r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>"#,
             r#"<ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"#,
             r#"</md:KeyDescriptor>"#,
+            r#"<md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data>"#,
+            r#"<ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"#,
+            r#"<md:EncryptionMethod Algorithm="{aes256}"/><md:EncryptionMethod Algorithm="{aes128}"/>"#,
+            r#"<md:EncryptionMethod Algorithm="{oaep11}"/><md:EncryptionMethod Algorithm="{oaep}"/>"#,
+            r#"</md:KeyDescriptor>"#,
             r#"<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>"#,
             r#"<md:AssertionConsumerService Binding="{binding}" Location="{acs}" index="0" isDefault="true"/>"#,
             r#"</md:SPSSODescriptor></md:EntityDescriptor>"#
@@ -38,6 +45,10 @@ pub fn sp_metadata_xml(sp: &ServiceProvider) -> String {
         signature = sp.key.template(&id),
         sp_type = sp.sp_type.as_str(),
         cert = cert,
+        aes256 = encryption::AES256_GCM,
+        aes128 = encryption::AES128_GCM,
+        oaep11 = encryption::RSA_OAEP,
+        oaep = encryption::RSA_OAEP_MGF1P,
         binding = BINDING_POST,
         acs = escape(&sp.acs_url),
     );

@@ -114,7 +114,7 @@ mod tests {
             EidasError::InvalidSignature,
             EidasError::UnsignedAssertion,
             EidasError::AssertionCount,
-            EidasError::EncryptedAssertionUnsupported,
+            EidasError::Undecryptable(String::new()),
             EidasError::WrongIssuer,
             EidasError::WrongDestination,
             EidasError::WrongInResponseTo,

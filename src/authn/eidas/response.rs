@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use libxml::tree::Node;
+use libxml::tree::{Document, Node};
 use time::OffsetDateTime;
 
 use super::config::ServiceProvider;
@@ -13,6 +13,7 @@ use super::identity::EidasIdentity;
 use super::replay::ReplayGuard;
 use super::request::PendingRequest;
 use super::response_checks::{check_assertion, read_attributes};
+use crate::kernel::saml::encryption::decrypt_element;
 use crate::kernel::saml::signing::verify_and_reduce_any;
 use crate::kernel::saml::xml::{
     MAX_MESSAGE_BYTES, NS_DS, NS_SAML, NS_SAMLP, STATUS_PREFIX, children, descendants, is, only_child,
@@ -79,30 +80,20 @@ pub(crate) fn check_response(
     check_status(sp, &xml, &root)?;
 
     // Exactly one assertion, a direct child of the Response, carrying its own signature
-    // over itself: any wrapping (a second assertion anywhere) is refused here already.
-    if !descendants(&root, NS_SAML, "EncryptedAssertion").is_empty() {
-        return Err(EidasError::EncryptedAssertionUnsupported);
-    }
-    if descendants(&root, NS_SAML, "Assertion").len() != 1 {
-        return Err(EidasError::AssertionCount);
-    }
-    let assertion = only_child(&root, NS_SAML, "Assertion").ok_or(EidasError::AssertionCount)?;
-    let assertion_id = assertion.get_attribute("ID").ok_or(EidasError::Malformed("assertion without ID"))?;
-    signature_covers(&assertion, &assertion_id)?;
+    // over itself: any wrapping (a second assertion anywhere) is refused here already. It
+    // comes in the clear or encrypted to our key (real nodes encrypt).
     if let Some(sig) = only_child(&root, NS_DS, "Signature") {
         let response_id = root.get_attribute("ID").unwrap_or_default();
         if reference_uri(&sig).as_deref() != Some(&format!("#{response_id}")) {
             return Err(EidasError::InvalidSignature);
         }
     }
-
-    // Verify every signature with the node's certificate and keep only signed content.
-    let reduced_xml = verify_and_reduce_any(&xml, &sp.node.certificates_der).map_err(|_| {
-        let cause = crate::kernel::saml::signing::diagnose_failure(&xml, &sp.node.certificates_der);
-        tracing::info!(eidas.signature = cause, "eIDAS response signature refused");
-        EidasError::InvalidSignature
-    })?;
-    let reduced = parse_strict(&reduced_xml).ok_or(EidasError::InvalidSignature)?;
+    let encrypted = descendants(&root, NS_SAML, "EncryptedAssertion");
+    let (reduced, assertion_id) = if encrypted.is_empty() {
+        plain_assertion(sp, &xml, &root)?
+    } else {
+        encrypted_assertion(sp, &xml, &root, encrypted.len())?
+    };
     let reduced_root = reduced.get_root_element().ok_or(EidasError::InvalidSignature)?;
     let signed_assertion = if is(&reduced_root, NS_SAML, "Assertion") {
         reduced_root
@@ -121,6 +112,59 @@ pub(crate) fn check_response(
         return Err(EidasError::CountryMismatch);
     }
     Ok(AcceptedResponse { identity, assertion_id, keep_until: checked.keep_until })
+}
+
+/// Verifies every signature of `xml` with the node's certificates and keeps only signed
+/// content (a document whose root is the Response or the Assertion).
+fn verified(sp: &ServiceProvider, xml: &str) -> Result<Document, EidasError> {
+    let reduced_xml = verify_and_reduce_any(xml, &sp.node.certificates_der).map_err(|_| {
+        let cause = crate::kernel::saml::signing::diagnose_failure(xml, &sp.node.certificates_der);
+        tracing::info!(eidas.signature = cause, "eIDAS response signature refused");
+        EidasError::InvalidSignature
+    })?;
+    parse_strict(&reduced_xml).ok_or(EidasError::InvalidSignature)
+}
+
+/// The assertion in the clear: the whole Response is verified and reduced.
+fn plain_assertion(sp: &ServiceProvider, xml: &str, root: &Node) -> Result<(Document, String), EidasError> {
+    if descendants(root, NS_SAML, "Assertion").len() != 1 {
+        return Err(EidasError::AssertionCount);
+    }
+    let assertion = only_child(root, NS_SAML, "Assertion").ok_or(EidasError::AssertionCount)?;
+    let assertion_id = assertion.get_attribute("ID").ok_or(EidasError::Malformed("assertion without ID"))?;
+    signature_covers(&assertion, &assertion_id)?;
+    Ok((verified(sp, xml)?, assertion_id))
+}
+
+/// The assertion encrypted to our key (SAML core §6.2): the Response's own signature, if
+/// any, is verified over the ciphertext; the decrypted assertion must carry the node's
+/// signature over itself, verified as a document of its own (encryption proves nothing
+/// about who wrote it: anyone can encrypt to our public key).
+fn encrypted_assertion(
+    sp: &ServiceProvider,
+    xml: &str,
+    root: &Node,
+    count: usize,
+) -> Result<(Document, String), EidasError> {
+    if count != 1 || !descendants(root, NS_SAML, "Assertion").is_empty() {
+        return Err(EidasError::AssertionCount);
+    }
+    let container = only_child(root, NS_SAML, "EncryptedAssertion").ok_or(EidasError::AssertionCount)?;
+    if only_child(root, NS_DS, "Signature").is_some() {
+        verified(sp, xml)?;
+    }
+    let plain = decrypt_element(&container, &sp.key).map_err(|e| {
+        tracing::info!(eidas.decryption = %e, "eIDAS encrypted assertion refused");
+        EidasError::Undecryptable(e.to_string())
+    })?;
+    let doc = parse_strict(&plain).ok_or(EidasError::Malformed("the decrypted assertion is not XML"))?;
+    let assertion = doc.get_root_element().ok_or(EidasError::AssertionCount)?;
+    if !is(&assertion, NS_SAML, "Assertion") || descendants(&assertion, NS_SAML, "Assertion").len() != 1 {
+        return Err(EidasError::AssertionCount);
+    }
+    let assertion_id = assertion.get_attribute("ID").ok_or(EidasError::Malformed("assertion without ID"))?;
+    signature_covers(&assertion, &assertion_id)?;
+    Ok((verified(sp, &plain)?, assertion_id))
 }
 
 fn decode(b64: &str) -> Result<String, EidasError> {

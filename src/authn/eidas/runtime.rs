@@ -315,6 +315,7 @@ async fn start_mock(
         sp_acs_url: sp_acs_url.to_string(),
         sp_certificate_pem: sp_cert_pem.to_string(),
         identities: cfg.mock.identities.clone(),
+        encrypts_assertions: cfg.mock.encrypts_assertions,
     };
     // The node's RSA key is generated here: off the async runtime.
     let node = tokio::task::spawn_blocking(move || MockNode::new(config)).await??;

@@ -62,6 +62,8 @@ pub struct EidasMockSettings {
     pub demo_tls_dir: PathBuf,
     /// The people one can log in as.
     pub identities: Vec<DemoIdentity>,
+    /// Encrypt assertions to our certificate, as real nodes do (off: in the clear).
+    pub encrypts_assertions: bool,
 }
 
 impl Default for EidasSettings {
@@ -95,6 +97,7 @@ impl Default for EidasMockSettings {
             is_tls: true,
             demo_tls_dir: PathBuf::from("data/eidas-mock"),
             identities: default_identities(),
+            encrypts_assertions: true,
         }
     }
 }

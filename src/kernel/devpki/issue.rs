@@ -68,7 +68,19 @@ pub fn demo_tls(dir: &Path, hosts: &[&str], service: &str) -> anyhow::Result<Dem
 
 /// A fresh RSA-2048 key and a self-signed certificate for it: (key PEM, certificate PEM).
 pub fn self_signed_rsa(common_name: &str) -> Result<(String, String), rcgen::Error> {
-    let key = KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256)?;
+    self_signed(&rcgen::PKCS_RSA_SHA256, common_name)
+}
+
+/// A fresh ECDSA P-256 key and a self-signed certificate for it: (key PEM, certificate PEM).
+pub fn self_signed_ec(common_name: &str) -> Result<(String, String), rcgen::Error> {
+    self_signed(&rcgen::PKCS_ECDSA_P256_SHA256, common_name)
+}
+
+fn self_signed(
+    alg: &'static rcgen::SignatureAlgorithm,
+    common_name: &str,
+) -> Result<(String, String), rcgen::Error> {
+    let key = KeyPair::generate_for(alg)?;
     let mut params = CertificateParams::new(Vec::<String>::new())?;
     params.distinguished_name.push(DnType::CommonName, common_name);
     let cert = params.self_signed(&key)?;

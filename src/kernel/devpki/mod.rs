@@ -10,5 +10,5 @@ mod issue;
 mod tls;
 
 pub use files::{read_text, write_private, write_public};
-pub use issue::{DemoTls, demo_tls, self_signed_rsa};
+pub use issue::{DemoTls, demo_tls, self_signed_ec, self_signed_rsa};
 pub use tls::{TlsListener, acceptor, serve_router};

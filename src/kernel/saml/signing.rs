@@ -1,5 +1,5 @@
-//! XML signatures (XML-DSig, SAML core §5): enveloped, exclusive C14N, RSA-SHA256 with a
-//! SHA-256 digest, via samael/xmlsec; and the detached signatures of the HTTP-Redirect
+//! XML signatures (XML-DSig, SAML core §5): enveloped, exclusive C14N, RSA-SHA256 (or
+//! ECDSA-SHA256 with a P-256 key) with a SHA-256 digest, via samael/xmlsec; and the detached signatures of the HTTP-Redirect
 //! binding (SAML bindings §3.4.4.1), via OpenSSL. No hand-rolled canonicalisation or crypto.
 
 use base64::Engine;
@@ -35,11 +35,15 @@ pub struct PemError {
     pub reason: String,
 }
 
-/// A private RSA key and its certificate, ready for xmlsec.
+/// `SignatureMethod` of ECDSA-SHA256 (RFC 6931 §2.3.6).
+pub const SIG_ECDSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+
+/// A private key (RSA, or ECDSA on P-256) and its certificate, ready for xmlsec.
 #[derive(Clone)]
 pub struct SigningKey {
     key_der: Vec<u8>,
     cert_der: Vec<u8>,
+    is_ec: bool,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -52,9 +56,30 @@ impl SigningKey {
     pub fn from_pem(key_pem: &str, cert_pem: &str) -> Result<Self, PemError> {
         let invalid = |e: openssl::error::ErrorStack| PemError { what: "signing key", reason: e.to_string() };
         let key = PKey::private_key_from_pem(key_pem.as_bytes()).map_err(invalid)?;
-        let key_der = key.private_key_to_der().map_err(invalid)?;
+        let is_ec = key.ec_key().is_ok();
+        if !is_ec && key.rsa().is_err() {
+            return Err(PemError { what: "signing key", reason: "neither an RSA nor an EC key".into() });
+        }
+        // PKCS#8 for EC keys: the form xmlsec's DER loader recognises for every key type.
+        let key_der = if is_ec { key.private_key_to_pkcs8() } else { key.private_key_to_der() };
+        let key_der = key_der.map_err(invalid)?;
         let cert_der = cert_der_from_pem(cert_pem, "signing certificate")?;
-        Ok(SigningKey { key_der, cert_der })
+        Ok(SigningKey { key_der, cert_der, is_ec })
+    }
+
+    /// The XML-DSig `SignatureMethod` (and Redirect `SigAlg`) of this key.
+    pub fn signature_method(&self) -> &'static str {
+        if self.is_ec { SIG_ECDSA_SHA256 } else { SIG_RSA_SHA256 }
+    }
+
+    /// An ECDSA key (it cannot decrypt: RSA-OAEP needs an RSA key).
+    pub fn is_ec(&self) -> bool {
+        self.is_ec
+    }
+
+    /// The private key (DER), for decryption in this module's siblings.
+    pub(super) fn key_der(&self) -> &[u8] {
+        &self.key_der
     }
 
     pub fn cert_der(&self) -> &[u8] {
@@ -71,7 +96,7 @@ impl SigningKey {
             concat!(
                 r#"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>"#,
                 r#"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
-                r#"<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>"#,
+                r#"<ds:SignatureMethod Algorithm="{method}"/>"#,
                 r##"<ds:Reference URI="#{id}"><ds:Transforms>"##,
                 r#"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>"#,
                 r#"<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
@@ -81,6 +106,7 @@ impl SigningKey {
                 r#"<ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"#,
                 r#"</ds:Signature>"#
             ),
+            method = self.signature_method(),
             id = escape(id),
             cert = self.cert_b64()
         )
@@ -93,12 +119,20 @@ impl SigningKey {
         Ok(super::xml::strip_declaration(&signed).to_string())
     }
 
-    /// RSA-SHA256 over `octets`: the detached signature of the HTTP-Redirect binding.
+    /// RSA-SHA256 (or ECDSA-SHA256, as XML-DSig's r||s) over `octets`: the detached
+    /// signature of the HTTP-Redirect binding.
     pub fn sign_octets(&self, octets: &[u8]) -> Result<Vec<u8>, String> {
         let key: PKey<Private> = PKey::private_key_from_der(&self.key_der).map_err(|e| e.to_string())?;
         let mut signer = Signer::new(MessageDigest::sha256(), &key).map_err(|e| e.to_string())?;
         signer.update(octets).map_err(|e| e.to_string())?;
-        signer.sign_to_vec().map_err(|e| e.to_string())
+        let signature = signer.sign_to_vec().map_err(|e| e.to_string())?;
+        if !self.is_ec {
+            return Ok(signature);
+        }
+        let sig = openssl::ecdsa::EcdsaSig::from_der(&signature).map_err(|e| e.to_string())?;
+        let half = 32; // P-256
+        let (r, s) = (sig.r().to_vec_padded(half), sig.s().to_vec_padded(half));
+        Ok([r.map_err(|e| e.to_string())?, s.map_err(|e| e.to_string())?].concat())
     }
 }
 
@@ -124,17 +158,24 @@ pub fn verify_and_reduce(xml: &str, cert_der: &[u8]) -> Result<String, Signature
 
 /// [`verify_and_reduce`] trusting any of `certs` (a key rollover publishes two).
 pub fn verify_and_reduce_any(xml: &str, certs: &[Vec<u8>]) -> Result<String, SignatureInvalid> {
-    if certs.is_empty() {
-        return Err(SignatureInvalid);
+    // xmlsec stops at a certificate of the other key type, so RSA and EC certificates are
+    // tried as separate groups.
+    let is_ec =
+        |der: &Vec<u8>| X509::from_der(der).and_then(|c| c.public_key()).is_ok_and(|k| k.ec_key().is_ok());
+    let (ec, rsa): (Vec<&Vec<u8>>, Vec<&Vec<u8>>) = certs.iter().partition(|c| is_ec(c));
+    for group in [rsa, ec].into_iter().filter(|g| !g.is_empty()) {
+        let group: Vec<CertificateDer> = group.into_iter().map(|c| CertificateDer::from(c.clone())).collect();
+        let reduced = Crypto::reduce_xml_to_signed_with_allowed_algorithms(
+            xml,
+            &group,
+            ReduceMode::ValidateAndMarkNoAncestors,
+            Some(ACCEPTED),
+        );
+        if let Ok(reduced) = reduced {
+            return Ok(reduced);
+        }
     }
-    let certs: Vec<CertificateDer> = certs.iter().map(|c| CertificateDer::from(c.clone())).collect();
-    Crypto::reduce_xml_to_signed_with_allowed_algorithms(
-        xml,
-        &certs,
-        ReduceMode::ValidateAndMarkNoAncestors,
-        Some(ACCEPTED),
-    )
-    .map_err(|_| SignatureInvalid)
+    Err(SignatureInvalid)
 }
 
 /// Why a document's signature did not verify, for the logs: a SHA-1 algorithm, a key that
@@ -180,7 +221,7 @@ pub fn signed_redirect_query(
     if let Some(r) = relay_state {
         query.push_str(&format!("&RelayState={}", enc(r)));
     }
-    query.push_str(&format!("&SigAlg={}", enc(SIG_RSA_SHA256)));
+    query.push_str(&format!("&SigAlg={}", enc(key.signature_method())));
     let signature = key.sign_octets(query.as_bytes())?;
     Ok(format!("{query}&Signature={}", enc(&STANDARD.encode(signature))))
 }
@@ -245,6 +286,25 @@ mod tests {
     fn key() -> SigningKey {
         let (k, c) = crate::kernel::devpki::self_signed_rsa("test").expect("key");
         SigningKey::from_pem(&k, &c).expect("pem")
+    }
+
+    #[test]
+    fn an_ec_key_signs_xml_and_redirect_messages_with_ecdsa() {
+        let (k, c) = crate::kernel::devpki::self_signed_ec("ec test").expect("key");
+        let ec = SigningKey::from_pem(&k, &c).expect("pem");
+        assert_eq!(ec.signature_method(), SIG_ECDSA_SHA256);
+        let xml = format!(r#"<a xmlns="urn:t" ID="_e">{}<b>x</b></a>"#, ec.template("_e"));
+        let signed = ec.sign(&xml).expect("signed");
+        assert!(signed.contains("ecdsa-sha256"), "{signed}");
+        let certs = [ec.cert_der().to_vec()];
+        verify_and_reduce_any(&signed, &certs).expect("verifies with the EC certificate");
+        verify_and_reduce_any(&signed, &[key().cert_der().to_vec(), ec.cert_der().to_vec()])
+            .expect("verifies with the EC certificate after an RSA one");
+        assert!(verify_and_reduce_any(&signed, &[key().cert_der().to_vec()]).is_err());
+        let octets = b"SAMLResponse=abc&SigAlg=ecdsa";
+        let sig = ec.sign_octets(octets).expect("sign");
+        assert_eq!(sig.len(), 64, "r||s");
+        assert_eq!(verify_detached(octets, SIG_ECDSA_SHA256, &sig, &certs), Ok(()));
     }
 
     #[test]

@@ -22,9 +22,6 @@ pub async fn add_sp(
     if let Some(a) = settings.attributes.iter().find(|a| !is_attribute(a)) {
         bail!("--attribute {a}: not an attribute Poort releases (see docs/RELYING_PARTIES.md)");
     }
-    if settings.encrypt_assertion {
-        bail!("encrypted assertions are not supported yet");
-    }
     let xml = if source.starts_with("https://") || source.starts_with("http://") {
         let fetched = outbound
             .get_limited(source, max_bytes)
@@ -42,6 +39,9 @@ pub async fn add_sp(
         std::fs::read_to_string(source).with_context(|| format!("--metadata {source}"))?
     };
     let sp = from_metadata(&xml, settings).map_err(|e| anyhow::anyhow!("--metadata {source}: {e}"))?;
+    if let Err(e) = sp.encryption() {
+        bail!("--encrypt-assertion: {e}");
+    }
     store.upsert_saml_sp(&sp.entity_id, &sp).await?;
     Ok(sp)
 }
@@ -54,13 +54,18 @@ pub async fn list_sps(store: &Store) -> anyhow::Result<Vec<String>> {
         .map(|sp| {
             let s = &sp.settings;
             format!(
-                "{}  name={:?} nameid={:?} signed_requests={} sign={}{} level={} acs={}",
+                "{}  name={:?} nameid={:?} signed_requests={} sign={}{} encrypt={} level={} acs={}",
                 sp.entity_id,
                 sp.name,
                 s.name_id_format,
                 if sp.must_sign_requests() { "required" } else { "optional" },
                 if s.sign_response { "response" } else { "" },
                 if s.sign_assertion || sp.wants_assertions_signed { "+assertion" } else { "" },
+                match sp.encryption() {
+                    Ok(Some(e)) => e.algorithms.data.rsplit('#').next().unwrap_or_default().to_string(),
+                    Ok(None) => "no".to_string(),
+                    Err(_) => "impossible".to_string(),
+                },
                 s.required_level.map_or("-".to_string(), |l| l.to_string()),
                 sp.acs.iter().map(|e| e.location.as_str()).collect::<Vec<_>>().join(",")
             )

@@ -210,7 +210,12 @@ pub fn redirect_signed_octets(raw_query: &str) -> Option<String> {
     let raw = |name: &str| {
         raw_query.split('&').find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
     };
-    let mut out = format!("SAMLRequest={}", raw("SAMLRequest")?);
+    // SAML bindings §3.4.4.1: SAMLRequest or SAMLResponse, RelayState, SigAlg, in that order.
+    let mut out = match (raw("SAMLRequest"), raw("SAMLResponse")) {
+        (Some(request), None) => format!("SAMLRequest={request}"),
+        (None, Some(response)) => format!("SAMLResponse={response}"),
+        _ => return None,
+    };
     if let Some(relay) = raw("RelayState") {
         out.push_str(&format!("&RelayState={relay}"));
     }

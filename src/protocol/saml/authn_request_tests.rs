@@ -20,6 +20,8 @@ fn sp() -> ServiceProvider {
         encryption_certificates: Vec::new(),
         signs_requests: false,
         wants_assertions_signed: false,
+        encryption_methods: Vec::new(),
+        signing_methods: Vec::new(),
         settings: SpSettings::default(),
     }
 }

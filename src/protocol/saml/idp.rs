@@ -13,7 +13,7 @@ use super::settings::SamlSettings;
 use super::sp::{Endpoint, NameIdFormat, ServiceProvider, SpSettings};
 use crate::kernel::devpki;
 use crate::kernel::keys::KeyDeriver;
-use crate::kernel::saml::signing::{SigningKey, cert_der_from_pem};
+use crate::kernel::saml::signing::{SIG_ECDSA_SHA256, SigningKey, cert_der_from_pem};
 use crate::kernel::saml::xml::BINDING_POST;
 use crate::store::Store;
 
@@ -23,7 +23,9 @@ pub struct Idp {
     entity_id: String,
     public_url: String,
     key: SigningKey,
-    /// Base64 DER of every certificate published for signing (current first, then next).
+    /// The ECDSA key, for service providers that list `ecdsa-sha256`.
+    ec_key: Option<SigningKey>,
+    /// Base64 DER of every RSA certificate published (current first, then next).
     published: Vec<String>,
     persistent_key: [u8; 32],
     demo_sp: Option<DemoSp>,
@@ -60,6 +62,22 @@ impl Idp {
             tokio::task::spawn_blocking(move || load_keys(&settings, is_demo)).await??
         };
         let key = SigningKey::from_pem(&key_pem, &cert_pem).context("[saml] signing_key_path")?;
+        if key.is_ec() {
+            anyhow::bail!(
+                "[saml] signing_key_path: must be an RSA key (it also decrypts); ECDSA goes in ec_signing_key_path"
+            );
+        }
+        let ec_key = {
+            let settings = settings.clone();
+            tokio::task::spawn_blocking(move || load_ec_key(&settings, is_demo)).await??
+        };
+        let ec_key = ec_key
+            .map(|(k, c)| SigningKey::from_pem(&k, &c))
+            .transpose()
+            .context("[saml] ec_signing_key_path")?;
+        if ec_key.as_ref().is_some_and(|k| !k.is_ec()) {
+            anyhow::bail!("[saml] ec_signing_key_path: not an ECDSA key");
+        }
         let mut published = vec![key.cert_b64()];
         if let Some(next) = next_pem {
             published.push(STANDARD.encode(cert_der_from_pem(&next, "next signing certificate")?));
@@ -87,6 +105,7 @@ impl Idp {
         let mut idp = Self::new(settings, public_url, key, keys.derive("saml-persistent-nameid"));
         idp.entity_id = entity_id;
         idp.published = published;
+        idp.ec_key = ec_key;
         idp.demo_sp = demo_sp;
         Ok(Some(idp))
     }
@@ -100,6 +119,7 @@ impl Idp {
             public_url: public_url.to_string(),
             published: vec![key.cert_b64()],
             key,
+            ec_key: None,
             persistent_key,
             demo_sp: None,
         }
@@ -125,8 +145,33 @@ impl Idp {
         &self.key
     }
 
+    /// The RSA certificates published for signing and encryption (current, then next).
     pub fn published_certificates(&self) -> &[String] {
         &self.published
+    }
+
+    /// Every certificate our signatures verify with: the RSA ones and the ECDSA one.
+    pub fn signing_certificates(&self) -> Vec<String> {
+        self.published.iter().cloned().chain(self.ec_key.as_ref().map(SigningKey::cert_b64)).collect()
+    }
+
+    /// With a key of the ECDSA algorithm (benchmarks and tests; `start` reads it from files).
+    pub fn with_ec_key(mut self, ec_key: SigningKey) -> Self {
+        self.ec_key = Some(ec_key);
+        self
+    }
+
+    pub fn ec_key(&self) -> Option<&SigningKey> {
+        self.ec_key.as_ref()
+    }
+
+    /// The key that signs what `sp` receives: ECDSA when its metadata lists
+    /// `ecdsa-sha256` among its signing methods and we have such a key, else RSA.
+    pub fn signing_key_for(&self, sp: &ServiceProvider) -> &SigningKey {
+        match &self.ec_key {
+            Some(ec) if sp.signing_methods.iter().any(|m| m == SIG_ECDSA_SHA256) => ec,
+            _ => &self.key,
+        }
     }
 
     pub fn demo_sp(&self) -> Option<&DemoSp> {
@@ -162,6 +207,8 @@ impl DemoSp {
             encryption_certificates: Vec::new(),
             signs_requests: true,
             wants_assertions_signed: true,
+            encryption_methods: Vec::new(),
+            signing_methods: Vec::new(),
             settings: SpSettings {
                 name_id_format: NameIdFormat::Persistent,
                 always_choose_profile: true,
@@ -193,5 +240,23 @@ fn load_keys(s: &SamlSettings, is_demo: bool) -> anyhow::Result<(String, String,
             Ok((k, c, next))
         }
         _ => anyhow::bail!("[saml] signing_key_path: the signing key and certificate files are required"),
+    }
+}
+
+/// The ECDSA key and certificate: from files; in demo mode generated at first start (written
+/// to the configured files, or kept in memory); otherwise none.
+fn load_ec_key(s: &SamlSettings, is_demo: bool) -> anyhow::Result<Option<(String, String)>> {
+    match (&s.ec_signing_key_path, &s.ec_signing_certificate_path) {
+        (Some(key), Some(cert)) if key.exists() && cert.exists() => Ok(Some((read(key)?, read(cert)?))),
+        (Some(key), Some(cert)) if is_demo => {
+            let (key_pem, cert_pem) = devpki::self_signed_ec("Poort SAML IdP ECDSA (DEMO)")?;
+            devpki::write_private(key, &key_pem)?;
+            devpki::write_public(cert, &cert_pem)?;
+            tracing::warn!(path = %key.display(), "DEMO: generated the SAML IdP ECDSA key");
+            Ok(Some((key_pem, cert_pem)))
+        }
+        (None, None) if is_demo => Ok(Some(devpki::self_signed_ec("Poort SAML IdP ECDSA (DEMO)")?)),
+        (Some(key), Some(_)) => anyhow::bail!("[saml] ec_signing_key_path: {} does not exist", key.display()),
+        _ => Ok(None),
     }
 }

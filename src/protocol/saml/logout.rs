@@ -1,8 +1,9 @@
 //! Single logout, SP-initiated (SAML profiles §4.4): a service provider's signed
 //! `LogoutRequest` naming the NameID and SessionIndex it was given ends that browser session
-//! (which tells the OpenID clients of the session, by back-channel logout), and Poort
-//! answers with a signed `LogoutResponse` to the SP's `SingleLogoutService`. Plain values:
-//! parsing here, the handler in `endpoints/slo.rs`.
+//! (which tells the OpenID clients of the session, by back-channel logout, and the other
+//! SAML service providers through the browser: [`super::propagation`]), and Poort answers
+//! with a signed `LogoutResponse` to the SP's `SingleLogoutService`. Plain values: parsing
+//! here, the handler in `endpoints/slo.rs`.
 
 use time::OffsetDateTime;
 
@@ -57,17 +58,22 @@ pub fn response_xml(
     issuer: &str,
     destination: &str,
     in_response_to: &str,
-    status: &str,
+    status: (&str, Option<&str>),
     id: &str,
     signature: &str,
     now: OffsetDateTime,
 ) -> String {
+    let second = status
+        .1
+        .map(|s| format!(r#"<samlp:StatusCode Value="{STATUS_PREFIX}{}"/>"#, escape(s)))
+        .unwrap_or_default();
     format!(
         concat!(
             r#"<samlp:LogoutResponse xmlns:samlp="{samlp}" xmlns:saml="{saml}" ID="{id}" Version="2.0" "#,
             r#"IssueInstant="{now}" Destination="{dest}" InResponseTo="{irt}">"#,
             r#"<saml:Issuer>{issuer}</saml:Issuer>{signature}"#,
-            r#"<samlp:Status><samlp:StatusCode Value="{p}{status}"/></samlp:Status></samlp:LogoutResponse>"#
+            r#"<samlp:Status><samlp:StatusCode Value="{p}{status}">{second}</samlp:StatusCode></samlp:Status>"#,
+            "</samlp:LogoutResponse>"
         ),
         samlp = NS_SAMLP,
         saml = NS_SAML,
@@ -78,7 +84,8 @@ pub fn response_xml(
         issuer = escape(issuer),
         signature = signature,
         p = STATUS_PREFIX,
-        status = escape(status),
+        status = escape(status.0),
+        second = second,
     )
 }
 

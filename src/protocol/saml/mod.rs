@@ -20,6 +20,7 @@ pub mod endpoints;
 pub mod idp;
 pub mod logout;
 pub mod metadata;
+pub mod propagation;
 pub mod request;
 pub mod response;
 pub mod settings;

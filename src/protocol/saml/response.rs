@@ -2,13 +2,18 @@
 //! profiles §4.1.4.2): the Assertion with its bearer `SubjectConfirmationData` (exact
 //! `InResponseTo`, `Recipient`, `NotOnOrAfter`), `Conditions` with the `Audience`, the
 //! `AuthnStatement` with the level's class reference and the `SessionIndex`, and the
-//! attributes; the Assertion signed, then the Response (RSA-SHA256, exclusive C14N).
+//! attributes; the Assertion signed, then encrypted when the SP asks (AES-GCM, RSA-OAEP),
+//! then the Response signed (RSA-SHA256, exclusive C14N).
 //! Also error responses (a status and no assertion), always signed.
 
 use time::{Duration, OffsetDateTime};
 
 use super::idp::Idp;
+use super::request::SamlRequest;
+use super::sp::Encryption;
 use crate::domain::{Language, NationalNumber, Profile, Role};
+use crate::kernel::saml::encryption::encrypt_element;
+use crate::kernel::saml::signing::SigningKey;
 use crate::kernel::saml::xml::{
     CM_BEARER, NAMEID_ENTITY, NS_SAML, NS_SAMLP, STATUS_PREFIX, escape, instant, new_id,
 };
@@ -101,6 +106,10 @@ pub struct Assertion<'a> {
     pub attributes: &'a [(&'static str, Vec<String>)],
     pub sign_assertion: bool,
     pub sign_response: bool,
+    /// The key that signs (the IdP's RSA key, or its ECDSA key for SPs that list it).
+    pub key: &'a SigningKey,
+    /// Encrypt the assertion to this certificate with these algorithms.
+    pub encryption: Option<&'a Encryption>,
     pub now: OffsetDateTime,
 }
 
@@ -146,7 +155,7 @@ pub fn success(idp: &Idp, a: &Assertion<'_>) -> Result<String, String> {
         id = assertion_id,
         now = instant(a.now),
         issuer = escape(idp.entity_id()),
-        signature = if a.sign_assertion { idp.key().template(&assertion_id) } else { String::new() },
+        signature = if a.sign_assertion { a.key.template(&assertion_id) } else { String::new() },
         fmt = escape(a.name_id_format),
         sp = escape(a.sp_entity_id),
         name_id = escape(a.name_id),
@@ -160,19 +169,24 @@ pub fn success(idp: &Idp, a: &Assertion<'_>) -> Result<String, String> {
         statement = statement,
     );
     if a.sign_assertion {
-        assertion = idp.key().sign(&assertion)?;
+        assertion = a.key.sign(&assertion)?;
+    }
+    if let Some(e) = a.encryption {
+        let encrypted = encrypt_element(&assertion, &e.cert_der, e.algorithms)?;
+        assertion = format!("<saml:EncryptedAssertion>{encrypted}</saml:EncryptedAssertion>");
     }
     let status =
         format!(r#"<samlp:Status><samlp:StatusCode Value="{STATUS_PREFIX}Success"/></samlp:Status>"#);
-    envelope(idp, a.in_response_to, a.acs_url, a.now, &status, &assertion, a.sign_response)
+    let signer = a.sign_response.then_some(a.key);
+    envelope(idp, a.in_response_to, a.acs_url, a.now, &status, &assertion, signer)
 }
 
 /// A signed error `Response` (SAML core §3.2.2.2): `Requester` or `Responder` with a
 /// second-level code (`NoPassive`, `NoAuthnContext`, `InvalidNameIDPolicy`, `RequestDenied`…).
 pub fn failure(
     idp: &Idp,
-    in_response_to: &str,
-    acs_url: &str,
+    key: &SigningKey,
+    request: &SamlRequest,
     top: &str,
     second: &str,
     message: &str,
@@ -188,7 +202,8 @@ pub fn failure(
         second = escape(second),
         message = escape(message),
     );
-    envelope(idp, Some(in_response_to), acs_url, now, &status, "", true)
+    let irt = request.request_id.as_deref().unwrap_or_default();
+    envelope(idp, Some(irt), &request.acs_url, now, &status, "", Some(key))
 }
 
 fn envelope(
@@ -198,7 +213,7 @@ fn envelope(
     now: OffsetDateTime,
     status: &str,
     assertion: &str,
-    sign: bool,
+    signer: Option<&SigningKey>,
 ) -> Result<String, String> {
     let id = new_id();
     let irt = in_response_to.map(|r| format!(r#" InResponseTo="{}""#, escape(r))).unwrap_or_default();
@@ -216,9 +231,12 @@ fn envelope(
         dest = escape(destination),
         entity = NAMEID_ENTITY,
         issuer = escape(idp.entity_id()),
-        signature = if sign { idp.key().template(&id) } else { String::new() },
+        signature = signer.map(|k| k.template(&id)).unwrap_or_default(),
         status = status,
         assertion = assertion,
     );
-    if sign { idp.key().sign(&xml) } else { Ok(xml) }
+    match signer {
+        Some(k) => k.sign(&xml),
+        None => Ok(xml),
+    }
 }

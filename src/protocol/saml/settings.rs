@@ -19,6 +19,11 @@ pub struct SamlSettings {
     /// Key rollover: the next certificate, published in the metadata beside the current one
     /// until the service providers have it; then it becomes `signing_certificate_path`.
     pub next_signing_certificate_path: Option<PathBuf>,
+    /// An ECDSA P-256 key and certificate (PEM), used for the service providers whose
+    /// metadata lists `ecdsa-sha256` among its `alg:SigningMethod`s. In demo mode generated
+    /// at first start like the RSA key; otherwise optional (without it, RSA for everyone).
+    pub ec_signing_key_path: Option<PathBuf>,
+    pub ec_signing_certificate_path: Option<PathBuf>,
     /// How long an assertion may be used (`NotOnOrAfter`), in seconds.
     pub assertion_lifetime_secs: u64,
     /// How old an `AuthnRequest` may be (its `IssueInstant`), in seconds.
@@ -41,6 +46,8 @@ impl Default for SamlSettings {
             signing_key_path: None,
             signing_certificate_path: None,
             next_signing_certificate_path: None,
+            ec_signing_key_path: None,
+            ec_signing_certificate_path: None,
             assertion_lifetime_secs: 300,
             request_max_age_secs: 600,
             clock_skew_secs: 60,
@@ -71,6 +78,12 @@ impl SamlSettings {
             return invalid(
                 concat!("saml", ".signing_key_path"),
                 "the signing key and certificate files are required outside demo mode",
+            );
+        }
+        if self.ec_signing_key_path.is_some() != self.ec_signing_certificate_path.is_some() {
+            return invalid(
+                concat!("saml", ".ec_signing_key_path"),
+                "the ECDSA key and its certificate go together",
             );
         }
         if !self.entity_id.is_empty() && !self.entity_id.contains(':') {

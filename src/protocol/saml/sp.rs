@@ -8,7 +8,11 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Audience;
+use crate::kernel::saml::encryption::Algorithms;
 use crate::kernel::saml::xml::{BINDING_POST, NS_DS, NS_MD, children, descendants, parse_strict, text};
+
+/// The SAML metadata algorithm support namespace.
+const NS_ALG: &str = "urn:oasis:names:tc:SAML:metadata:algsupport";
 
 /// The HTTP-Redirect binding (SAML bindings §3.4).
 pub const BINDING_REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
@@ -117,7 +121,21 @@ pub struct ServiceProvider {
     pub signs_requests: bool,
     /// `WantAssertionsSigned="true"` in its metadata.
     pub wants_assertions_signed: bool,
+    /// The `md:EncryptionMethod` algorithms its encryption keys accept (empty: not said).
+    #[serde(default)]
+    pub encryption_methods: Vec<String>,
+    /// The `alg:SigningMethod` algorithms it accepts (SAML metadata algorithm support
+    /// profile; empty: not said, so RSA-SHA256).
+    #[serde(default)]
+    pub signing_methods: Vec<String>,
     pub settings: SpSettings,
+}
+
+/// How an assertion is encrypted for a service provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encryption {
+    pub cert_der: Vec<u8>,
+    pub algorithms: Algorithms,
 }
 
 impl ServiceProvider {
@@ -129,6 +147,21 @@ impl ServiceProvider {
     /// The DER certificates its signatures may verify with.
     pub fn signing_certs_der(&self) -> Vec<Vec<u8>> {
         self.signing_certificates.iter().filter_map(|c| STANDARD.decode(c).ok()).collect()
+    }
+
+    /// How its assertions are encrypted: `None` when it did not ask; an error when it asked
+    /// but its metadata has no encryption certificate or no algorithm Poort uses.
+    pub fn encryption(&self) -> Result<Option<Encryption>, String> {
+        if !self.settings.encrypt_assertion {
+            return Ok(None);
+        }
+        let cert_der = self
+            .encryption_certificates
+            .first()
+            .and_then(|c| STANDARD.decode(c).ok())
+            .ok_or("its metadata has no encryption certificate")?;
+        let algorithms = Algorithms::choose(&self.encryption_methods).map_err(|e| e.to_string())?;
+        Ok(Some(Encryption { cert_der, algorithms }))
     }
 
     pub fn audience(&self) -> Audience {
@@ -202,9 +235,14 @@ pub fn from_metadata(xml: &str, settings: SpSettings) -> Result<ServiceProvider,
         return Err(MetadataError::NoPostAcs);
     }
     let slo = endpoints("SingleLogoutService")?;
-    let (mut signing, mut encryption) = (Vec::new(), Vec::new());
+    let (mut signing, mut encryption, mut encryption_methods) = (Vec::new(), Vec::new(), Vec::new());
     for kd in children(sp, NS_MD, "KeyDescriptor") {
         let usage = kd.get_attribute("use");
+        if usage.as_deref() != Some("signing") {
+            encryption_methods.extend(
+                children(&kd, NS_MD, "EncryptionMethod").iter().filter_map(|m| m.get_attribute("Algorithm")),
+            );
+        }
         for cert in descendants(&kd, NS_DS, "X509Certificate") {
             let b64: String = text(&cert).chars().filter(|c| !c.is_ascii_whitespace()).collect();
             let der = STANDARD.decode(&b64).map_err(|_| MetadataError::Certificate)?;
@@ -222,6 +260,14 @@ pub fn from_metadata(xml: &str, settings: SpSettings) -> Result<ServiceProvider,
         .map(text)
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| entity_id.clone());
+    // Algorithm support (SAML V2.0 Metadata Profile for Algorithm Support): on the entity's
+    // or the descriptor's extensions.
+    let signing_methods: Vec<String> = [entity, sp]
+        .iter()
+        .flat_map(|n| children(n, NS_MD, "Extensions"))
+        .flat_map(|ext| children(&ext, NS_ALG, "SigningMethod"))
+        .filter_map(|m| m.get_attribute("Algorithm"))
+        .collect();
     let flag = |name: &str| sp.get_attribute(name).as_deref() == Some("true");
     Ok(ServiceProvider {
         entity_id,
@@ -232,6 +278,8 @@ pub fn from_metadata(xml: &str, settings: SpSettings) -> Result<ServiceProvider,
         encryption_certificates: encryption,
         signs_requests: flag("AuthnRequestsSigned"),
         wants_assertions_signed: flag("WantAssertionsSigned"),
+        encryption_methods,
+        signing_methods,
         settings,
     })
 }

@@ -7,6 +7,7 @@ use time::{Duration, OffsetDateTime};
 use super::{DemoIdentity, MockNode};
 use crate::authn::eidas::identity::MINIMUM_DATA_SET;
 use crate::authn::eidas::loa::Loa;
+use crate::kernel::saml::encryption::{self, Algorithms};
 use crate::kernel::saml::xml::{
     CM_BEARER, NAME_FORMAT_URI, NAMEID_ENTITY, NAMEID_PERSISTENT, NS_EIDAS_NATURAL, NS_SAML, NS_SAMLP,
     STATUS_PREFIX, escape, instant, new_id,
@@ -26,6 +27,9 @@ pub struct ResponseSpec<'a> {
     pub now: OffsetDateTime,
     pub sign_assertion: bool,
     pub sign_response: bool,
+    /// Encrypt the assertion to the SP's certificate (AES-256-GCM, RSA-OAEP with SHA-256),
+    /// as real nodes do.
+    pub encrypt: bool,
 }
 
 impl MockNode {
@@ -35,6 +39,11 @@ impl MockNode {
         let mut assertion = self.assertion_xml(spec, &assertion_id);
         if spec.sign_assertion {
             assertion = self.inner.key.sign(&assertion)?;
+        }
+        if spec.encrypt {
+            let algorithms = Algorithms { data: encryption::AES256_GCM, key_transport: encryption::RSA_OAEP };
+            let encrypted = encryption::encrypt_element(&assertion, &self.inner.sp_cert_der, algorithms)?;
+            assertion = format!("<saml2:EncryptedAssertion>{encrypted}</saml2:EncryptedAssertion>");
         }
         let status =
             format!(r#"<saml2p:Status><saml2p:StatusCode Value="{STATUS_PREFIX}Success"/></saml2p:Status>"#);

@@ -55,6 +55,9 @@ pub struct MockNodeConfig {
     /// Default: [`default_identities`].
     #[serde(default = "default_identities")]
     pub identities: Vec<DemoIdentity>,
+    /// Encrypt assertions to the SP's certificate, as real nodes do.
+    #[serde(default)]
+    pub encrypts_assertions: bool,
 }
 
 /// The demo citizens: a Belgian (Jan Peeters, known to the National Register), the Dutch

@@ -149,6 +149,7 @@ async fn choose(State(node): State<MockNode>, Form(form): Form<ChooseForm>) -> R
             now,
             sign_assertion: true,
             sign_response: true,
+            encrypt: cfg.encrypts_assertions,
         };
         let _ = session.requested_loa; // the tester may deliberately answer below the request
         (node.success_response_xml(&spec), "Authenticated. Continue to go back to the service.")

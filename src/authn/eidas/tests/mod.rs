@@ -1,5 +1,6 @@
 //! Tests: the whole flow over real HTTP against the mock node, and every refusal.
 
+mod encrypted;
 mod flow;
 mod refusals;
 
@@ -32,6 +33,7 @@ pub(super) async fn start() -> Fixture {
         sp_acs_url: ACS.into(),
         sp_certificate_pem: sp_cert.clone(),
         identities: default_identities(),
+        encrypts_assertions: true,
     })
     .expect("mock node");
     let app = super::mock::router(node.clone());

@@ -22,6 +22,7 @@ fn spec<'a>(
         now,
         sign_assertion: true,
         sign_response: true,
+        encrypt: false,
     }
 }
 

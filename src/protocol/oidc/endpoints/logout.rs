@@ -30,6 +30,13 @@ struct LogoutPage {
     confirm: Option<Vec<(String, String)>>,
 }
 
+/// The page that says the person is logged out (the end of a front-channel logout).
+pub const DONE_PATH: &str = "/logout/done";
+
+pub async fn done(page: PageCtx) -> Result<Response, WebError> {
+    render(&LogoutPage { page, confirm: None })
+}
+
 pub async fn get(
     State(state): State<OidcState>,
     page: PageCtx,
@@ -91,6 +98,7 @@ async fn respond(
         fields.sort();
         return render(&LogoutPage { page, confirm: Some(fields) });
     }
+    let mut front_channel = None;
     let jar = match current {
         Some(s) => {
             // The session's relying parties hear of it (back-channel logout).
@@ -105,10 +113,16 @@ async fn respond(
                 )
                 .await?;
             tracing::info!(client.id = outcome.client_id.as_deref().unwrap_or("-"), "RP-initiated logout");
+            // Relying parties only the browser can reach are visited on the way out.
+            let then = outcome.redirect_to.clone().unwrap_or_else(|| DONE_PATH.to_string());
+            front_channel = state.events().front_channel(&s.sid, &then).await;
             session::clear_cookie(state, jar)
         }
         None => jar,
     };
+    if let Some(first) = front_channel {
+        return Ok((jar, Redirect::to(&first)).into_response());
+    }
     match outcome.redirect_to {
         Some(to) => Ok((jar, Redirect::to(&to)).into_response()),
         None => Ok((jar, render(&LogoutPage { page, confirm: None })?).into_response()),

@@ -55,6 +55,7 @@ pub fn router() -> Router<OidcState> {
         .route("/authorize/consent", post(resume::consent))
         .route("/logout", get(logout::get))
         .route("/logout/confirm", post(logout::confirm))
+        .route(logout::DONE_PATH, get(logout::done))
         .route("/my/sessions", get(sessions::page))
         .route("/my/sessions/end", post(sessions::end_session))
         .route("/my/sessions/revoke-client", post(sessions::revoke_client))

@@ -9,10 +9,13 @@
 //! - `GET /saml/idp-initiated?sp=…`: an unsolicited login for service providers that allow it.
 //! - `/demo-sp…`: the DEMO service provider (demo mode only).
 //!
-//! - `GET|POST /saml/slo`: SP-initiated single logout (a signed LogoutRequest).
+//! - `GET|POST /saml/slo`: single logout — a service provider's signed LogoutRequest, or its
+//!   LogoutResponse to ours while a logout is told to the session's service providers.
+//! - `GET /saml/slo/continue?chain=…`: the next service provider of that logout.
 
 pub mod demo_sp;
 pub mod metadata;
+pub mod propagate;
 pub mod resume;
 pub mod slo;
 pub mod sso;
@@ -36,7 +39,8 @@ pub fn router(with_demo_sp: bool) -> Router<SamlState> {
         .route("/saml/sso/start", get(sso::start))
         .route("/saml/sso/resume", get(resume::resume))
         .route("/saml/idp-initiated", get(sso::idp_initiated))
-        .route("/saml/slo", get(slo::redirect_binding).post(slo::post_binding));
+        .route("/saml/slo", get(slo::redirect_binding).post(slo::post_binding))
+        .route("/saml/slo/continue", get(propagate::next));
     if with_demo_sp {
         router
             .route("/demo-sp", get(demo_sp::home))
@@ -61,15 +65,19 @@ pub struct TxQuery {
 pub struct MessageForm {
     #[serde(rename = "SAMLRequest")]
     saml_request: Option<String>,
+    #[serde(rename = "SAMLResponse")]
+    saml_response: Option<String>,
     #[serde(rename = "RelayState")]
     relay_state: Option<String>,
 }
 
-/// A `SAMLRequest` as it arrived (`/saml/sso`, `/saml/slo`): the message, its `RelayState`,
-/// and over HTTP-Redirect the raw query its detached signature covers.
+/// A `SAMLRequest` (or, at `/saml/slo`, a `SAMLResponse`) as it arrived: the message, its
+/// `RelayState`, and over HTTP-Redirect the raw query its detached signature covers.
 pub struct Incoming {
     pub binding: Binding,
     pub message: String,
+    /// It came as `SAMLResponse` (a service provider's LogoutResponse).
+    pub is_response: bool,
     pub relay_state: Option<String>,
     raw_query: String,
     params: HashMap<String, String>,
@@ -81,23 +89,46 @@ impl Incoming {
         let raw_query = raw.unwrap_or_default();
         let mut params: HashMap<String, String> =
             form_urlencoded::parse(raw_query.as_bytes()).into_owned().collect();
-        let message =
-            params.remove("SAMLRequest").ok_or(RequestError::Invalid("no SAMLRequest parameter"))?;
+        let (message, is_response) = match (params.remove("SAMLRequest"), params.remove("SAMLResponse")) {
+            (Some(m), None) => (m, false),
+            (None, Some(m)) => (m, true),
+            _ => return Err(RequestError::Invalid("no SAMLRequest parameter")),
+        };
         let relay_state = params.remove("RelayState");
-        Self::checked(Self { binding: Binding::Redirect, message, relay_state, raw_query, params })
+        Self::checked(Self {
+            binding: Binding::Redirect,
+            message,
+            is_response,
+            relay_state,
+            raw_query,
+            params,
+        })
     }
 
     /// The HTTP-POST binding's form.
     pub fn from_form(form: MessageForm) -> Result<Self, RequestError> {
-        let message = form.saml_request.ok_or(RequestError::Invalid("no SAMLRequest field"))?;
+        let (message, is_response) = match (form.saml_request, form.saml_response) {
+            (Some(m), None) => (m, false),
+            (None, Some(m)) => (m, true),
+            _ => return Err(RequestError::Invalid("no SAMLRequest field")),
+        };
         let incoming = Self {
             binding: Binding::Post,
             message,
+            is_response,
             relay_state: form.relay_state,
             raw_query: String::new(),
             params: HashMap::new(),
         };
         Self::checked(incoming)
+    }
+
+    /// Only requests are accepted here (`/saml/sso`).
+    pub fn request_only(self) -> Result<Self, RequestError> {
+        if self.is_response {
+            return Err(RequestError::Invalid("no SAMLRequest parameter"));
+        }
+        Ok(self)
     }
 
     fn checked(self) -> Result<Self, RequestError> {

@@ -58,11 +58,10 @@ pub fn send_failure(
     message: &str,
 ) -> Response {
     tracing::info!(saml.sp = %sp.entity_id, saml.status = second, "SAML request answered with an error status");
-    let irt = request.request_id.as_deref().unwrap_or_default();
     match response::failure(
         &state.idp,
-        irt,
-        &request.acs_url,
+        state.idp.signing_key_for(sp),
+        request,
         top,
         second,
         message,
@@ -177,6 +176,15 @@ async fn answer(
         language: identity.language,
     };
     let attributes = attribute_values(&person, &released, &sp.settings.attributes);
+    let encryption = match sp.encryption() {
+        Ok(e) => e,
+        Err(e) => {
+            // Registration checks this; metadata replaced since then can still lack it.
+            tracing::error!(saml.sp = %sp.entity_id, error = %e, "SAML assertion encryption impossible");
+            finish_once(state, &tx.id).await?;
+            return Ok(fail("RequestDenied", "the assertion cannot be encrypted for this application"));
+        }
+    };
     // The session index names this session at this SP without revealing its sid.
     let session_index = state.idp.persistent_id(&sp.entity_id, &auth.session_sid);
     let assertion = Assertion {
@@ -192,6 +200,8 @@ async fn answer(
         attributes: &attributes,
         sign_assertion: sp.settings.sign_assertion || sp.wants_assertions_signed,
         sign_response: sp.settings.sign_response,
+        key: state.idp.signing_key_for(&sp),
+        encryption: encryption.as_ref(),
         now: OffsetDateTime::now_utc(),
     };
     let xml = response::success(&state.idp, &assertion).map_err(|e| {

@@ -1,8 +1,10 @@
 //! `GET|POST /saml/slo`: a service provider's signed `LogoutRequest` ends the browser
 //! session that gave it the NameID (and SessionIndex) it names — found by those values, so
 //! a cross-site POST without cookies works too — which tells the session's OpenID clients
-//! (back-channel logout); the signed `LogoutResponse` goes to the SP's `SingleLogoutService`
-//! over the binding the request came by (or the other one when the SP has only that).
+//! (back-channel logout) and, through the browser, the session's other SAML service providers
+//! (`propagate.rs`); the signed `LogoutResponse` goes to the SP's `SingleLogoutService` over
+//! the binding the request came by (or the other one when the SP has only that). A
+//! `SAMLResponse` here is a service provider's answer to our own LogoutRequest.
 
 use axum::extract::{Form, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,6 +22,7 @@ use crate::protocol::saml::authn_request::{
     self, Binding, RedirectSignature, RequestError, SignedMessage, verify_message,
 };
 use crate::protocol::saml::logout::{self, LogoutRequest};
+use crate::protocol::saml::propagation::{self, Finish};
 use crate::protocol::saml::sp::{BINDING_REDIRECT, ServiceProvider};
 use crate::protocol::saml::state::SamlState;
 use crate::web::error::WebError;
@@ -51,6 +54,9 @@ pub async fn post_binding(
 }
 
 async fn handle(state: &SamlState, page: PageCtx, jar: CookieJar, m: &Incoming) -> Response {
+    if m.is_response {
+        return super::propagate::answered(state, m).await;
+    }
     let request = match authn_request::decode(m.binding, &m.message).and_then(logout::parse) {
         Ok(r) => r,
         Err(e) => return refused(&e),
@@ -71,18 +77,47 @@ async fn handle(state: &SamlState, page: PageCtx, jar: CookieJar, m: &Incoming) 
     let Some(endpoint) = sp.slo_for(binding_uri).or_else(|| sp.slo_for(other)).cloned() else {
         return refused(&RequestError::Invalid("the service provider has no SingleLogoutService"));
     };
-    let status = match end_session(state, &sp, &request).await {
-        Ok(_) => "Success",
-        Err(e) => {
-            tracing::error!(error = %e, "SAML logout could not end the session");
-            "Responder"
-        }
-    };
     // The person asked to log out: this browser's session cookie goes too.
     let jar = session::clear_cookie(state, jar);
     let relay_state = m.relay_state.as_deref();
-    let response =
-        answer(state, page, &endpoint.binding, &endpoint.location, &request.id, status, relay_state);
+    let sids = match end_sessions(state, &sp, &request).await {
+        Ok(sids) => sids,
+        Err(e) => {
+            tracing::error!(error = %e, "SAML logout could not end the session");
+            let response = answer(
+                state,
+                page,
+                &endpoint.binding,
+                &endpoint.location,
+                &request.id,
+                ("Responder", None),
+                relay_state,
+            );
+            return (jar, response).into_response();
+        }
+    };
+    // The session's other service providers are told first, through the browser; the last
+    // one sends it back for our answer.
+    let finish = Finish::Respond {
+        sp_entity_id: sp.entity_id.clone(),
+        in_response_to: request.id.clone(),
+        relay_state: m.relay_state.clone(),
+        binding: endpoint.binding.clone(),
+    };
+    match propagation::begin(state.store(), &sids, Some(&sp.entity_id), finish).await {
+        Ok(Some(first)) => return (jar, Redirect::to(&first)).into_response(),
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "SAML logout not propagated to the other service providers"),
+    }
+    let response = answer(
+        state,
+        page,
+        &endpoint.binding,
+        &endpoint.location,
+        &request.id,
+        ("Success", None),
+        relay_state,
+    );
     (jar, response).into_response()
 }
 
@@ -118,13 +153,14 @@ fn trust(
 }
 
 /// Ends the session(s) that gave this NameID to this SP (only the one of the SessionIndex,
-/// when named). Returns how many ended.
-async fn end_session(
+/// when named). Returns the sessions it named (their participants are told next).
+async fn end_sessions(
     state: &SamlState,
     sp: &ServiceProvider,
     request: &LogoutRequest,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<Vec<String>> {
     let mut ended = 0;
+    let mut sids = Vec::new();
     for (sid, index) in state.store().find_saml_participant_session(&sp.entity_id, &request.name_id).await? {
         if !request.session_indexes.is_empty() && !request.session_indexes.contains(&index) {
             continue;
@@ -134,20 +170,20 @@ async fn end_session(
         {
             ended += 1;
         }
-        state.store().delete_saml_participants(&sid).await?;
+        sids.push(sid);
     }
     tracing::info!(saml.sp = %sp.entity_id, sessions.ended = ended, "SAML single logout");
-    Ok(ended)
+    Ok(sids)
 }
 
 /// The signed LogoutResponse over `binding`.
-fn answer(
+pub(super) fn answer(
     state: &SamlState,
     page: PageCtx,
     binding: &str,
     location: &str,
     in_response_to: &str,
-    status: &str,
+    status: (&str, Option<&str>),
     relay_state: Option<&str>,
 ) -> Response {
     let idp = &state.idp;

@@ -36,7 +36,7 @@ pub async fn redirect_binding(
     jar: CookieJar,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    match Incoming::from_query(raw) {
+    match Incoming::from_query(raw).and_then(Incoming::request_only) {
         Ok(m) => accept(&state, page, jar, &m).await,
         Err(e) => refused(&e),
     }
@@ -48,7 +48,7 @@ pub async fn post_binding(
     jar: CookieJar,
     Form(form): Form<MessageForm>,
 ) -> Response {
-    match Incoming::from_form(form) {
+    match Incoming::from_form(form).and_then(Incoming::request_only) {
         Ok(m) => accept(&state, page, jar, &m).await,
         Err(e) => refused(&e),
     }
