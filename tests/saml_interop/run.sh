@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SAML interop test: pysaml2 (from PyPI, with the xmlsec1 program) as a service provider of
 # a live Poort, over HTTP-Redirect and HTTP-POST, plus a tampered response, the wrong key and
-# the wrong audience (tests/saml_interop/sp.py).
+# the wrong audience, an encrypted assertion, an ECDSA-signed response, and single logout
+# from one SP through another (tests/saml_interop/sp.py).
 #
 #   tests/saml_interop/run.sh POORT_BINARY [sqlite|postgres|all]     (default: all)
 #
 # Builds nothing. Installs pysaml2 into tests/saml_interop/.venv (requirements.txt) when it
-# is missing. For each database: a fresh database, two SPs registered with
+# is missing. For each database: a fresh database, four SPs registered with
 # `poort saml sp add --metadata`, Poort in demo mode with the test login on a free port.
 set -euo pipefail
 
@@ -39,7 +40,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 "$python" "$here/sp.py" metadata "$work"
 export POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_LOG__FILTER="warn,poort=info" \
-  POORT_SAML__SIGNING_KEY_PATH="$work/idp-key.pem" POORT_SAML__SIGNING_CERTIFICATE_PATH="$work/idp-cert.pem"
+  POORT_SAML__SIGNING_KEY_PATH="$work/idp-key.pem" POORT_SAML__SIGNING_CERTIFICATE_PATH="$work/idp-cert.pem" \
+  POORT_SAML__EC_SIGNING_KEY_PATH="$work/idp-ec-key.pem" POORT_SAML__EC_SIGNING_CERTIFICATE_PATH="$work/idp-ec-cert.pem"
 
 run_pass() {
   local db=$1 url port
@@ -53,10 +55,12 @@ run_pass() {
   esac
   port=$(free_port)
   printf '\n--- saml interop on %s: poort on http://localhost:%s\n' "$db" "$port"
-  for sp in a b; do
+  for sp in a b d; do
     (cd "$root" && "$binary" --config config/poort.toml --database-url "$url" \
       saml sp add --metadata "$work/sp-$sp.xml" --name-id-format persistent)
   done
+  (cd "$root" && "$binary" --config config/poort.toml --database-url "$url" \
+    saml sp add --metadata "$work/sp-c.xml" --name-id-format persistent --encrypt-assertion)
   (cd "$root" && exec "$binary" --config config/poort.toml --database-url "$url" \
       serve --listen "127.0.0.1:$port" --side-ports auto) >"$work/poort-$db.log" 2>&1 &
   server_pid=$!

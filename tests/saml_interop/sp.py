@@ -1,8 +1,12 @@
 """SAML interop test: pysaml2 (software Poort did not write) as a service provider of a live
-Poort, over both bindings, with xmlsec1 verifying the signatures.
+Poort, over both bindings, with xmlsec1 verifying the signatures and decrypting.
 
-  python sp.py metadata WORKDIR          write two SPs' keys and metadata (sp-a.xml, sp-b.xml)
-  python sp.py run WORKDIR BASE_URL      the logins and the negative cases
+  python sp.py metadata WORKDIR          write the SPs' keys and metadata (sp-a.xml … sp-d.xml)
+  python sp.py run WORKDIR BASE_URL      the logins, the negative cases, encryption, ECDSA and
+                                         single logout from one SP through the other
+
+SP a and b sign their requests; c has an encryption key (registered with --encrypt-assertion);
+d lists ECDSA-SHA256 among its alg:SigningMethods.
 
 The browser is a requests.Session that follows Poort's redirects and logs in with the
 demo-only test login (Jan Peeters, Level450).
@@ -15,6 +19,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
 from cryptography import x509
@@ -29,7 +34,13 @@ from saml2.saml import NAMEID_FORMAT_PERSISTENT
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 JAN = "78.03.14-123.49"
-SPS = {"a": "http://localhost:18081/sp-a", "b": "http://localhost:18082/sp-b"}
+SPS = {
+    "a": "http://localhost:18081/sp-a",
+    "b": "http://localhost:18082/sp-b",
+    "c": "http://localhost:18083/sp-c",
+    "d": "http://localhost:18084/sp-d",
+}
+ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
 
 
 def keypair(work: Path, name: str):
@@ -62,8 +73,13 @@ def config(work: Path, name: str, idp_metadata: str | None) -> SPConfig:
         "allow_unknown_attributes": True,
         "service": {
             "sp": {
-                "endpoints": {"assertion_consumer_service": [(f"{entity}/acs", BINDING_HTTP_POST)]},
+                "endpoints": {
+                    "assertion_consumer_service": [(f"{entity}/acs", BINDING_HTTP_POST)],
+                    "single_logout_service": [(f"{entity}/slo", BINDING_HTTP_REDIRECT)],
+                },
                 "authn_requests_signed": True,
+                "logout_requests_signed": True,
+                "logout_responses_signed": True,
                 "want_response_signed": True,
                 "want_assertions_signed": True,
                 "allow_unsolicited": False,
@@ -72,6 +88,8 @@ def config(work: Path, name: str, idp_metadata: str | None) -> SPConfig:
         },
         "metadata": {"local": [idp_metadata]} if idp_metadata else {},
     }
+    if name == "c":
+        conf["encryption_keypairs"] = [{"key_file": str(work / "c-key.pem"), "cert_file": str(work / "c-cert.pem")}]
     c = SPConfig()
     c.load(conf)
     return c
@@ -80,7 +98,21 @@ def config(work: Path, name: str, idp_metadata: str | None) -> SPConfig:
 def write_metadata(work: Path):
     for name in SPS:
         keypair(work, name)
-        (work / f"sp-{name}.xml").write_text(str(entity_descriptor(config(work, name, None))))
+        xml = str(entity_descriptor(config(work, name, None)))
+        if name == "d":
+            # SAML V2.0 Metadata Profile for Algorithm Support: d accepts ECDSA-SHA256.
+            xml = re.sub(
+                r"(<ns\d+:SPSSODescriptor|<md:SPSSODescriptor)",
+                '<md:Extensions xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">'
+                f'<alg:SigningMethod xmlns:alg="urn:oasis:names:tc:SAML:metadata:algsupport" Algorithm="{ECDSA_SHA256}"/>'
+                "</md:Extensions>\\1",
+                xml,
+                count=1,
+            )
+            assert ECDSA_SHA256 in xml, xml
+        if name == "c":
+            assert 'use="encryption"' in xml, xml
+        (work / f"sp-{name}.xml").write_text(xml)
     print("metadata written:", ", ".join(f"sp-{n}.xml" for n in SPS))
 
 
@@ -122,9 +154,9 @@ class Browser:
         raise AssertionError("too many redirects")
 
 
-def login(base: str, client: Saml2Client, binding: str, relay: str):
+def login(base: str, client: Saml2Client, binding: str, relay: str, browser: "Browser | None" = None):
     """An SP-initiated login over `binding`; returns (request id, ACS action, SAMLResponse, RelayState)."""
-    browser = Browser(base)
+    browser = browser or Browser(base)
     sso = base + "/saml/sso"
     if binding == BINDING_HTTP_REDIRECT:
         reqid, info = client.prepare_for_authenticate(
@@ -216,7 +248,85 @@ def run(work: Path, base: str):
     )
     # A valid one for b is accepted by b (the negative above is about the audience only).
     assert b.parse_authn_request_response(saml_response_b, BINDING_HTTP_POST, outstanding={reqid_b: "/"}) is not None
+
+    encrypted(base, work, md)
+    ecdsa(base, work, md)
+    single_logout(base, work, md)
     print("saml interop: every case passed")
+
+
+def encrypted(base: str, work: Path, md: Path):
+    """SP c has an encryption key: the assertion comes encrypted, and pysaml2 (xmlsec1) decrypts it."""
+    c = Saml2Client(config(work, "c", str(md)))
+    reqid, _, saml_response, _ = login(base, c, BINDING_HTTP_POST, "enc")
+    xml = base64.b64decode(saml_response).decode()
+    assert "EncryptedAssertion" in xml and "Peeters" not in xml, "the assertion travels encrypted"
+    resp = c.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding={reqid: "/"})
+    assert resp is not None and resp.ava.get("surname") == ["Peeters"], getattr(resp, "ava", None)
+    print(f"ok: an encrypted assertion decrypted and verified by pysaml2 ({sorted(resp.ava)})")
+    # SP a has no encryption key: it cannot read c's response.
+    a = Saml2Client(config(work, "a", str(md)))
+    expect_refused(
+        "an encrypted assertion without the key",
+        lambda: a.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding={reqid: "/"}),
+    )
+
+
+def ecdsa(base: str, work: Path, md: Path):
+    """SP d lists ECDSA-SHA256: the response is signed with it, and xmlsec1 verifies it."""
+    d = Saml2Client(config(work, "d", str(md)))
+    reqid, _, saml_response, _ = login(base, d, BINDING_HTTP_REDIRECT, "ec")
+    xml = base64.b64decode(saml_response).decode()
+    assert ECDSA_SHA256 in xml and "rsa-sha256" not in xml, "signed with ECDSA only"
+    resp = d.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding={reqid: "/"})
+    assert resp is not None and resp.ava.get("givenName") == ["Jan"], getattr(resp, "ava", None)
+    print("ok: an ECDSA-signed response verified by pysaml2")
+
+
+def single_logout(base: str, work: Path, md: Path):
+    """a and b logged in through one browser; a logs out: Poort sends the browser to b with its
+    LogoutRequest (b answers), then gives a its LogoutResponse."""
+    a = Saml2Client(config(work, "a", str(md)))
+    b = Saml2Client(config(work, "b", str(md)))
+    browser = Browser(base)
+    names = {}
+    for name, client in (("a", a), ("b", b)):
+        reqid, _, saml_response, _ = login(base, client, BINDING_HTTP_REDIRECT, "slo-" + name, browser)
+        resp = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding={reqid: "/"})
+        assert resp is not None
+        names[name] = resp.name_id
+    out = a.global_logout(names["a"], sign=True, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
+    (binding, info), = out.values()
+    assert binding == BINDING_HTTP_REDIRECT, binding
+    r = browser.s.get(dict(info["headers"])["Location"], allow_redirects=False)
+    told_b = False
+    for _ in range(10):
+        assert r.status_code in (302, 303), f"{r.status_code}: {r.text[:400]}"
+        to = r.headers["location"]
+        query = dict(parse_qsl(urlsplit(to).query))
+        if to.startswith(SPS["b"] + "/slo"):
+            answer = b.handle_logout_request(
+                query["SAMLRequest"],
+                names["b"],
+                BINDING_HTTP_REDIRECT,
+                sign=True,
+                sign_alg=SIG_RSA_SHA256,
+                digest_alg=DIGEST_SHA256,
+                relay_state=query.get("RelayState"),
+                sigalg=query.get("SigAlg"),
+                signature=query.get("Signature"),
+            )
+            told_b = True
+            r = browser.s.get(dict(answer["headers"])["Location"], allow_redirects=False)
+            continue
+        if to.startswith(SPS["a"] + "/slo"):
+            assert told_b, "b was told before a got its answer"
+            resp = a.parse_logout_request_response(query["SAMLResponse"], BINDING_HTTP_REDIRECT)
+            assert resp is not None and resp.status_ok(), resp
+            print("ok: single logout from a told b through the browser; a got Success (pysaml2 on both)")
+            return
+        r = browser.s.get(browser.absolute(to), allow_redirects=False)
+    raise AssertionError("the logout did not come back to a")
 
 
 if __name__ == "__main__":
