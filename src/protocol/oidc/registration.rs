@@ -10,13 +10,20 @@
 //!
 //! [`register`] is pure; a `sector_identifier_uri` is fetched by the endpoint (through the
 //! guarded outbound client) and its document checked with [`check_sector_document`].
+//!
+//! Here the request and [`register`]; `metadata` reads and checks the fields, `response`
+//! builds the client information response.
 
-use std::collections::BTreeSet;
+mod metadata;
+mod response;
 
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use metadata::{Metadata, UNSUPPORTED, display_uri, meta, sector_of, uri_ok};
+pub use metadata::{check_sector_document, claims_of_scopes, is_code};
+pub use response::response_body;
 
 use crate::protocol::oidc::client::{
     AccessTokenFormat, AuthMethod, Client, ClientDisplay, ClientKind, GrantType, Lifetimes, SubjectType,
@@ -25,7 +32,6 @@ use crate::protocol::oidc::client::{
 use crate::protocol::oidc::code::new_handle;
 use crate::protocol::oidc::error::{ErrorCode, OAuthError};
 use crate::protocol::oidc::keys::Alg;
-use crate::protocol::oidc::tokens::CLAIM_TABLE;
 
 /// The registration request: the client metadata object as sent.
 #[derive(Debug, Clone, Deserialize)]
@@ -37,109 +43,6 @@ pub struct Registered {
     pub client: Client,
     /// Shown once; `None` for `none` and `private_key_jwt` clients.
     pub client_secret: Option<String>,
-}
-
-/// Metadata the specifications define that Poort does not support: refused by name.
-const UNSUPPORTED: &[&str] = &[
-    // RFC 7591 §2
-    "software_id",
-    "software_version",
-    "software_statement",
-    // OIDC Registration 1.0 §2
-    "id_token_encrypted_response_alg",
-    "id_token_encrypted_response_enc",
-    "userinfo_encrypted_response_alg",
-    "userinfo_encrypted_response_enc",
-    "request_object_encryption_alg",
-    "request_object_encryption_enc",
-    "token_endpoint_auth_signing_alg",
-    "default_max_age",
-    "require_auth_time",
-    "default_acr_values",
-    "initiate_login_uri",
-    // OIDC Front-Channel Logout 1.0 §2
-    "frontchannel_logout_uri",
-    "frontchannel_logout_session_required",
-    // RFC 8705 §2.1.2 (mutual-TLS client authentication)
-    "tls_client_auth_subject_dn",
-    "tls_client_certificate_bound_access_tokens",
-    // JARM
-    "authorization_signed_response_alg",
-    "authorization_encrypted_response_alg",
-    "authorization_encrypted_response_enc",
-];
-
-fn meta(description: impl Into<String>) -> OAuthError {
-    OAuthError::new(ErrorCode::InvalidClientMetadata, description)
-}
-
-/// The metadata object, read one named field at a time.
-struct Metadata(Map<String, Value>);
-
-impl Metadata {
-    /// Removes and parses `name`; `null` counts as absent. A value of the wrong shape is
-    /// refused naming the field.
-    fn take<T: DeserializeOwned>(&mut self, name: &str) -> Result<Option<T>, OAuthError> {
-        match self.0.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => {
-                serde_json::from_value(v).map(Some).map_err(|_| meta(format!("{name}: not a valid value")))
-            }
-        }
-    }
-}
-
-/// RFC 8252 §7.3 / RFC 9700 §4.1: https, or http only on loopback; no fragment.
-fn uri_ok(uri: &str) -> bool {
-    match url::Url::parse(uri) {
-        Ok(u) if u.fragment().is_none() => match u.scheme() {
-            "https" => true,
-            "http" => matches!(u.host_str(), Some("127.0.0.1" | "[::1]" | "localhost")),
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
-/// A display URI (`logo_uri`, `policy_uri`, `tos_uri`, `client_uri`): https only — the
-/// consent page links to it and shows the logo — or http on loopback for local tests.
-fn display_uri(m: &mut Metadata, name: &str) -> Result<Option<String>, OAuthError> {
-    let uri: Option<String> = m.take(name)?;
-    match uri {
-        Some(u) if !uri_ok(&u) || u.len() > 2048 => Err(meta(format!("{name}: must be an https URL"))),
-        other => Ok(other),
-    }
-}
-
-/// OIDC Core §8.1: without a `sector_identifier_uri` the sector is the host of the redirect
-/// URIs, so they must share one host.
-fn sector_of(redirect_uris: &[String]) -> Result<String, OAuthError> {
-    let hosts: BTreeSet<String> = redirect_uris
-        .iter()
-        .filter_map(|u| url::Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_string)))
-        .collect();
-    match hosts.into_iter().collect::<Vec<_>>().as_slice() {
-        [one] => Ok(one.clone()),
-        _ => Err(meta(
-            "subject_type: pairwise needs redirect_uris of one host (sector_identifier_uri is not supported)",
-        )),
-    }
-}
-
-/// A stable code of a domain or secured application: 1-40 of `a-z`, `0-9` and `_`.
-pub fn is_code(s: &str) -> bool {
-    (1..=40).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-}
-
-/// The claims the scopes of a self-registered client release (`tokens::CLAIM_TABLE`): what
-/// the consent page asks the person to share.
-pub fn claims_of_scopes(scopes: &[String]) -> Vec<String> {
-    CLAIM_TABLE
-        .iter()
-        .filter(|(_, scope, _)| scopes.iter().any(|s| s == scope))
-        .map(|(claim, _, _)| (*claim).to_owned())
-        .collect()
 }
 
 /// Validates a registration and builds the client. Scopes are limited to `default_scopes`
@@ -346,89 +249,6 @@ pub fn register(
         display,
     };
     Ok(Registered { client, client_secret: secret })
-}
-
-/// RFC 7591 §3.2.1: the client information response — every stored metadata value.
-pub fn response_body(r: &Registered, issued_at: i64) -> Value {
-    let c = &r.client;
-    let mut body = json!({
-        "client_id": c.id,
-        "client_id_issued_at": issued_at,
-        "client_name": c.name,
-        "redirect_uris": c.redirect_uris,
-        "post_logout_redirect_uris": c.post_logout_redirect_uris,
-        "token_endpoint_auth_method": c.auth_method.as_str(),
-        "grant_types": c.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
-        "response_types": ["code"],
-        "scope": c.scopes.join(" "),
-        "application_type": "web",
-        "subject_type": match c.subject_type { SubjectType::Public => "public", SubjectType::Pairwise { .. } => "pairwise" },
-        "id_token_signed_response_alg": c.id_token_alg.as_str(),
-        "backchannel_logout_session_required": c.backchannel_logout_session_required,
-        "require_pushed_authorization_requests": c.require_par,
-        "dpop_bound_access_tokens": c.require_dpop,
-        "require_pkce": c.require_pkce,
-    });
-    if let Some(obj) = body.as_object_mut() {
-        let mut put = |k: &str, v: Value| {
-            obj.insert(k.into(), v);
-        };
-        if let Some(uri) = &c.backchannel_logout_uri {
-            put("backchannel_logout_uri", json!(uri));
-        }
-        if !c.domains.is_empty() {
-            put("domains", json!(c.domains));
-        }
-        if !c.applications.is_empty() {
-            put("applications", json!(c.applications));
-        }
-        if let Some(jwks) = &c.jwks {
-            put("jwks", serde_json::to_value(jwks).unwrap_or(Value::Null));
-        }
-        if let Some(uri) = &c.jwks_uri {
-            put("jwks_uri", json!(uri));
-        }
-        let d = &c.display;
-        let optional = [
-            ("client_uri", &d.client_uri),
-            ("logo_uri", &d.logo_uri),
-            ("policy_uri", &d.policy_uri),
-            ("tos_uri", &d.tos_uri),
-            ("sector_identifier_uri", &c.sector_identifier_uri),
-            ("request_object_signing_alg", &c.request_object_alg),
-        ];
-        for (name, value) in optional {
-            if let Some(v) = value {
-                put(name, json!(v));
-            }
-        }
-        if !d.contacts.is_empty() {
-            put("contacts", json!(d.contacts));
-        }
-        if !c.request_uris.is_empty() {
-            put("request_uris", json!(c.request_uris));
-        }
-        if let Some(alg) = c.userinfo_alg {
-            put("userinfo_signed_response_alg", json!(alg.as_str()));
-        }
-        if let Some(secret) = &r.client_secret {
-            put("client_secret", json!(secret));
-            put("client_secret_expires_at", json!(0));
-        }
-    }
-    body
-}
-
-/// OIDC Core §8.1 / OIDC Registration §5: the `sector_identifier_uri` document is a JSON
-/// array of URIs that must contain every registered redirect URI. Refusals are
-/// `invalid_client_metadata` naming the field.
-pub fn check_sector_document(body: &[u8], redirect_uris: &[String]) -> Result<(), OAuthError> {
-    let listed: Vec<String> = serde_json::from_slice(body)
-        .map_err(|_| meta("sector_identifier_uri: the document is not a JSON array of URIs"))?;
-    match redirect_uris.iter().find(|r| !listed.contains(r)) {
-        None => Ok(()),
-        Some(missing) => Err(meta(format!("sector_identifier_uri: the document does not list {missing}"))),
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::*;
 use crate::protocol::oidc::client::tests::test_client;
 use crate::protocol::oidc::keys::{Alg, testing::client_key};
-use serde_json::json;
+use serde_json::{Value, json};
 
 pub(crate) const ISS: &str = "https://poort.example";
 pub(crate) const SCOPES: &[&str] = &["openid", "profile", "email", "egovnrn", "roles", "certificateInfo"];
