@@ -22,15 +22,8 @@ pg_base=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
 
 echo "==> cargo build --release"
 cargo build --release --locked --bin poort 2>&1 | tail -n 1
-work=$(mktemp -d)
-server_pid=""
-pg_db=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "$pg_db" ]; then psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+name=bench
+. "$root/tests/lib.sh"
 {
   cat config/poort.toml
   cat <<TOML
@@ -52,21 +45,15 @@ grant_types = ["client_credentials"]
 scopes = ["openid"]
 TOML
 } >"$work/poort.toml"
-if [ "$database" = postgres ]; then
-  pg_db="poort_bench_$$"
-  psql "$pg_base/postgres" -q -c "CREATE DATABASE $pg_db" >/dev/null
-  url="$pg_base/$pg_db"
-else
-  url="sqlite://$work/poort.db"
-fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+fresh_database "$database" "$work/poort.db"
+url=$db_url
+port=$(free_port)
 base="http://localhost:$port"
 (POORT_LOG__FILTER=warn taskset -c "$server_cpu" "$root/target/release/poort" \
   --config "$work/poort.toml" --database-url "$url" serve --listen "127.0.0.1:$port" --side-ports auto \
   >"$work/poort.log" 2>&1) &
 server_pid=$!
-for _ in $(seq 1 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fs "$base/readyz" >/dev/null 2>&1 || { echo "bench: the server did not start:" >&2; cat "$work/poort.log" >&2; exit 1; }
+wait_ready "$port" "$work/poort.log"
 auth="Basic $(printf '%s:%s' bench-overload bench-overload-secret | base64 -w0)"
 
 echo "==> machine: $(nproc) cores; server on core $server_cpu, load on core $client_cpu; in-flight bound $inflight; $database"

@@ -32,17 +32,8 @@ if [ -n "${SCREENSHOTS:-}" ]; then
   export SCREENSHOTS
 fi
 
-work=$(mktemp -d)
-server_pid=""
-pg_db=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "$pg_db" ]; then psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+name=browser
+. "$root/tests/lib.sh"
 
 run_pass() {
   local db=$1 url port dir
@@ -72,14 +63,8 @@ scopes = ["openid", "profile", "egovnrn"]
 allowed_claims = ["given_name", "family_name", "name", "egovNRN"]
 EOF
   } >"$dir/poort.toml"
-  case $db in
-    sqlite) url="sqlite://$dir/poort-browser.db" ;;
-    postgres)
-      pg_db="poort_browser_$(date +%s)_$$"
-      psql "$pg_base/postgres" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_db" >/dev/null
-      url="$pg_base/$pg_db" ;;
-    *) echo "browser: unknown database $db (sqlite|postgres|all)" >&2; exit 2 ;;
-  esac
+  fresh_database "$db" "$dir/poort-browser.db"
+  url=$db_url
   # The contact centre's staff: Nathalie Lefèvre may open the back office (btb journey).
   (cd "$dir" && exec "$binary" --config poort.toml --database-url "$url" \
     backoffice grant 69.01.23-308.70) >"$work/grant-$db.txt" 2>&1 \
@@ -98,17 +83,7 @@ EOF
       serve --listen "127.0.0.1:$port" --side-ports auto) \
     >"$out/poort.log" 2>&1 &
   server_pid=$!
-  local ready=""
-  for _ in $(seq 1 300); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
-    sleep 0.2
-  done
-  if [ -z "$ready" ]; then
-    echo "browser: poort did not become ready on $db; its log:" >&2
-    cat "$out/poort.log" >&2
-    exit 1
-  fi
+  wait_ready "$port" "$out/poort.log" 300
   local status=0 journeys=() j
   # BROWSER_JOURNEYS="btb access" runs only those files (journeys/NAME.test.mjs).
   if [ -n "${BROWSER_JOURNEYS:-}" ]; then
@@ -130,11 +105,7 @@ EOF
     tail -n 80 "$out/poort.log" >&2
     exit "$status"
   fi
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-  if [ -n "$pg_db" ]; then
-    psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
-    pg_db=""
-  fi
+  end_pass
   echo "browser: screenshots and axe reports in $out"
 }
 

@@ -21,15 +21,8 @@ binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
 [ -d "$here/node_modules/openid-client" ] || { echo "interop: run 'npm ci' in tests/interop first" >&2; exit 2; }
 pg_base=${INTEROP_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
 
-work=$(mktemp -d)
-server_pid=""
-pg_db=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "$pg_db" ]; then psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+name=interop
+. "$root/tests/lib.sh"
 
 # The demo configuration plus the interop clients (first-party, so no consent page).
 {
@@ -79,18 +72,10 @@ require_pkce = false
 EOF
 } >"$work/poort.toml"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 run_pass() {
   local db=$1 url port
-  case $db in
-    sqlite) url="sqlite://$work/poort-interop.db" ;;
-    postgres)
-      pg_db="poort_interop_$(date +%s)_$$"
-      psql "$pg_base/postgres" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_db" >/dev/null
-      url="$pg_base/$pg_db" ;;
-    *) echo "interop: unknown database $db (sqlite|postgres|all)" >&2; exit 2 ;;
-  esac
+  fresh_database "$db" "$work/poort-interop.db"
+  url=$db_url
   port=$(free_port)
   printf '\n--- interop on %s: poort on http://localhost:%s\n' "$db" "$port"
   # The issuer is the public origin http://localhost:PORT (the listener is on loopback);
@@ -100,17 +85,7 @@ run_pass() {
       serve --listen "127.0.0.1:$port" --side-ports auto) \
     >"$work/poort-$db.log" 2>&1 &
   server_pid=$!
-  local ready=""
-  for _ in $(seq 1 150); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
-    sleep 0.2
-  done
-  if [ -z "$ready" ]; then
-    echo "interop: poort did not become ready on $db; its log:" >&2
-    cat "$work/poort-$db.log" >&2
-    exit 1
-  fi
+  wait_ready "$port" "$work/poort-$db.log"
   local status=0
   (cd "$here" && POORT_ISSUER="http://localhost:$port" node --test --test-reporter=spec oidc.test.mjs conformance.test.mjs) \
     2>&1 | tee "$work/node-$db.txt" || status=$?
@@ -124,11 +99,7 @@ run_pass() {
     tail -n 80 "$work/poort-$db.log" >&2
     exit "$status"
   fi
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-  if [ -n "$pg_db" ]; then
-    psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
-    pg_db=""
-  fi
+  end_pass
 }
 
 case $which_db in

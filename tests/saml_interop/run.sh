@@ -26,17 +26,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import saml2, request
 fi
 python="$venv/bin/python"
 
-work=$(mktemp -d)
-server_pid=""
-pg_db=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "$pg_db" ]; then psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+name=saml_interop
+. "$root/tests/lib.sh"
 
 "$python" "$here/sp.py" metadata "$work"
 export POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_LOG__FILTER="warn,poort=info" \
@@ -45,14 +36,8 @@ export POORT_DEMO__IS_TEST_LOGIN_ENABLED=true POORT_LOG__FILTER="warn,poort=info
 
 run_pass() {
   local db=$1 url port
-  case $db in
-    sqlite) url="sqlite://$work/poort-saml-$db.db" ;;
-    postgres)
-      pg_db="poort_saml_interop_$(date +%s)_$$"
-      psql "$pg_base/postgres" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_db" >/dev/null
-      url="$pg_base/$pg_db" ;;
-    *) echo "saml interop: unknown database $db (sqlite|postgres|all)" >&2; exit 2 ;;
-  esac
+  fresh_database "$db" "$work/poort-saml-$db.db"
+  url=$db_url
   port=$(free_port)
   printf '\n--- saml interop on %s: poort on http://localhost:%s\n' "$db" "$port"
   for sp in a b d; do
@@ -64,27 +49,13 @@ run_pass() {
   (cd "$root" && exec "$binary" --config config/poort.toml --database-url "$url" \
       serve --listen "127.0.0.1:$port" --side-ports auto) >"$work/poort-$db.log" 2>&1 &
   server_pid=$!
-  local ready=""
-  for _ in $(seq 1 150); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
-    sleep 0.2
-  done
-  if [ -z "$ready" ]; then
-    echo "saml interop: poort did not become ready on $db; its log:" >&2
-    cat "$work/poort-$db.log" >&2
-    exit 1
-  fi
+  wait_ready "$port" "$work/poort-$db.log"
   if ! "$python" "$here/sp.py" run "$work" "http://localhost:$port"; then
     echo "saml interop: FAILED on $db; poort's log (last 80 lines):" >&2
     tail -n 80 "$work/poort-$db.log" >&2
     exit 1
   fi
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-  if [ -n "$pg_db" ]; then
-    psql "$pg_base/postgres" -q -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
-    pg_db=""
-  fi
+  end_pass
 }
 
 case $which_db in
