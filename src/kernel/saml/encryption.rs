@@ -9,7 +9,6 @@ use base64::engine::general_purpose::STANDARD;
 use libxml::tree::Node;
 use openssl::encrypt::{Decrypter, Encrypter};
 use openssl::hash::MessageDigest;
-use openssl::pkey::PKey;
 use openssl::rsa::Padding;
 use openssl::symm::Cipher;
 use openssl::x509::X509;
@@ -251,8 +250,7 @@ fn unwrap_key(ek: &Node, key: &SigningKey) -> Result<Vec<u8>, DecryptError> {
         _ => MessageDigest::sha1(),
     };
     let wrapped = cipher_value(ek)?;
-    let private = PKey::private_key_from_der(key.key_der()).map_err(|_| DecryptError::NotForUs)?;
-    let mut decrypter = Decrypter::new(&private).map_err(|_| DecryptError::NotForUs)?;
+    let mut decrypter = Decrypter::new(key.private_key()).map_err(|_| DecryptError::NotForUs)?;
     let configured = decrypter
         .set_rsa_padding(Padding::PKCS1_OAEP)
         .and_then(|()| decrypter.set_rsa_oaep_md(oaep_md))

@@ -1,5 +1,6 @@
 //! XML signatures (XML-DSig, SAML core §5): enveloped, exclusive C14N, RSA-SHA256 (or
-//! ECDSA-SHA256 with a P-256 key) with a SHA-256 digest, via samael/xmlsec; and the detached signatures of the HTTP-Redirect
+//! ECDSA-SHA256 with a P-256 key) with a SHA-256 digest, via xmlsec (verification through
+//! samael, signing through `xmlsec-keyed`, which keeps the key loaded); and the detached signatures of the HTTP-Redirect
 //! binding (SAML bindings §3.4.4.1), via OpenSSL. No hand-rolled canonicalisation or crypto.
 
 use base64::Engine;
@@ -8,7 +9,10 @@ use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use openssl::sign::{Signer, Verifier};
 use openssl::x509::X509;
+use std::sync::Arc;
+
 use samael::crypto::{AllowedSignatureAlgorithm, CertificateDer, Crypto, CryptoProvider, ReduceMode};
+use xmlsec_keyed::KeyedSigner;
 
 use super::xml::escape;
 
@@ -38,10 +42,12 @@ pub struct PemError {
 /// `SignatureMethod` of ECDSA-SHA256 (RFC 6931 §2.3.6).
 pub const SIG_ECDSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
 
-/// A private key (RSA, or ECDSA on P-256) and its certificate, ready for xmlsec.
+/// A private key (RSA, or ECDSA on P-256) and its certificate, loaded once: xmlsec keeps it
+/// for XML signatures ([`KeyedSigner`]), OpenSSL for detached signatures and decryption.
 #[derive(Clone)]
 pub struct SigningKey {
-    key_der: Vec<u8>,
+    key: PKey<Private>,
+    signer: Arc<KeyedSigner>,
     cert_der: Vec<u8>,
     is_ec: bool,
 }
@@ -64,7 +70,9 @@ impl SigningKey {
         let key_der = if is_ec { key.private_key_to_pkcs8() } else { key.private_key_to_der() };
         let key_der = key_der.map_err(invalid)?;
         let cert_der = cert_der_from_pem(cert_pem, "signing certificate")?;
-        Ok(SigningKey { key_der, cert_der, is_ec })
+        let signer = KeyedSigner::new(&key_der)
+            .map_err(|e| PemError { what: "signing key", reason: e.to_string() })?;
+        Ok(SigningKey { key, signer: Arc::new(signer), cert_der, is_ec })
     }
 
     /// The XML-DSig `SignatureMethod` (and Redirect `SigAlg`) of this key.
@@ -77,9 +85,9 @@ impl SigningKey {
         self.is_ec
     }
 
-    /// The private key (DER), for decryption in this module's siblings.
-    pub(super) fn key_der(&self) -> &[u8] {
-        &self.key_der
+    /// The private key, for decryption in this module's siblings.
+    pub(super) fn private_key(&self) -> &PKey<Private> {
+        &self.key
     }
 
     pub fn cert_der(&self) -> &[u8] {
@@ -115,15 +123,14 @@ impl SigningKey {
     /// Fills in the first empty signature template of `xml`; returns the document without an
     /// XML declaration.
     pub fn sign(&self, xml: &str) -> Result<String, String> {
-        let signed = Crypto::sign_xml(xml, &self.key_der).map_err(|e| e.to_string())?;
+        let signed = self.signer.sign(xml).map_err(|e| e.to_string())?;
         Ok(super::xml::strip_declaration(&signed).to_string())
     }
 
     /// RSA-SHA256 (or ECDSA-SHA256, as XML-DSig's r||s) over `octets`: the detached
     /// signature of the HTTP-Redirect binding.
     pub fn sign_octets(&self, octets: &[u8]) -> Result<Vec<u8>, String> {
-        let key: PKey<Private> = PKey::private_key_from_der(&self.key_der).map_err(|e| e.to_string())?;
-        let mut signer = Signer::new(MessageDigest::sha256(), &key).map_err(|e| e.to_string())?;
+        let mut signer = Signer::new(MessageDigest::sha256(), &self.key).map_err(|e| e.to_string())?;
         signer.update(octets).map_err(|e| e.to_string())?;
         let signature = signer.sign_to_vec().map_err(|e| e.to_string())?;
         if !self.is_ec {
