@@ -4,29 +4,23 @@
 
 use time::OffsetDateTime;
 
-use super::flow::base64_encode;
-use super::{ACS, Fixture, SP_ENTITY, identity, pending, start};
+use super::refusals::{check, spec as in_the_clear};
+use super::{Fixture, identity, pending, start};
 use crate::authn::eidas::mock::{DemoIdentity, ResponseSpec};
-use crate::authn::eidas::response::check_response;
 use crate::authn::eidas::{EidasError, Loa, PendingRequest};
 use crate::kernel::saml::encryption::{self, Algorithms};
 
+/// The node's default answer, encrypted as real nodes send it.
 fn spec<'a>(p: &'a PendingRequest, who: &'a DemoIdentity, now: OffsetDateTime) -> ResponseSpec<'a> {
-    ResponseSpec {
-        in_response_to: &p.request_id,
-        acs_url: ACS,
-        audience: SP_ENTITY,
-        identity: who,
-        loa: Loa::High,
-        now,
-        sign_assertion: true,
-        sign_response: true,
-        encrypt: true,
-    }
+    ResponseSpec { encrypt: true, ..in_the_clear(p, who, now) }
 }
 
-fn check(f: &Fixture, xml: &str, p: &PendingRequest, now: OffsetDateTime) -> Result<String, EidasError> {
-    check_response(&f.sp, &base64_encode(xml), &p.relay_state, p, now).map(|ok| ok.identity.family_name)
+/// The cause of an `Undecryptable` refusal (anything else fails the test).
+fn undecryptable(result: Result<String, EidasError>) -> String {
+    match result {
+        Err(EidasError::Undecryptable(cause)) => cause,
+        other => panic!("expected Undecryptable, got {other:?}"),
+    }
 }
 
 /// The Response with its EncryptedAssertion replaced by `assertion` (an element or a
@@ -95,12 +89,8 @@ async fn an_assertion_encrypted_to_another_key_is_refused_by_name() {
         .expect("xml");
     let other = start().await; // another SP key
     let xml = with_assertion(&unsigned, &encrypted_to(other.sp.key.cert_der(), &signed, GCM_OAEP));
-    match check(&f, &xml, &p, now) {
-        Err(EidasError::Undecryptable(cause)) => {
-            assert!(cause.contains("not encrypted to our key"), "{cause}")
-        }
-        other => panic!("expected Undecryptable, got {other:?}"),
-    }
+    let cause = undecryptable(check(&f, &xml, &p, now));
+    assert!(cause.contains("not encrypted to our key"), "{cause}");
 }
 
 #[tokio::test]
@@ -117,20 +107,14 @@ async fn tampered_ciphertext_and_refused_algorithms_are_refused() {
     let at = xml.rfind("</xenc:CipherValue>").expect("value") - 10;
     let flipped = if &xml[at..=at] == "A" { "B" } else { "A" };
     let tampered = format!("{}{}{}", &xml[..at], flipped, &xml[at + 1..]);
-    match check(&f, &tampered, &p, now) {
-        Err(EidasError::Undecryptable(cause)) => assert!(cause.contains("integrity"), "{cause}"),
-        other => panic!("expected Undecryptable, got {other:?}"),
-    }
+    let cause = undecryptable(check(&f, &tampered, &p, now));
+    assert!(cause.contains("integrity"), "{cause}");
     let pkcs1 = xml.replace(encryption::RSA_OAEP, "http://www.w3.org/2001/04/xmlenc#rsa-1_5");
-    match check(&f, &pkcs1, &p, now) {
-        Err(EidasError::Undecryptable(cause)) => assert!(cause.contains("rsa-1_5"), "{cause}"),
-        other => panic!("expected Undecryptable, got {other:?}"),
-    }
+    let cause = undecryptable(check(&f, &pkcs1, &p, now));
+    assert!(cause.contains("rsa-1_5"), "{cause}");
     let cbc = xml.replace(encryption::AES256_GCM, "http://www.w3.org/2001/04/xmlenc#aes256-cbc");
-    match check(&f, &cbc, &p, now) {
-        Err(EidasError::Undecryptable(cause)) => assert!(cause.contains("aes256-cbc"), "{cause}"),
-        other => panic!("expected Undecryptable, got {other:?}"),
-    }
+    let cause = undecryptable(check(&f, &cbc, &p, now));
+    assert!(cause.contains("aes256-cbc"), "{cause}");
 }
 
 #[tokio::test]

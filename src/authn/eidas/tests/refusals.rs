@@ -8,7 +8,8 @@ use crate::authn::eidas::mock::ResponseSpec;
 use crate::authn::eidas::response::check_response;
 use crate::authn::eidas::{EidasError, InMemoryReplayGuard, Loa, PendingRequest, validate_response};
 
-fn spec<'a>(
+/// The answer the node gives by default: both signed, in the clear.
+pub(super) fn spec<'a>(
     p: &'a PendingRequest,
     who: &'a crate::authn::eidas::mock::DemoIdentity,
     now: OffsetDateTime,
@@ -26,7 +27,13 @@ fn spec<'a>(
     }
 }
 
-fn check(f: &Fixture, xml: &str, p: &PendingRequest, now: OffsetDateTime) -> Result<String, EidasError> {
+/// Every check but one-time use; the family name of the accepted person.
+pub(super) fn check(
+    f: &Fixture,
+    xml: &str,
+    p: &PendingRequest,
+    now: OffsetDateTime,
+) -> Result<String, EidasError> {
     check_response(&f.sp, &base64_encode(xml), &p.relay_state, p, now).map(|ok| ok.identity.family_name)
 }
 

@@ -80,20 +80,23 @@ async fn handle(state: &SamlState, page: PageCtx, jar: CookieJar, m: &Incoming) 
     // The person asked to log out: this browser's session cookie goes too.
     let jar = session::clear_cookie(state, jar);
     let relay_state = m.relay_state.as_deref();
+    let respond = |status: &str| {
+        let response = answer(
+            state,
+            page.clone(),
+            &endpoint.binding,
+            &endpoint.location,
+            &request.id,
+            (status, None),
+            relay_state,
+        );
+        (jar.clone(), response).into_response()
+    };
     let sids = match end_sessions(state, &sp, &request).await {
         Ok(sids) => sids,
         Err(e) => {
             tracing::error!(error = %e, "SAML logout could not end the session");
-            let response = answer(
-                state,
-                page,
-                &endpoint.binding,
-                &endpoint.location,
-                &request.id,
-                ("Responder", None),
-                relay_state,
-            );
-            return (jar, response).into_response();
+            return respond("Responder");
         }
     };
     // The session's other service providers are told first, through the browser; the last
@@ -109,16 +112,7 @@ async fn handle(state: &SamlState, page: PageCtx, jar: CookieJar, m: &Incoming) 
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "SAML logout not propagated to the other service providers"),
     }
-    let response = answer(
-        state,
-        page,
-        &endpoint.binding,
-        &endpoint.location,
-        &request.id,
-        ("Success", None),
-        relay_state,
-    );
-    (jar, response).into_response()
+    respond("Success")
 }
 
 /// The signature is required for a logout (SAML profiles §4.4.4.1), and the request fresh
