@@ -235,3 +235,81 @@ async fn an_openid_logout_tells_the_saml_sps_before_the_post_logout_redirect() {
     let resp = w.app.get("/saml/slo/continue?chain=nothing").await;
     assert_eq!(resp.status(), 400);
 }
+
+#[tokio::test]
+async fn the_demo_sp_logs_out_everywhere_and_answers_a_logout_begun_elsewhere() {
+    let app = TestApp::spawn_with(|s| s.saml.is_enabled = true).await;
+    let b = &app.client;
+    // Log in at the demo SP: its page carries the logout form with what the assertion said.
+    let login = sso(&app, b, "/demo-sp/login?binding=redirect", JAN, 400, Some("citizen")).await;
+    let page = b
+        .post(app.url("/demo-sp/acs"))
+        .form(&[("SAMLResponse", STANDARD.encode(&login.xml).as_str()), ("RelayState", "demo-sp")])
+        .send()
+        .await
+        .expect("POST")
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("id=\"demo-sp-logout\""), "{}", crate::helpers::text_of(&page));
+    let v = verify(&app, &login.xml);
+    let csrf = extract_hidden(&page, "csrf").expect("csrf");
+    assert_eq!(extract_hidden(&page, "session_index").as_deref(), Some(v.session_index.as_str()));
+
+    // "Log out everywhere": the demo SP's signed LogoutRequest ends the session; Poort answers.
+    let resp = b
+        .post(app.url("/demo-sp/logout"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name_id", v.name_id.as_str()),
+            ("session_index", &v.session_index),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 303);
+    let to = location(&resp);
+    assert!(to.starts_with(&app.url("/saml/slo?SAMLRequest=")), "{to}");
+    let resp = b.get(&to).send().await.expect("GET");
+    assert_eq!(resp.status(), 303);
+    assert!(app.me().await.is_none(), "the session ended");
+    let answer = location(&resp);
+    assert!(answer.starts_with(&app.url("/demo-sp/slo?SAMLResponse=")), "{answer}");
+    let page = b.get(&answer).send().await.expect("GET").text().await.expect("page");
+    assert!(page.contains("id=\"demo-sp-logout-status\">Success<"), "{}", crate::helpers::text_of(&page));
+    // The same answer again: the request it answers is no longer awaited.
+    let again = b.get(&answer).send().await.expect("GET").text().await.expect("page");
+    assert!(again.contains("does not answer the logout this browser asked for"));
+    // A forged or unsigned message at the demo SP is refused with a page.
+    let unsigned = answer.split("&SigAlg=").next().expect("query").to_string();
+    let page = b.get(&unsigned).send().await.expect("GET").text().await.expect("page");
+    assert!(page.contains("not signed"), "{}", crate::helpers::text_of(&page));
+
+    // Logged in again at the demo SP and at another SP, logging out at the other SP sends
+    // the browser to the demo SP, which confirms, and back.
+    let other = TestSp::new("demo-other");
+    other.register(&app, true, SpSettings::default()).await;
+    let demo =
+        verify(&app, &sso(&app, b, "/demo-sp/login?binding=redirect", JAN, 400, Some("citizen")).await.xml);
+    assert!(!demo.session_index.is_empty());
+    let o = verify(
+        &app,
+        &sso(&app, b, &other.signed_redirect(&other.request(&app, "_o", "", ""), None), JAN, 400, None)
+            .await
+            .xml,
+    );
+    let path = other
+        .signed_redirect(&logout_request(&app, &other, "_bye", &o), None)
+        .replace("/saml/sso", "/saml/slo");
+    let resp = app.get(&path).await;
+    let resp = app.get(&location(&resp)).await;
+    let to_demo = location(&resp);
+    assert!(to_demo.starts_with(&app.url("/demo-sp/slo?SAMLRequest=")), "{to_demo}");
+    let resp = b.get(&to_demo).send().await.expect("GET");
+    assert_eq!(resp.status(), 303, "the demo SP confirms");
+    let back = location(&resp);
+    let resp = b.get(&back).send().await.expect("GET");
+    let resp = b.get(app.url(&location(&resp))).send().await.expect("GET");
+    let (answer, _) = redirected(&app, &location(&resp), &slo_url(&other));
+    assert_eq!(status_of(&answer), "Success", "the demo SP confirmed: no PartialLogout");
+}

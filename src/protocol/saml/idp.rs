@@ -31,10 +31,11 @@ pub struct Idp {
     demo_sp: Option<DemoSp>,
 }
 
-/// The DEMO service provider's own key (it signs its AuthnRequests).
+/// The DEMO service provider's own key (it signs its AuthnRequests and logout messages).
 pub struct DemoSp {
     pub entity_id: String,
     pub acs_url: String,
+    pub slo_url: String,
     pub key: SigningKey,
 }
 
@@ -93,6 +94,7 @@ impl Idp {
             let sp = DemoSp {
                 entity_id: format!("{public_url}/demo-sp"),
                 acs_url: format!("{public_url}/demo-sp/acs"),
+                slo_url: format!("{public_url}/demo-sp/slo"),
                 key: SigningKey::from_pem(&k, &c)?,
             };
             store.upsert_saml_sp(&sp.entity_id, &sp.registration()).await?;
@@ -191,7 +193,7 @@ impl Idp {
 
 impl DemoSp {
     /// The DEMO service provider as registered: signed requests, persistent NameIDs, every
-    /// attribute of the default set.
+    /// attribute of the default set, single logout over HTTP-Redirect.
     pub fn registration(&self) -> ServiceProvider {
         ServiceProvider {
             entity_id: self.entity_id.clone(),
@@ -202,7 +204,12 @@ impl DemoSp {
                 index: Some(0),
                 is_default: true,
             }],
-            slo: Vec::new(),
+            slo: vec![Endpoint {
+                binding: super::sp::BINDING_REDIRECT.into(),
+                location: self.slo_url.clone(),
+                index: None,
+                is_default: false,
+            }],
             signing_certificates: vec![self.key.cert_b64()],
             encryption_certificates: Vec::new(),
             signs_requests: true,

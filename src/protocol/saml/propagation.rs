@@ -177,6 +177,8 @@ pub struct LogoutAnswer {
     pub destination: Option<String>,
     /// The top-level status code without its prefix (`Success`, `Responder`, …).
     pub status: String,
+    /// The second-level status code without its prefix (`PartialLogout`, …), if any.
+    pub substatus: Option<String>,
     pub xml: String,
     pub has_enveloped_signature: bool,
 }
@@ -192,16 +194,20 @@ pub fn parse_answer(xml: String) -> Result<LogoutAnswer, RequestError> {
     let id = root.get_attribute("ID").filter(|i| !i.is_empty() && i.len() <= 256).ok_or(Not("no ID"))?;
     let in_response_to = root.get_attribute("InResponseTo").ok_or(Not("no InResponseTo"))?;
     let issuer = only_child(&root, NS_SAML, "Issuer").map(|i| text(&i)).ok_or(Not("no single Issuer"))?;
-    let status = only_child(&root, NS_SAMLP, "Status")
+    let code = only_child(&root, NS_SAMLP, "Status")
         .and_then(|s| only_child(&s, NS_SAMLP, "StatusCode"))
-        .and_then(|c| c.get_attribute("Value"))
         .ok_or(Not("no StatusCode"))?;
+    let status = code.get_attribute("Value").ok_or(Not("no StatusCode"))?;
+    let short = |v: &str| v.strip_prefix(STATUS_PREFIX).unwrap_or(v).to_string();
+    let substatus =
+        only_child(&code, NS_SAMLP, "StatusCode").and_then(|c| c.get_attribute("Value")).map(|v| short(&v));
     Ok(LogoutAnswer {
         id,
         issuer,
         in_response_to,
         destination: root.get_attribute("Destination"),
-        status: status.strip_prefix(STATUS_PREFIX).unwrap_or(&status).to_string(),
+        status: short(&status),
+        substatus,
         has_enveloped_signature: only_child(&root, NS_DS, "Signature").is_some(),
         xml,
     })

@@ -2,8 +2,8 @@
 // to /demo-sp over the HTTP-Redirect binding with the mock itsme, chooses his employer's
 // profile (the demo SP always asks), and the demo SP shows the assertion it verified: the persistent NameID,
 // the level and the attributes with the enterprise and roles. A second login over the
-// HTTP-POST binding is single sign-on and gets the same NameID. Each page is checked with
-// axe-core.
+// HTTP-POST binding is single sign-on and gets the same NameID; "Log out everywhere" ends
+// the Poort session by single logout. Each page is checked with axe-core.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -56,5 +56,13 @@ test('a SAML login at the demo SP over both bindings shows the verified assertio
   await chooseIatreion(page);
   assert.equal(await page.locator('#demo-sp-error').count(), 0, await page.textContent('main'));
   assert.equal((await page.textContent('#demo-sp-name-id')).trim(), nameId, 'persistent: the same NameID');
+
+  // Single logout: the demo SP's signed LogoutRequest ends the Poort session, and Poort's
+  // signed LogoutResponse comes back to the demo SP.
+  await Promise.all([page.waitForURL(/\/demo-sp\/slo/), page.click('#demo-sp-logout button')]);
+  await checkPage(page, 'demo-sp-logged-out', { h1: H1 });
+  assert.equal((await page.textContent('#demo-sp-logout-status')).trim(), 'Success');
+  await page.goto(`${BASE}/my/session`);
+  await page.waitForURL(/\/login/);
   await context.close();
 });

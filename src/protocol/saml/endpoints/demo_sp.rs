@@ -3,7 +3,8 @@
 //! AuthnRequest (a detached signature over the Redirect query, or an enveloped one in the
 //! POST form), and `/demo-sp/acs` verifies the Response as a service provider must
 //! (signature with the IdP's certificate, `InResponseTo` against its own cookie, audience,
-//! recipient) and shows the NameID, the level and the attributes.
+//! recipient) and shows the NameID, the level and the attributes. Its single logout is in
+//! `demo_sp_slo.rs`.
 
 use askama::Template;
 use axum::extract::{Form, Query, State};
@@ -28,21 +29,37 @@ use crate::web::page::PageCtx;
 /// The demo SP's own cookie: the ID of the request it is waiting an answer for. The demo
 /// SP lives on Poort's own origin, so the POST to its ACS is same-site and `SameSite=Lax`
 /// brings the cookie back.
-const REQUEST_COOKIE: &str = "poort_demo_sp_request";
+pub(super) const REQUEST_COOKIE: &str = "poort_demo_sp_request";
 
 #[derive(Template)]
 #[template(path = "demo_sp.html")]
-struct DemoSpPage {
-    page: PageCtx,
-    error: Option<String>,
-    name_id: Option<String>,
-    class_ref: String,
-    attributes: Vec<(String, String)>,
+pub(super) struct DemoSpPage {
+    pub page: PageCtx,
+    pub error: Option<String>,
+    pub name_id: Option<String>,
+    pub session_index: String,
+    pub class_ref: String,
+    pub attributes: Vec<(String, String)>,
+    /// After a single logout: the status the identity provider answered.
+    pub logged_out: Option<String>,
 }
 
-fn page_with(page: PageCtx, error: Option<String>) -> Response {
-    render(&DemoSpPage { page, error, name_id: None, class_ref: String::new(), attributes: Vec::new() })
-        .unwrap_or_else(IntoResponse::into_response)
+impl DemoSpPage {
+    pub fn empty(page: PageCtx) -> Self {
+        Self {
+            page,
+            error: None,
+            name_id: None,
+            session_index: String::new(),
+            class_ref: String::new(),
+            attributes: Vec::new(),
+            logged_out: None,
+        }
+    }
+}
+
+pub(super) fn page_with(page: PageCtx, error: Option<String>) -> Response {
+    render(&DemoSpPage { error, ..DemoSpPage::empty(page) }).unwrap_or_else(IntoResponse::into_response)
 }
 
 pub async fn home(page: PageCtx) -> Response {
@@ -55,7 +72,7 @@ pub struct LoginQuery {
     binding: String,
 }
 
-fn demo(state: &SamlState) -> Option<&DemoSp> {
+pub(super) fn demo(state: &SamlState) -> Option<&DemoSp> {
     state.idp.demo_sp()
 }
 
@@ -70,13 +87,7 @@ pub async fn login(
     let sso = state.idp.sso_url();
     let is_post = q.binding == "post";
     let xml = authn_request_xml(sp, &id, &sso, is_post.then(|| sp.key.template(&id)));
-    let cookie = Cookie::build((REQUEST_COOKIE, id.clone()))
-        .path("/demo-sp")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(sso.starts_with("https://"))
-        .build();
-    let jar = jar.add(cookie);
+    let jar = jar.add(request_cookie(&id, sso.starts_with("https://")));
     let relay = "demo-sp".to_string();
     if is_post {
         return match sp.key.sign(&xml) {
@@ -96,6 +107,16 @@ pub async fn login(
         Ok(query) => (jar, Redirect::to(&format!("{sso}?{query}"))).into_response(),
         Err(e) => page_with(page, Some(format!("the request could not be signed: {e}"))),
     }
+}
+
+/// The cookie holding the ID of the request the demo SP awaits an answer to.
+pub(super) fn request_cookie(id: &str, is_secure: bool) -> Cookie<'static> {
+    Cookie::build((REQUEST_COOKIE, id.to_string()))
+        .path("/demo-sp")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(is_secure)
+        .build()
 }
 
 fn authn_request_xml(sp: &DemoSp, id: &str, sso: &str, signature: Option<String>) -> String {
@@ -136,8 +157,7 @@ pub async fn acs(
     let Some(sp) = demo(&state) else { return http::StatusCode::NOT_FOUND.into_response() };
     let expected = jar.get(REQUEST_COOKIE).map(|c| c.value().to_string());
     let jar = jar.remove(Cookie::build(REQUEST_COOKIE).path("/demo-sp"));
-    let certs: Vec<Vec<u8>> =
-        state.idp.published_certificates().iter().filter_map(|c| STANDARD.decode(c).ok()).collect();
+    let certs = idp_certs(&state);
     let result = STANDARD
         .decode(form.saml_response.trim())
         .ok()
@@ -146,26 +166,26 @@ pub async fn acs(
         .and_then(|xml| read_response(&xml, &certs, sp, expected.as_deref(), state.idp.entity_id()));
     let view = match result {
         Ok(r) => DemoSpPage {
-            page,
-            error: None,
             name_id: r.name_id,
+            session_index: r.session_index,
             class_ref: r.class_ref,
             attributes: r.attributes,
+            ..DemoSpPage::empty(page)
         },
-        Err(e) => DemoSpPage {
-            page,
-            error: Some(e),
-            name_id: None,
-            class_ref: String::new(),
-            attributes: Vec::new(),
-        },
+        Err(e) => DemoSpPage { error: Some(e), ..DemoSpPage::empty(page) },
     };
     (jar, render(&view).unwrap_or_else(IntoResponse::into_response)).into_response()
+}
+
+/// The identity provider's signing certificates (DER).
+pub(super) fn idp_certs(state: &SamlState) -> Vec<Vec<u8>> {
+    state.idp.signing_certificates().iter().filter_map(|c| STANDARD.decode(c).ok()).collect()
 }
 
 /// What the demo SP received and checked.
 struct Received {
     name_id: Option<String>,
+    session_index: String,
     class_ref: String,
     attributes: Vec<(String, String)>,
 }
@@ -219,6 +239,10 @@ fn read_response(
         return Err("the assertion is meant for another address".into());
     }
     let name_id = descendants(&assertion, NS_SAML, "NameID").first().map(text);
+    let session_index = descendants(&assertion, NS_SAML, "AuthnStatement")
+        .first()
+        .and_then(|s| s.get_attribute("SessionIndex"))
+        .unwrap_or_default();
     let class_ref =
         descendants(&assertion, NS_SAML, "AuthnContextClassRef").first().map(text).unwrap_or_default();
     let attributes = descendants(&assertion, NS_SAML, "Attribute")
@@ -230,5 +254,5 @@ fn read_response(
             (name, values.join(", "))
         })
         .collect();
-    Ok(Received { name_id, class_ref, attributes })
+    Ok(Received { name_id, session_index, class_ref, attributes })
 }

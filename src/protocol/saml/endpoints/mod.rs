@@ -7,13 +7,14 @@
 //! - `GET /saml/sso/resume`: the authenticated transaction comes back, the profile is
 //!   chosen, and the Response goes to the service provider's ACS.
 //! - `GET /saml/idp-initiated?sp=…`: an unsolicited login for service providers that allow it.
-//! - `/demo-sp…`: the DEMO service provider (demo mode only).
+//! - `/demo-sp…`: the DEMO service provider (demo mode only), with its single logout.
 //!
 //! - `GET|POST /saml/slo`: single logout — a service provider's signed LogoutRequest, or its
 //!   LogoutResponse to ours while a logout is told to the session's service providers.
 //! - `GET /saml/slo/continue?chain=…`: the next service provider of that logout.
 
 pub mod demo_sp;
+pub mod demo_sp_slo;
 pub mod metadata;
 pub mod propagate;
 pub mod resume;
@@ -46,6 +47,8 @@ pub fn router(with_demo_sp: bool) -> Router<SamlState> {
             .route("/demo-sp", get(demo_sp::home))
             .route("/demo-sp/login", get(demo_sp::login))
             .route("/demo-sp/acs", axum::routing::post(demo_sp::acs))
+            .route("/demo-sp/logout", axum::routing::post(demo_sp_slo::logout))
+            .route("/demo-sp/slo", get(demo_sp_slo::slo))
     } else {
         router
     }
