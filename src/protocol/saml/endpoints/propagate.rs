@@ -53,12 +53,10 @@ async fn save(state: &SamlState, id: &str, before: &str, chain: &Chain) -> Resul
 
 async fn step(state: &SamlState, page: PageCtx, id: &str) -> Result<Response, WebError> {
     let Some((before, mut chain)) = load(state, id).await? else { return Ok(refused(&UNKNOWN)) };
-    if chain.awaiting.is_some() {
-        // The previous service provider never answered (the person came back by hand):
-        // it counts as not confirmed.
-        if let Some(a) = chain.awaiting.take() {
-            chain.failed.push(a.sp_entity_id);
-        }
+    // The previous service provider never answered (the person came back by hand): it
+    // counts as not confirmed.
+    if let Some(a) = chain.awaiting.take() {
+        chain.failed.push(a.sp_entity_id);
     }
     while !chain.remaining.is_empty() {
         let p = chain.remaining.remove(0);
