@@ -49,7 +49,6 @@ pub struct SigningKey {
     key: PKey<Private>,
     signer: Arc<KeyedSigner>,
     cert_der: Vec<u8>,
-    is_ec: bool,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -72,17 +71,17 @@ impl SigningKey {
         let cert_der = cert_der_from_pem(cert_pem, "signing certificate")?;
         let signer = KeyedSigner::new(&key_der)
             .map_err(|e| PemError { what: "signing key", reason: e.to_string() })?;
-        Ok(SigningKey { key, signer: Arc::new(signer), cert_der, is_ec })
+        Ok(SigningKey { key, signer: Arc::new(signer), cert_der })
     }
 
     /// The XML-DSig `SignatureMethod` (and Redirect `SigAlg`) of this key.
     pub fn signature_method(&self) -> &'static str {
-        if self.is_ec { SIG_ECDSA_SHA256 } else { SIG_RSA_SHA256 }
+        if self.is_ec() { SIG_ECDSA_SHA256 } else { SIG_RSA_SHA256 }
     }
 
     /// An ECDSA key (it cannot decrypt: RSA-OAEP needs an RSA key).
     pub fn is_ec(&self) -> bool {
-        self.is_ec
+        self.key.id() == openssl::pkey::Id::EC
     }
 
     /// The private key, for decryption in this module's siblings.
@@ -133,7 +132,7 @@ impl SigningKey {
         let mut signer = Signer::new(MessageDigest::sha256(), &self.key).map_err(|e| e.to_string())?;
         signer.update(octets).map_err(|e| e.to_string())?;
         let signature = signer.sign_to_vec().map_err(|e| e.to_string())?;
-        if !self.is_ec {
+        if !self.is_ec() {
             return Ok(signature);
         }
         let sig = openssl::ecdsa::EcdsaSig::from_der(&signature).map_err(|e| e.to_string())?;
